@@ -1,0 +1,6 @@
+package dev.multimodal.usermanagement.redis;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface RedisClientProviderFactory extends ProviderFactory<RedisClientProvider> {
+}
