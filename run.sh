@@ -58,9 +58,10 @@ if [ -n "${POSTGRES_HOST:-}" ]; then
                     --db-username="${POSTGRES_USER:-postgres}" --db-password="${POSTGRES_PASSWORD:-postgres}")
   database="Postgres at $POSTGRES_HOST:${POSTGRES_PORT:-5432}/${POSTGRES_DB:-keycloak}"
 else
-  build_options+=(--db=dev-file)
+  build_options+=(--db=dev-file --cache=local)   # embedded means one node
   mkdir -p "$ROOT/data"
-  runtime_options+=(--db-url-path="$ROOT")   # Keycloak keeps its file database in <path>/data/h2
+  # Keycloak keeps its file database in <kc.db-url-path>/data/h2 (default: its own home)
+  export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:-} -Dkc.db-url-path=$ROOT"
   database="Keycloak's file database in $ROOT/data"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${REDIS_HOST:-}" ]; then

@@ -43,7 +43,7 @@ public class HealthResource {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
-        return Response.status(report.isServing() ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)
+        return Response.status(databaseUp ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(noStore)
                 .entity(report)

@@ -16,8 +16,4 @@ public record HealthReport(String status, String service, String version, String
         return new HealthReport(status, SERVICE, version, timestamp,
                 new Dependencies(databaseUp ? "connected" : "disconnected", cache.name()));
     }
-
-    public boolean isServing() {
-        return !"unhealthy".equals(status);
-    }
 }

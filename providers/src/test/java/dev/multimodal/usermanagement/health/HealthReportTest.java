@@ -4,8 +4,6 @@ import dev.multimodal.usermanagement.redis.CacheStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HealthReportTest {
 
@@ -16,7 +14,6 @@ class HealthReportTest {
         assertEquals("connected", report.dependencies().database());
         assertEquals("connected", report.dependencies().cache());
         assertEquals("user-management", report.service());
-        assertTrue(report.isServing());
     }
 
     @Test
@@ -30,7 +27,6 @@ class HealthReportTest {
     void cacheDownIsDegradedButServing() {
         HealthReport report = HealthReport.of(true, CacheStatus.disconnected, "1.0.0", "t");
         assertEquals("degraded", report.status());
-        assertTrue(report.isServing());
     }
 
     @Test
@@ -39,7 +35,6 @@ class HealthReportTest {
             HealthReport report = HealthReport.of(false, cache, "1.0.0", "t");
             assertEquals("unhealthy", report.status());
             assertEquals("disconnected", report.dependencies().database());
-            assertFalse(report.isServing());
         }
     }
 }

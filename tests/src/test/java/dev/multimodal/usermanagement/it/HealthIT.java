@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +39,8 @@ class HealthIT {
 
         assertEquals(200, reply.status(), reply.raw().body());
         JsonNode body = reply.json();
+        assertEquals(List.of("status", "service", "version", "timestamp", "dependencies"), fieldNames(body));
+        assertEquals(List.of("database", "cache"), fieldNames(body.path("dependencies")));
         assertEquals("healthy", body.path("status").asText());
         assertEquals("user-management", body.path("service").asText());
         assertTrue(body.path("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), body.toString());
@@ -130,6 +134,12 @@ class HealthIT {
             assertFalse(log.contains(problem), problem + " in the Keycloak log");
         }
         assertTrue(log.contains("Redis client for redis://127.0.0.1:" + server.redis().port()), "redis SPI did not start");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static long pingCalls(ManagedRedis redis) {
