@@ -44,9 +44,12 @@ else
 fi
 
 step "[3/4] Installing providers, theme and realm config"
-install -m 644 providers/target/user-management-providers.jar themes/target/user-management-themes.jar "$KC_HOME/providers/"
-mkdir -p "$KC_HOME/data/import"
-install -m 644 realm-config/*.json "$KC_HOME/data/import/"
+# copy only what changed: Keycloak refuses to start optimized when a provider jar is newer than its build
+for jar in providers/target/user-management-providers.jar themes/target/user-management-themes.jar; do
+  cmp -s "$jar" "$KC_HOME/providers/$(basename "$jar")" || install -m 644 "$jar" "$KC_HOME/providers/"
+done
+rm -rf "$KC_HOME/data/import" && mkdir -p "$KC_HOME/data/import"
+install -m 644 realm-config/import/*.json "$KC_HOME/data/import/"
 
 # Build-time options: a change of these or of the jars needs a new augmentation (kc.sh build, ~40 s).
 build_options=(--health-enabled=true --metrics-enabled=true)
@@ -80,7 +83,9 @@ fi
 [ -z "${JWT_ACCESS_TOKEN_EXPIRE_MINUTES:-}" ] || export UM_ACCESS_TOKEN_LIFESPAN_SECONDS=$((JWT_ACCESS_TOKEN_EXPIRE_MINUTES * 60))
 [ -z "${JWT_REFRESH_TOKEN_EXPIRE_DAYS:-}" ] || export UM_REFRESH_TOKEN_LIFESPAN_SECONDS=$((JWT_REFRESH_TOKEN_EXPIRE_DAYS * 86400))
 
-fingerprint=$( { printf '%s\n' "${build_options[@]}"; cat "$KC_HOME"/providers/*.jar; } | sha256sum | cut -d' ' -f1)
+# the jars' content and times: Keycloak also refuses a jar that is newer than its build
+fingerprint=$( { printf '%s\n' "${build_options[@]}"; cat "$KC_HOME"/providers/*.jar; stat -c %Y "$KC_HOME"/providers/*.jar; } \
+  | sha256sum | cut -d' ' -f1)
 if [ -f "$KC_HOME/lib/quarkus/build-system.properties" ] && [ "$(cat "$KC_HOME/.um-build" 2>/dev/null)" = "$fingerprint" ]; then
   echo "Providers and build options unchanged: reusing the last Keycloak build"
 else

@@ -1,6 +1,9 @@
 package dev.multimodal.usermanagement.api;
 
+import dev.multimodal.usermanagement.api.auth.BearerAuth;
+import dev.multimodal.usermanagement.api.tenants.TenantsResource;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
+import dev.multimodal.usermanagement.tenant.TenantTemplate;
 import jakarta.ws.rs.Path;
 import org.keycloak.models.KeycloakSession;
 
@@ -10,15 +13,24 @@ public class ApiResource {
     private final KeycloakSession session;
     private final String version;
     private final DatabaseProbe databaseProbe;
+    private final TenantTemplate template;
+    private final String platformRealm;
 
-    ApiResource(KeycloakSession session, String version, DatabaseProbe databaseProbe) {
+    ApiResource(KeycloakSession session, String version, DatabaseProbe databaseProbe, TenantTemplate template, String platformRealm) {
         this.session = session;
         this.version = version;
         this.databaseProbe = databaseProbe;
+        this.template = template;
+        this.platformRealm = platformRealm;
     }
 
     @Path("v1/health")
     public HealthResource health() {
         return new HealthResource(session, version, databaseProbe);
+    }
+
+    @Path("v1/tenants")
+    public TenantsResource tenants() {
+        return new TenantsResource(session, new BearerAuth(session, platformRealm), template, platformRealm);
     }
 }

@@ -1,6 +1,8 @@
 package dev.multimodal.usermanagement.api;
 
 import dev.multimodal.usermanagement.health.DatabaseProbe;
+import dev.multimodal.usermanagement.tenant.TenantRegistry;
+import dev.multimodal.usermanagement.tenant.TenantTemplate;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -12,27 +14,35 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** Serves {@code /realms/{realm}/api/v1/...}. */
+/**
+ * Serves {@code /realms/{realm}/api/v1/...}. Option: {@code --spi-realm-restapi-extension--api--platform-realm}
+ * (default: Keycloak's admin realm, {@code master}), the realm of platform admins, which is never a tenant.
+ */
 public class ApiResourceProviderFactory implements RealmResourceProviderFactory {
 
     public static final String PROVIDER_ID = "api";
 
     private String version;
+    private String platformRealm;
+    private TenantTemplate template;
     private DatabaseProbe databaseProbe;
 
     @Override
     public void init(Config.Scope config) {
         version = readVersion();
+        platformRealm = config.get("platform-realm", Config.getAdminRealm());
+        template = TenantTemplate.load();
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         databaseProbe = new DatabaseProbe(factory);
+        TenantRegistry.listenToRealmChanges(factory);
     }
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        ApiResource resource = new ApiResource(session, version, databaseProbe);
+        ApiResource resource = new ApiResource(session, version, databaseProbe, template, platformRealm);
         return new RealmResourceProvider() {
             @Override
             public Object getResource() {

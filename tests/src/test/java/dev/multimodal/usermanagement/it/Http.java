@@ -8,8 +8,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** A small JSON-over-HTTP client for black-box tests. */
 public final class Http {
@@ -36,7 +40,60 @@ public final class Http {
     }
 
     public static Reply get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET().header("Accept", "application/json"));
+        return get(url, null);
+    }
+
+    public static Reply get(String url, String token) {
+        return send(authorized(url, token).GET());
+    }
+
+    public static Reply post(String url, String token, Object body) {
+        return send(authorized(url, token).header("Content-Type", "application/json").POST(json(body)));
+    }
+
+    public static Reply put(String url, String token, Object body) {
+        return send(authorized(url, token).header("Content-Type", "application/json").PUT(json(body)));
+    }
+
+    public static Reply delete(String url, String token) {
+        return send(authorized(url, token).DELETE());
+    }
+
+    /** A raw body with any content type, for bad-input tests. */
+    public static Reply postRaw(String url, String token, String contentType, String body) {
+        HttpRequest.Builder request = authorized(url, token).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    public static Reply postForm(String url, Map<String, String> form) {
+        String encoded = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(encoded)));
+    }
+
+    public static JsonNode tree(Object value) {
+        return JSON.valueToTree(value);
+    }
+
+    private static HttpRequest.Builder authorized(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
+    }
+
+    private static HttpRequest.BodyPublisher json(Object body) {
+        try {
+            return HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Reply send(HttpRequest.Builder request) {

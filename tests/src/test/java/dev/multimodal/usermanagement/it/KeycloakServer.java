@@ -134,11 +134,20 @@ public final class KeycloakServer {
         try {
             Files.createDirectories(log.getParentFile().toPath());
             Files.deleteIfExists(log.toPath());
+            // copy only what changed: Keycloak refuses to start optimized when a provider jar is newer than its build
             for (String jar : List.of(System.getProperty("providers.jar"), System.getProperty("themes.jar"))) {
                 Path source = Path.of(jar);
-                Files.copy(source, home.resolve("providers").resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Path target = home.resolve("providers").resolve(source.getFileName());
+                if (!Files.exists(target) || Files.mismatch(source, target) != -1) {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
             Path imports = Files.createDirectories(home.resolve("data/import"));
+            try (Stream<Path> stale = Files.list(imports)) {
+                for (Path file : stale.toList()) {
+                    Files.delete(file);
+                }
+            }
             try (Stream<Path> realms = Files.list(Path.of(System.getProperty("realm.config.dir")))) {
                 for (Path realm : realms.filter(p -> p.toString().endsWith(".json")).toList()) {
                     Files.copy(realm, imports.resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -181,6 +190,8 @@ public final class KeycloakServer {
             digest.update(String.join(" ", buildOptions).getBytes(StandardCharsets.UTF_8));
             for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
                 digest.update(Files.readAllBytes(jar));
+                // Keycloak also refuses a jar that is newer than its build, even with the same content
+                digest.update(Long.toString(Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {

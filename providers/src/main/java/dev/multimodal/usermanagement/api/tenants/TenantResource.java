@@ -1,0 +1,175 @@
+package dev.multimodal.usermanagement.api.tenants;
+
+import dev.multimodal.usermanagement.api.auth.BearerAuth;
+import dev.multimodal.usermanagement.api.auth.Caller;
+import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.api.error.Endpoint;
+import dev.multimodal.usermanagement.api.error.JsonBodies;
+import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.tenant.Tenant;
+import dev.multimodal.usermanagement.tenant.TenantRoles;
+import dev.multimodal.usermanagement.tenant.TenantService;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.RealmModel;
+
+import java.io.InputStream;
+import java.util.Locale;
+
+/** {@code /tenants/{id}} (platform admins) and {@code /tenants/{id}/settings} (also the tenant's own admins). */
+@Produces(MediaType.APPLICATION_JSON)
+public class TenantResource {
+
+    private static final int MIN_LIFESPAN = 60;
+    private static final int MAX_LIFESPAN = 365 * 24 * 3600;
+
+    private final KeycloakSession session;
+    private final BearerAuth auth;
+    private final String id;
+
+    TenantResource(KeycloakSession session, BearerAuth auth, String id) {
+        this.session = session;
+        this.auth = auth;
+        this.id = id;
+    }
+
+    @GET
+    public Response get() {
+        return Endpoint.run(session, () -> {
+            TenantsResource.requirePlatformAdmin(auth.authenticate());
+            return Response.ok(TenantRepresentations.TenantView.of(existing(new TenantService(session)))).build();
+        });
+    }
+
+    @PUT
+    public Response update(@Context HttpHeaders headers, InputStream body) {
+        return Endpoint.run(session, () -> {
+            TenantsResource.requirePlatformAdmin(auth.authenticate());
+            TenantRepresentations.UpdateTenant request = JsonBodies.read(headers, body, TenantRepresentations.UpdateTenant.class);
+            Validator validator = new Validator().optional("description", request.description(), 1000);
+            if (request.name() != null) {
+                validator.required("name", request.name(), 255);
+            }
+            if (request.domain() != null && !request.domain().isBlank()) {
+                validator.domain("domain", request.domain().trim().toLowerCase(Locale.ROOT));
+            }
+            validator.throwIfInvalid();
+
+            TenantService tenants = new TenantService(session);
+            Tenant tenant = existing(tenants);
+            if (request.name() != null) {
+                tenant.entry().setDisplayName(request.name().trim());
+                tenant.realm().setDisplayName(request.name().trim());
+            }
+            if (request.description() != null) {
+                tenant.entry().setDescription(request.description());
+            }
+            if (request.domain() != null) {
+                tenants.changeDomain(tenant, request.domain());
+            }
+            if (request.isActive() != null) {
+                tenants.setEnabled(tenant, request.isActive());
+            }
+            tenants.registry().flush();
+            return Response.ok(TenantRepresentations.TenantView.of(tenant)).build();
+        });
+    }
+
+    /** Disables the tenant; {@code ?purge=true} removes its realm with all its users for good. */
+    @DELETE
+    public Response delete(@QueryParam("purge") String purge) {
+        return Endpoint.run(session, () -> {
+            TenantsResource.requirePlatformAdmin(auth.authenticate());
+            if (purge != null && !purge.equals("true") && !purge.equals("false")) {
+                throw ApiProblem.invalid("purge", "must be true or false");
+            }
+            TenantService tenants = new TenantService(session);
+            Tenant tenant = existing(tenants);
+            if ("true".equals(purge)) {
+                tenants.purge(tenant);
+            } else {
+                tenants.setEnabled(tenant, false);
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    @GET
+    @Path("settings")
+    public Response settings() {
+        return Endpoint.run(session, () -> {
+            RealmModel realm = settingsRealm(auth.authenticate());
+            return Response.ok(TenantRepresentations.Settings.of(realm)).build();
+        });
+    }
+
+    @PUT
+    @Path("settings")
+    public Response updateSettings(@Context HttpHeaders headers, InputStream body) {
+        return Endpoint.run(session, () -> {
+            RealmModel realm = settingsRealm(auth.authenticate());
+            TenantRepresentations.Settings request = JsonBodies.read(headers, body, TenantRepresentations.Settings.class);
+            Validator validator = new Validator()
+                    .optional("password_policy", request.passwordPolicy(), 2000)
+                    .range("access_token_lifespan_seconds", request.accessTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN)
+                    .range("refresh_token_lifespan_seconds", request.refreshTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN);
+            PasswordPolicy policy = null;
+            if (request.passwordPolicy() != null && !validator.hasErrors()) {
+                try {
+                    policy = PasswordPolicy.parse(session, request.passwordPolicy());
+                } catch (ModelException | IllegalArgumentException e) {
+                    validator.error("password_policy", "is not a valid Keycloak password policy: " + e.getMessage());
+                }
+            }
+            validator.throwIfInvalid();
+
+            if (request.registrationAllowed() != null) {
+                realm.setRegistrationAllowed(request.registrationAllowed());
+            }
+            if (policy != null) {
+                realm.setPasswordPolicy(policy);
+            }
+            if (request.accessTokenLifespanSeconds() != null) {
+                realm.setAccessTokenLifespan(request.accessTokenLifespanSeconds());
+            }
+            if (request.refreshTokenLifespanSeconds() != null) {
+                realm.setSsoSessionIdleTimeout(request.refreshTokenLifespanSeconds());
+                realm.setSsoSessionMaxLifespan(request.refreshTokenLifespanSeconds());
+            }
+            return Response.ok(TenantRepresentations.Settings.of(realm)).build();
+        });
+    }
+
+    /** Platform admins reach every tenant; a tenant's own admins reach theirs; for anyone else it does not exist. */
+    private RealmModel settingsRealm(Caller caller) {
+        Tenant tenant = new TenantService(session).find(id).orElse(null);
+        if (caller.platformAdmin()) {
+            if (tenant == null) {
+                throw ApiProblem.notFound("No tenant '" + id + "'.");
+            }
+            return tenant.realm();
+        }
+        if (tenant == null || !caller.belongsTo(tenant.realm())) {
+            throw ApiProblem.notFound("No tenant '" + id + "'.");
+        }
+        if (!caller.has(TenantRoles.TENANT_SETTINGS)) {
+            throw ApiProblem.forbidden("Changing tenant settings needs the tenant:settings permission.");
+        }
+        return tenant.realm();
+    }
+
+    private Tenant existing(TenantService tenants) {
+        return tenants.find(id).orElseThrow(() -> ApiProblem.notFound("No tenant '" + id + "'."));
+    }
+}

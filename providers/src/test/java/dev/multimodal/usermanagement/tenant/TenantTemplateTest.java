@@ -1,0 +1,59 @@
+package dev.multimodal.usermanagement.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The imported demo tenant must come from the same template as tenants created through the API. */
+class TenantTemplateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a tenant may differ in: its name, its users, and lifespans that the run command takes from the old variables. */
+    private static final Set<String> PER_TENANT = Set.of("realm", "displayName", "users", "attributes",
+            "accessTokenLifespan", "ssoSessionIdleTimeout", "ssoSessionMaxLifespan");
+
+    @Test
+    void demoRealmIsTheTemplatePlusItsUsers() throws IOException {
+        JsonNode template = JSON.readTree(new File("../realm-config/tenant-template.json"));
+        JsonNode demo = JSON.readTree(new File("../realm-config/import/demo-realm.json"));
+        for (Iterator<Map.Entry<String, JsonNode>> fields = template.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!PER_TENANT.contains(field.getKey())) {
+                assertEquals(field.getValue(), demo.get(field.getKey()), "demo-realm.json differs from the template in " + field.getKey());
+            }
+        }
+        for (Iterator<String> names = demo.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            assertTrue(template.has(name) || PER_TENANT.contains(name), "demo-realm.json has " + name + " that the template lacks");
+        }
+    }
+
+    @Test
+    void templateHasTheCompositeRoleChainAndThePolicy() throws IOException {
+        JsonNode template = JSON.readTree(new File("../realm-config/tenant-template.json"));
+        String roles = template.path("roles").path("realm").toString();
+        for (String role : TenantRoles.ROLES) {
+            assertTrue(roles.contains("\"name\":\"" + role + "\""), role);
+        }
+        String policy = template.path("passwordPolicy").asText();
+        for (String rule : new String[] {"length(8)", "upperCase(1)", "lowerCase(1)", "digits(1)", "notUsername", "notEmail",
+                "passwordHistory(5)", "forceExpiredPasswordChange(90)"}) {
+            assertTrue(policy.contains(rule), rule);
+        }
+        assertEquals(1800, template.path("accessTokenLifespan").asInt());
+        assertEquals(604800, template.path("ssoSessionMaxLifespan").asInt());
+        assertTrue(template.path("eventsEnabled").asBoolean());
+        assertTrue(template.path("adminEventsEnabled").asBoolean());
+        assertEquals("user-management", template.path("loginTheme").asText());
+        assertTrue(template.path("clients").toString().contains(TenantClaimsMapper.PROVIDER_ID));
+    }
+}

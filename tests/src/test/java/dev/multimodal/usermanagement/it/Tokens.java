@@ -1,0 +1,34 @@
+package dev.multimodal.usermanagement.it;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Tokens from Keycloak's own token endpoint, for setting up tests. */
+public final class Tokens {
+
+    public static final String API_CLIENT = "user-management-api";
+
+    private Tokens() {
+    }
+
+    /** The bootstrap admin of the master realm: a platform admin. */
+    public static String platformAdmin(KeycloakServer server) {
+        return password(server, "master", "admin-cli", "admin", "admin");
+    }
+
+    public static String password(KeycloakServer server, String realm, String username, String password) {
+        return password(server, realm, API_CLIENT, username, password);
+    }
+
+    public static String password(KeycloakServer server, String realm, String client, String username, String password) {
+        Http.Reply reply = passwordGrant(server, realm, client, username, password);
+        assertEquals(200, reply.status(), "login of " + username + " in " + realm + ": " + reply.raw().body());
+        return reply.json().path("access_token").asText();
+    }
+
+    public static Http.Reply passwordGrant(KeycloakServer server, String realm, String client, String username, String password) {
+        return Http.postForm(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
+                Map.of("grant_type", "password", "client_id", client, "username", username, "password", password, "scope", "openid"));
+    }
+}
