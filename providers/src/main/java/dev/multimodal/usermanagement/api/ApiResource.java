@@ -1,8 +1,10 @@
 package dev.multimodal.usermanagement.api;
 
+import dev.multimodal.usermanagement.api.auth.AuthResource;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.tenants.TenantsResource;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
+import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
 import jakarta.ws.rs.Path;
 import org.keycloak.models.KeycloakSession;
@@ -27,6 +29,11 @@ public class ApiResource {
     @Path("v1/health")
     public HealthResource health() {
         return new HealthResource(session, version, databaseProbe);
+    }
+
+    @Path("v1/auth")
+    public AuthResource auth() {
+        return new AuthResource(session, new BearerAuth(session, platformRealm), new TenantResolver(session, platformRealm));
     }
 
     @Path("v1/tenants")

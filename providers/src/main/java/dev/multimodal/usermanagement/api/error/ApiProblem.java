@@ -64,6 +64,10 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(413, "Content Too Large", detail, List.of());
     }
 
+    public static ApiProblem tooManyRequests(String detail, String retryAfter) {
+        return new ApiProblem(429, "Too Many Requests", detail, List.of(), retryAfter);
+    }
+
     public int status() {
         return status;
     }

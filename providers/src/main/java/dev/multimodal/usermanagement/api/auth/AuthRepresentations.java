@@ -1,0 +1,33 @@
+package dev.multimodal.usermanagement.api.auth;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import org.keycloak.representations.AccessTokenResponse;
+
+/** Bodies of /auth, snake_case as the old service had them. */
+final class AuthRepresentations {
+
+    private AuthRepresentations() {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Login(String email, String username, String password, String tenantId, Boolean rememberMe) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Refresh(String refreshToken) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Register(String email, String username, String password, String firstName, String lastName, String tenantId) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn, long refreshExpiresIn) {
+
+        static Tokens of(AccessTokenResponse response) {
+            return new Tokens(response.getToken(), response.getRefreshToken(), "Bearer", response.getExpiresIn(),
+                    response.getRefreshExpiresIn());
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.multimodal.usermanagement.api.auth;
+
+import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.api.error.Endpoint;
+import dev.multimodal.usermanagement.api.error.JsonBodies;
+import dev.multimodal.usermanagement.api.error.Problem;
+import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.api.users.UserView;
+import dev.multimodal.usermanagement.tenant.PasswordRules;
+import dev.multimodal.usermanagement.tenant.TenantResolver;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.credential.hash.PasswordHashProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.representations.RefreshToken;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.services.managers.AuthenticationManager;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code /auth}: register, login, refresh, logout; tokens are Keycloak's own, made by its own grants. */
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    /** One answer for a wrong password, an unknown user, a disabled and a locked account alike. */
+    private static final String BAD_CREDENTIALS = "Invalid credentials.";
+    private static final String NOT_FULLY_SET_UP = "Account is not fully set up";
+
+    private final KeycloakSession session;
+    private final BearerAuth auth;
+    private final TenantResolver tenants;
+
+    public AuthResource(KeycloakSession session, BearerAuth auth, TenantResolver tenants) {
+        this.session = session;
+        this.auth = auth;
+        this.tenants = tenants;
+    }
+
+    @POST
+    @Path("login")
+    public Response login(@Context HttpHeaders headers, InputStream body) {
+        return Endpoint.run(session, () -> {
+            AuthRepresentations.Login request = JsonBodies.read(headers, body, AuthRepresentations.Login.class);
+            Validator validator = new Validator()
+                    .optional("email", request.email(), 254)
+                    .optional("username", request.username(), 255)
+                    .required("password", request.password(), 256)
+                    .optional("tenant_id", request.tenantId(), 63);
+            if (isBlank(request.email()) && isBlank(request.username())) {
+                validator.error("email", "email or username is required");
+            }
+            validator.throwIfInvalid();
+            String loginName = (isBlank(request.username()) ? request.email() : request.username()).trim();
+
+            Optional<RealmModel> resolved = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm());
+            RealmModel realm = resolved.filter(RealmModel::isEnabled).orElse(null);
+            ClientModel client = realm == null ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
+            if (client == null) {
+                equalizeTiming(resolved.orElse(session.getContext().getRealm()), request.password());
+                throw ApiProblem.unauthorized(BAD_CREDENTIALS);
+            }
+            EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                    .event(EventType.LOGIN).client(client).detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
+            InProcessGrants.Outcome outcome = new InProcessGrants(session).run(realm, client, OAuth2Constants.PASSWORD,
+                    Map.of("username", loginName, "password", request.password(), "scope", "openid"), event);
+            if (outcome.succeeded()) {
+                return tokens(outcome);
+            }
+            throw loginRefusal(realm, loginName, request.password(), outcome.refusal());
+        });
+    }
+
+    private ApiProblem loginRefusal(RealmModel realm, String loginName, String password, Response refusal) {
+        if (refusal.getStatus() == 429) {
+            return ApiProblem.tooManyRequests("Too many attempts; try again later.", refusal.getHeaderString("Retry-After"));
+        }
+        UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
+        if (NOT_FULLY_SET_UP.equals(errorDescription(refusal)) && user != null) {
+            // only reached with the right password: saying why is no leak
+            boolean expired = user.getRequiredActionsStream().anyMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals);
+            return expired
+                    ? new ApiProblem(403, "Password expired", "The password has expired; set a new one before logging in.", List.of())
+                    : new ApiProblem(403, "Account not set up", "The account has required actions to complete in the login page.", List.of());
+        }
+        if (user == null || !user.isEnabled()) {
+            equalizeTiming(realm, password); // Keycloak skips the hash for these; a wrong password pays for one
+        }
+        return ApiProblem.unauthorized(BAD_CREDENTIALS);
+    }
+
+    @POST
+    @Path("refresh")
+    public Response refresh(@Context HttpHeaders headers, InputStream body) {
+        return Endpoint.run(session, () -> {
+            AuthRepresentations.Refresh request = JsonBodies.read(headers, body, AuthRepresentations.Refresh.class);
+            new Validator().required("refresh_token", request.refreshToken(), 16_384).throwIfInvalid();
+
+            RefreshToken unverified = unverifiedRefreshToken(request.refreshToken());
+            RealmModel realm = realmOfIssuer(unverified.getIssuer());
+            // only our API client's tokens: a confidential client's refresh token must not be refreshed without its secret
+            ClientModel client = realm == null || !realm.isEnabled() || !InProcessGrants.API_CLIENT.equals(unverified.getIssuedFor())
+                    ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
+            if (client == null) {
+                throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
+            }
+            EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                    .event(EventType.REFRESH_TOKEN).client(client);
+            InProcessGrants.Outcome outcome = new InProcessGrants(session).run(realm, client, OAuth2Constants.REFRESH_TOKEN,
+                    Map.of(OAuth2Constants.REFRESH_TOKEN, request.refreshToken()), event);
+            if (!outcome.succeeded()) {
+                throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
+            }
+            return tokens(outcome);
+        });
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout() {
+        return Endpoint.run(session, () -> {
+            Caller caller = auth.authenticate();
+            KeycloakContext context = session.getContext();
+            RealmModel pathRealm = context.getRealm();
+            context.setRealm(caller.realm()); // logout tokens to the clients are signed with this realm's keys
+            try {
+                AuthenticationManager.backchannelLogout(session, caller.realm(), caller.userSession(), context.getUri(),
+                        context.getConnection(), context.getRequestHeaders(), true);
+                new EventBuilder(caller.realm(), session, context.getConnection()).event(EventType.LOGOUT)
+                        .user(caller.user()).session(caller.userSession()).success();
+            } finally {
+                context.setRealm(pathRealm);
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    @POST
+    @Path("register")
+    public Response register(@Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return Endpoint.run(session, () -> {
+            AuthRepresentations.Register request = JsonBodies.read(headers, body, AuthRepresentations.Register.class);
+            Validator validator = new Validator()
+                    .email("email", request.email())
+                    .required("username", request.username(), 255)
+                    .required("password", request.password(), 256)
+                    .optional("first_name", request.firstName(), 255)
+                    .optional("last_name", request.lastName(), 255)
+                    .optional("tenant_id", request.tenantId(), 63);
+            if (!isBlank(request.username()) && !request.username().trim().matches("[A-Za-z0-9._@+-]{3,255}")) {
+                validator.error("username", "must be 3 to 255 letters, digits or . _ @ + -");
+            }
+            validator.throwIfInvalid();
+
+            RealmModel realm = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
+                    .orElseThrow(() -> ApiProblem.invalid("tenant_id", isBlank(request.tenantId())
+                            ? "is required: no tenant matches the e-mail's domain" : "names no tenant"));
+            if (!realm.isEnabled() || !realm.isRegistrationAllowed()) {
+                throw ApiProblem.forbidden("Self sign-up is off for this tenant.");
+            }
+            UserModel user = inRealm(realm, () -> createUser(realm, request));
+            new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.REGISTER)
+                    .user(user).detail(Details.USERNAME, user.getUsername()).detail(Details.EMAIL, user.getEmail())
+                    .detail(Details.REGISTER_METHOD, "api").success();
+            return Response.created(uri.getBaseUriBuilder().path("realms").path(realm.getName()).path("api/v1/users")
+                    .path(user.getId()).build()).entity(UserView.of(realm, user)).build();
+        });
+    }
+
+    private UserModel createUser(RealmModel realm, AuthRepresentations.Register request) {
+        String username = request.username().trim().toLowerCase(Locale.ROOT);
+        String email = request.email().trim().toLowerCase(Locale.ROOT);
+        if (session.users().getUserByUsername(realm, username) != null || session.users().getUserByEmail(realm, email) != null) {
+            throw ApiProblem.conflict("The username or e-mail is taken.");
+        }
+        UserModel user = session.users().addUser(realm, username);
+        user.setEnabled(true);
+        user.setEmail(email);
+        user.setFirstName(request.firstName());
+        user.setLastName(request.lastName());
+        List<String> broken = PasswordRules.broken(session, realm, user, request.password());
+        if (!broken.isEmpty()) {
+            throw ApiProblem.invalid(broken.stream().map(rule -> new Problem.FieldError("password", rule)).toList());
+        }
+        user.credentialManager().updateCredential(UserCredentialModel.password(request.password(), false));
+        Optional.ofNullable(realm.getRole("user")).ifPresent(user::grantRole);
+        // a parallel sign-up with the same e-mail breaks a unique key here, as a 409, not at commit
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
+        return user;
+    }
+
+    private <T> T inRealm(RealmModel realm, java.util.function.Supplier<T> work) {
+        KeycloakContext context = session.getContext();
+        RealmModel previous = context.getRealm();
+        context.setRealm(realm);
+        try {
+            return work.get();
+        } finally {
+            context.setRealm(previous);
+        }
+    }
+
+    private static Response tokens(InProcessGrants.Outcome outcome) {
+        CacheControl noStore = new CacheControl();
+        noStore.setNoStore(true);
+        return Response.ok(AuthRepresentations.Tokens.of(outcome.tokens())).cacheControl(noStore).header("Pragma", "no-cache").build();
+    }
+
+    /** Hashes once, as a check of a real password would, so unknown and disabled accounts answer in the same time. */
+    private void equalizeTiming(RealmModel realm, String password) {
+        PasswordPolicy policy = realm.getPasswordPolicy();
+        PasswordHashProvider hash = policy.getHashAlgorithm() == null ? session.getProvider(PasswordHashProvider.class)
+                : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
+        if (hash != null) {
+            hash.encodedCredential(password, policy.getHashIterations());
+        }
+    }
+
+    private RefreshToken unverifiedRefreshToken(String token) {
+        try {
+            return new JWSInput(token).readJsonContent(RefreshToken.class);
+        } catch (JWSInputException | RuntimeException e) {
+            throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
+        }
+    }
+
+    private RealmModel realmOfIssuer(String issuer) {
+        int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
+        return at < 0 ? null : session.realms().getRealmByName(org.keycloak.common.util.Encode.decodePath(issuer.substring(at + 8)));
+    }
+
+    private static String errorDescription(Response response) {
+        return response.getEntity() instanceof OAuth2ErrorRepresentation error ? error.getErrorDescription() : null;
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}
