@@ -3,6 +3,7 @@ package dev.multimodal.usermanagement.api;
 import dev.multimodal.usermanagement.api.auth.AuthResource;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.tenants.TenantsResource;
+import dev.multimodal.usermanagement.api.users.UsersResource;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
@@ -34,6 +35,11 @@ public class ApiResource {
     @Path("v1/auth")
     public AuthResource auth() {
         return new AuthResource(session, new BearerAuth(session, platformRealm), new TenantResolver(session, platformRealm));
+    }
+
+    @Path("v1/users")
+    public UsersResource users() {
+        return new UsersResource(session, new BearerAuth(session, platformRealm));
     }
 
     @Path("v1/tenants")

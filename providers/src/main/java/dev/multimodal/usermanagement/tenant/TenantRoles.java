@@ -17,6 +17,11 @@ public final class TenantRoles {
             "roles:assign", "tenant:settings", "audit:read", "tenants:manage");
 
     public static final String ADMIN = "admin";
+    public static final String USER = "user";
+    public static final String PERMISSION_PROFILE_READ = "profile:read";
+    public static final String PERMISSION_PROFILE_WRITE = "profile:write";
+    public static final String PERMISSION_USERS_READ = "users:read";
+    public static final String PERMISSION_USERS_WRITE = "users:write";
     public static final String TENANT_SETTINGS = "tenant:settings";
     public static final String TENANTS_MANAGE = "tenants:manage";
 
@@ -30,6 +35,12 @@ public final class TenantRoles {
 
     public static List<String> permissionsOf(RealmModel realm, UserModel user) {
         return held(realm, user, PERMISSIONS);
+    }
+
+    /** Index of the highest named role held (guest 0 ... admin 3), -1 for none. */
+    public static int rank(RealmModel realm, UserModel user) {
+        List<String> held = rolesOf(realm, user);
+        return held.isEmpty() ? -1 : ROLES.indexOf(held.get(held.size() - 1));
     }
 
     public static boolean has(RealmModel realm, UserModel user, String roleName) {

@@ -1,14 +1,13 @@
 package dev.multimodal.usermanagement.tenant;
 
+import dev.multimodal.usermanagement.user.UserAccounts;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.services.managers.RealmManager;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -34,20 +33,6 @@ public final class TenantService {
                             String adminFirstName, String adminLastName) {
     }
 
-    /** Thrown when the first admin's password breaks the tenant's policy; names every broken rule. */
-    public static final class WeakPasswordException extends RuntimeException {
-        private final List<String> brokenRules;
-
-        WeakPasswordException(List<String> brokenRules) {
-            super("password breaks the policy", null, false, false);
-            this.brokenRules = brokenRules;
-        }
-
-        public List<String> brokenRules() {
-            return brokenRules;
-        }
-    }
-
     public Tenant create(TenantTemplate template, NewTenant request) {
         if (session.realms().getRealmByName(request.id()) != null || registry.byName(request.id()).isPresent()) {
             throw new ModelDuplicateException("tenant " + request.id() + " exists");
@@ -63,26 +48,10 @@ public final class TenantService {
         entry.setDescription(request.description());
         entry.setDomain(domain);
 
-        // credential and policy code reads the context realm: make it the new tenant's while we set up its admin
-        RealmModel contextRealm = session.getContext().getRealm();
-        session.getContext().setRealm(realm);
-        UserModel admin;
-        try {
-            admin = session.users().addUser(realm, request.adminUsername().toLowerCase(Locale.ROOT));
-            admin.setEnabled(true);
-            admin.setEmail(request.adminEmail().toLowerCase(Locale.ROOT));
-            admin.setEmailVerified(true);
-            admin.setFirstName(request.adminFirstName());
-            admin.setLastName(request.adminLastName());
-            List<String> broken = PasswordRules.broken(session, realm, admin, request.adminPassword());
-            if (!broken.isEmpty()) {
-                throw new WeakPasswordException(broken);
-            }
-            admin.credentialManager().updateCredential(UserCredentialModel.password(request.adminPassword(), false));
-            admin.grantRole(realm.getRole(TenantRoles.ADMIN));
-        } finally {
-            session.getContext().setRealm(contextRealm);
-        }
+        UserModel admin = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.adminUsername(),
+                request.adminEmail(), request.adminFirstName(), request.adminLastName(), request.adminPassword(), false,
+                TenantRoles.ADMIN));
+        admin.setEmailVerified(true);
 
         // surface a concurrent create of the same name or domain now, as a conflict, not at commit
         registry.flush();

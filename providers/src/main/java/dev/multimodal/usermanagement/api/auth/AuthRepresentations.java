@@ -14,6 +14,11 @@ final class AuthRepresentations {
     record Login(String email, String username, String password, String tenantId, Boolean rememberMe) {
     }
 
+    /** For users whose expired or temporary password keeps them from logging in. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ChangeExpiredPassword(String email, String username, String tenantId, String currentPassword, String newPassword) {
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Refresh(String refreshToken) {
     }

@@ -3,11 +3,10 @@ package dev.multimodal.usermanagement.api.auth;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
-import dev.multimodal.usermanagement.api.error.Problem;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.api.users.UserView;
-import dev.multimodal.usermanagement.tenant.PasswordRules;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
+import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -30,7 +28,6 @@ import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.RefreshToken;
@@ -39,7 +36,6 @@ import org.keycloak.services.managers.AuthenticationManager;
 
 import java.io.InputStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -113,6 +109,53 @@ public class AuthResource {
         return ApiProblem.unauthorized(BAD_CREDENTIALS);
     }
 
+    /**
+     * Sets a new password for a user whose password expired or was reset to a temporary one, so they can log in
+     * again without an admin. Answers exactly like login for wrong credentials.
+     */
+    @POST
+    @Path("change-password")
+    public Response changeExpiredPassword(@Context HttpHeaders headers, InputStream body) {
+        return Endpoint.run(session, () -> {
+            AuthRepresentations.ChangeExpiredPassword request = JsonBodies.read(headers, body, AuthRepresentations.ChangeExpiredPassword.class);
+            Validator validator = new Validator()
+                    .optional("email", request.email(), 254)
+                    .optional("username", request.username(), 255)
+                    .required("current_password", request.currentPassword(), 256)
+                    .required("new_password", request.newPassword(), 256)
+                    .optional("tenant_id", request.tenantId(), 63);
+            if (isBlank(request.email()) && isBlank(request.username())) {
+                validator.error("email", "email or username is required");
+            }
+            validator.throwIfInvalid();
+            String loginName = (isBlank(request.username()) ? request.email() : request.username()).trim();
+            RealmModel realm = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
+                    .filter(RealmModel::isEnabled).orElse(null);
+            UserModel user = realm == null ? null : KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
+            UserAccounts accounts = realm == null ? null : new UserAccounts(session, realm);
+            if (user == null || !user.isEnabled() || !accounts.passwordMatches(user, request.currentPassword())) {
+                equalizeTiming(realm == null ? session.getContext().getRealm() : realm, request.currentPassword());
+                if (user != null && realm != null) {
+                    new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.UPDATE_PASSWORD_ERROR)
+                            .user(user).error(org.keycloak.events.Errors.INVALID_USER_CREDENTIALS);
+                }
+                throw ApiProblem.unauthorized(BAD_CREDENTIALS);
+            }
+            if (user.getRequiredActionsStream().noneMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals)) {
+                throw ApiProblem.badRequest("The password has not expired: log in and use POST /users/me/change-password.");
+            }
+            try {
+                accounts.setPassword(user, request.newPassword(), false);
+            } catch (UserAccounts.WeakPasswordException weak) {
+                throw ApiProblem.weakPassword("new_password", weak.brokenRules());
+            }
+            accounts.endSessions(user, null);
+            new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.UPDATE_PASSWORD)
+                    .user(user).success();
+            return Response.noContent().build();
+        });
+    }
+
     @POST
     @Path("refresh")
     public Response refresh(@Context HttpHeaders headers, InputStream body) {
@@ -182,46 +225,19 @@ public class AuthResource {
             if (!realm.isEnabled() || !realm.isRegistrationAllowed()) {
                 throw ApiProblem.forbidden("Self sign-up is off for this tenant.");
             }
-            UserModel user = inRealm(realm, () -> createUser(realm, request));
+            UserModel user;
+            try {
+                user = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.username(), request.email(),
+                        request.firstName(), request.lastName(), request.password(), false, "user"));
+            } catch (UserAccounts.WeakPasswordException weak) {
+                throw ApiProblem.weakPassword("password", weak.brokenRules());
+            }
             new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.REGISTER)
                     .user(user).detail(Details.USERNAME, user.getUsername()).detail(Details.EMAIL, user.getEmail())
                     .detail(Details.REGISTER_METHOD, "api").success();
             return Response.created(uri.getBaseUriBuilder().path("realms").path(realm.getName()).path("api/v1/users")
                     .path(user.getId()).build()).entity(UserView.of(realm, user)).build();
         });
-    }
-
-    private UserModel createUser(RealmModel realm, AuthRepresentations.Register request) {
-        String username = request.username().trim().toLowerCase(Locale.ROOT);
-        String email = request.email().trim().toLowerCase(Locale.ROOT);
-        if (session.users().getUserByUsername(realm, username) != null || session.users().getUserByEmail(realm, email) != null) {
-            throw ApiProblem.conflict("The username or e-mail is taken.");
-        }
-        UserModel user = session.users().addUser(realm, username);
-        user.setEnabled(true);
-        user.setEmail(email);
-        user.setFirstName(request.firstName());
-        user.setLastName(request.lastName());
-        List<String> broken = PasswordRules.broken(session, realm, user, request.password());
-        if (!broken.isEmpty()) {
-            throw ApiProblem.invalid(broken.stream().map(rule -> new Problem.FieldError("password", rule)).toList());
-        }
-        user.credentialManager().updateCredential(UserCredentialModel.password(request.password(), false));
-        Optional.ofNullable(realm.getRole("user")).ifPresent(user::grantRole);
-        // a parallel sign-up with the same e-mail breaks a unique key here, as a 409, not at commit
-        session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
-        return user;
-    }
-
-    private <T> T inRealm(RealmModel realm, java.util.function.Supplier<T> work) {
-        KeycloakContext context = session.getContext();
-        RealmModel previous = context.getRealm();
-        context.setRealm(realm);
-        try {
-            return work.get();
-        } finally {
-            context.setRealm(previous);
-        }
     }
 
     private static Response tokens(InProcessGrants.Outcome outcome) {

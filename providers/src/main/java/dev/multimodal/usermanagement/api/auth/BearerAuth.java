@@ -55,6 +55,22 @@ public final class BearerAuth {
         return new Caller(tokenRealm, result.user(), result.token(), result.session(), platformAdmin);
     }
 
+    /**
+     * The caller and the tenant it acts on: its own realm, or, for platform admins, the tenant in the path.
+     * A tenant's token on another tenant's URL is refused.
+     */
+    public Caller authenticateForTenant() {
+        Caller caller = authenticate();
+        RealmModel pathRealm = session.getContext().getRealm();
+        if (pathRealm.getId().equals(caller.realm().getId()) || pathRealm.getName().equals(platformRealm)) {
+            return caller;
+        }
+        if (caller.platformAdmin()) {
+            return caller.actingOn(pathRealm);
+        }
+        throw ApiProblem.forbidden("This token belongs to another tenant.");
+    }
+
     private RealmModel realmOfIssuer(String token) {
         String issuer;
         try {

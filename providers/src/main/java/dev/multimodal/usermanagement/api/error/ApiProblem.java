@@ -40,6 +40,11 @@ public class ApiProblem extends RuntimeException {
         return invalid(List.of(new Problem.FieldError(field, message)));
     }
 
+    /** Names every rule of the tenant's password policy that the password breaks. */
+    public static ApiProblem weakPassword(String field, List<String> brokenRules) {
+        return invalid(brokenRules.stream().map(rule -> new Problem.FieldError(field, rule)).toList());
+    }
+
     public static ApiProblem unauthorized(String detail) {
         return new ApiProblem(401, "Unauthorized", detail, List.of());
     }

@@ -12,6 +12,7 @@ import dev.multimodal.usermanagement.tenant.TenantRegistry;
 import dev.multimodal.usermanagement.tenant.TenantService;
 import dev.multimodal.usermanagement.tenant.TenantSlugs;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
+import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -56,11 +57,8 @@ public class TenantsResource {
                 tenant = new TenantService(session).create(template, new TenantService.NewTenant(id, request.name().trim(),
                         request.description(), request.domain(), request.adminUsername().trim(), request.adminEmail().trim(),
                         request.adminPassword(), request.adminFirstName(), request.adminLastName()));
-            } catch (TenantService.WeakPasswordException weak) {
-                Validator validator = new Validator();
-                weak.brokenRules().forEach(rule -> validator.error("admin_password", rule));
-                validator.throwIfInvalid();
-                throw weak;
+            } catch (UserAccounts.WeakPasswordException weak) {
+                throw ApiProblem.weakPassword("admin_password", weak.brokenRules());
             }
             return Response.created(uri.getAbsolutePathBuilder().path(tenant.id()).build())
                     .entity(TenantRepresentations.TenantView.of(tenant)).build();

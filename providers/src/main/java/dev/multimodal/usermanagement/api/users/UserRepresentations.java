@@ -1,0 +1,57 @@
+package dev.multimodal.usermanagement.api.users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import org.keycloak.models.UserSessionModel;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Request and response bodies of /users, snake_case on the wire. */
+final class UserRepresentations {
+
+    private UserRepresentations() {
+    }
+
+    /** PUT /users/me. The last four are here only to be refused by name: they are not the user's to change. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record UpdateMe(String firstName, String lastName, JsonNode preferences,
+                    JsonNode roles, JsonNode tenantId, JsonNode isActive, JsonNode emailVerified) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ChangePassword(String currentPassword, String newPassword) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record CreateUser(String email, String username, String password, String firstName, String lastName, String role) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record UpdateUser(String email, String firstName, String lastName, Boolean isActive, Boolean emailVerified) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SetRoles(List<String> roles) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ResetPassword(String temporaryPassword) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record UserPage(List<UserView> items, long total, int page, int pageSize) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SessionView(String id, String ipAddress, String startedAt, String lastAccess, List<String> clients, boolean current) {
+
+        static SessionView of(UserSessionModel session, String currentId) {
+            return new SessionView(session.getId(), session.getIpAddress(),
+                    Instant.ofEpochSecond(session.getStarted()).toString(), Instant.ofEpochSecond(session.getLastSessionRefresh()).toString(),
+                    session.getAuthenticatedClientSessions().values().stream().map(c -> c.getClient().getClientId()).sorted().toList(),
+                    session.getId().equals(currentId));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.multimodal.usermanagement.api.users;
+
+import dev.multimodal.usermanagement.api.auth.BearerAuth;
+import dev.multimodal.usermanagement.api.auth.Caller;
+import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.api.error.Endpoint;
+import dev.multimodal.usermanagement.api.error.JsonBodies;
+import dev.multimodal.usermanagement.api.error.Paging;
+import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.tenant.TenantRoles;
+import dev.multimodal.usermanagement.user.UserAccounts;
+import dev.multimodal.usermanagement.user.UserQueries;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+
+import java.io.InputStream;
+
+/** {@code /users}: moderators and admins list and create the users of their tenant; {@code /users/me} is the caller's own. */
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersResource {
+
+    private final KeycloakSession session;
+    private final BearerAuth auth;
+
+    public UsersResource(KeycloakSession session, BearerAuth auth) {
+        this.session = session;
+        this.auth = auth;
+    }
+
+    @Path("me")
+    public MeResource me() {
+        return new MeResource(session, auth);
+    }
+
+    @GET
+    public Response list(@QueryParam("page") String page, @QueryParam("page_size") String pageSize,
+                         @QueryParam("search") String search, @QueryParam("email") String email, @QueryParam("role") String role) {
+        return Endpoint.run(session, () -> {
+            Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_READ);
+            Paging paging = Paging.of(page, pageSize);
+            Validator validator = new Validator().optional("search", search, 255).optional("email", email, 254);
+            if (role != null && !TenantRoles.ROLES.contains(role)) {
+                validator.error("role", "must be one of " + TenantRoles.ROLES);
+            }
+            validator.throwIfInvalid();
+            RoleModel roleModel = role == null ? null : caller.tenant().getRole(role);
+            UserQueries.Page found = new UserQueries(session).page(caller.tenant(),
+                    new UserQueries.Filter(search, email, roleModel == null ? null : roleModel.getId()),
+                    paging.first(), paging.pageSize());
+            return Response.ok(new UserRepresentations.UserPage(
+                    found.items().stream().map(user -> UserView.of(caller.tenant(), user)).toList(),
+                    found.total(), paging.page(), paging.pageSize())).build();
+        });
+    }
+
+    @POST
+    public Response create(@Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return Endpoint.run(session, () -> {
+            Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
+            UserRepresentations.CreateUser request = JsonBodies.read(headers, body, UserRepresentations.CreateUser.class);
+            String role = request.role() == null ? TenantRoles.USER : request.role();
+            Validator validator = new Validator()
+                    .email("email", request.email())
+                    .required("username", request.username(), 255)
+                    .required("password", request.password(), 256)
+                    .optional("first_name", request.firstName(), 255)
+                    .optional("last_name", request.lastName(), 255);
+            if (request.username() != null && !request.username().trim().matches(UserAccess.USERNAME_PATTERN)) {
+                validator.error("username", "must be 3 to 255 letters, digits or . _ @ + -");
+            }
+            if (!TenantRoles.ROLES.contains(role)) {
+                validator.error("role", "must be one of " + TenantRoles.ROLES);
+            }
+            validator.throwIfInvalid();
+            UserAccess.requireAssignable(caller, role);
+
+            UserModel user;
+            try {
+                // the initial password is temporary: an admin never sets a password the user keeps
+                user = new UserAccounts(session, caller.tenant()).create(new UserAccounts.NewUser(request.username(),
+                        request.email(), request.firstName(), request.lastName(), request.password(), true, role));
+            } catch (UserAccounts.WeakPasswordException weak) {
+                throw ApiProblem.weakPassword("password", weak.brokenRules());
+            }
+            UserAccess.adminEvent(session, caller, OperationType.CREATE, user);
+            return Response.created(uri.getAbsolutePathBuilder().path(user.getId()).build())
+                    .entity(UserView.of(caller.tenant(), user)).build();
+        });
+    }
+
+    @Path("{id}")
+    public UserResource user(@PathParam("id") String id) {
+        return new UserResource(session, auth, id);
+    }
+}

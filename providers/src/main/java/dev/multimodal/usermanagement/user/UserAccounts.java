@@ -1,0 +1,118 @@
+package dev.multimodal.usermanagement.user;
+
+import dev.multimodal.usermanagement.tenant.PasswordRules;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/** Creating users and setting passwords the same way for sign-up, admin creation and password changes. */
+public final class UserAccounts {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public UserAccounts(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    public record NewUser(String username, String email, String firstName, String lastName, String password,
+                          boolean temporaryPassword, String role) {
+    }
+
+    /** The password breaks these rules of the tenant's policy (all of them, in the policy's words). */
+    public static final class WeakPasswordException extends RuntimeException {
+        private final List<String> brokenRules;
+
+        WeakPasswordException(List<String> brokenRules) {
+            super("the password breaks the policy", null, false, false);
+            this.brokenRules = brokenRules;
+        }
+
+        public List<String> brokenRules() {
+            return brokenRules;
+        }
+    }
+
+    /** @throws ModelDuplicateException when the username or e-mail is taken, also by a parallel request */
+    public UserModel create(NewUser request) {
+        return inRealm(() -> {
+            String username = request.username().trim().toLowerCase(Locale.ROOT);
+            String email = request.email().trim().toLowerCase(Locale.ROOT);
+            if (session.users().getUserByUsername(realm, username) != null || session.users().getUserByEmail(realm, email) != null) {
+                throw new ModelDuplicateException("username or e-mail taken");
+            }
+            UserModel user = session.users().addUser(realm, username);
+            user.setEnabled(true);
+            user.setEmail(email);
+            user.setFirstName(request.firstName());
+            user.setLastName(request.lastName());
+            setPassword(user, request.password(), request.temporaryPassword());
+            RoleModel role = realm.getRole(request.role());
+            if (role != null) {
+                user.grantRole(role);
+            }
+            // a parallel request with the same e-mail breaks a unique key here, as a conflict, not at commit
+            session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
+            return user;
+        });
+    }
+
+    /** Sets the password after checking every rule (history included); a temporary one must be changed at next login. */
+    public void setPassword(UserModel user, String password, boolean temporary) {
+        inRealm(() -> {
+            List<String> broken = PasswordRules.broken(session, realm, user, password);
+            if (!broken.isEmpty()) {
+                throw new WeakPasswordException(broken);
+            }
+            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+            if (temporary) {
+                user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+            } else {
+                user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+            }
+            return null;
+        });
+    }
+
+    public boolean passwordMatches(UserModel user, String password) {
+        return inRealm(() -> user.credentialManager().isValid(UserCredentialModel.password(password)));
+    }
+
+    /** Ends the user's sessions (all but {@code keep}, which may be null), telling their clients as a logout does. */
+    public void endSessions(UserModel user, String keep) {
+        inRealm(() -> {
+            KeycloakContext context = session.getContext();
+            List<UserSessionModel> sessions = session.sessions().getUserSessionsStream(realm, user)
+                    .filter(userSession -> !userSession.getId().equals(keep)).toList();
+            for (UserSessionModel userSession : sessions) {
+                AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(), context.getConnection(),
+                        context.getRequestHeaders(), true);
+            }
+            return null;
+        });
+    }
+
+    /** Keycloak's credential, policy and logout code reads the context realm: make it the tenant's while we work. */
+    private <T> T inRealm(Supplier<T> work) {
+        KeycloakContext context = session.getContext();
+        RealmModel previous = context.getRealm();
+        context.setRealm(realm);
+        try {
+            return work.get();
+        } finally {
+            context.setRealm(previous);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.multimodal.usermanagement.user;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * User lists as one query over Keycloak's user table: text search, e-mail and role filters combine, and the page
+ * and its total are cut by the database, so pages are never short.
+ */
+public final class UserQueries {
+
+    private final KeycloakSession session;
+    private final EntityManager em;
+
+    public UserQueries(KeycloakSession session) {
+        this.session = session;
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    public record Filter(String search, String email, String roleId) {
+    }
+
+    public record Page(List<UserModel> items, long total) {
+    }
+
+    public Page page(RealmModel realm, Filter filter, int first, int max) {
+        StringBuilder where = new StringBuilder(" from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null");
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("realm", realm.getId());
+        if (filter.search() != null && !filter.search().isBlank()) {
+            where.append(" and (u.username like :search or lower(u.email) like :search"
+                    + " or lower(u.firstName) like :search or lower(u.lastName) like :search)");
+            parameters.put("search", "%" + escapeLike(filter.search().trim().toLowerCase(Locale.ROOT)) + "%");
+        }
+        if (filter.email() != null && !filter.email().isBlank()) {
+            where.append(" and lower(u.email) = :email");
+            parameters.put("email", filter.email().trim().toLowerCase(Locale.ROOT));
+        }
+        if (filter.roleId() != null) {
+            where.append(" and exists (select m from UserRoleMappingEntity m where m.user = u and m.roleId = :role)");
+            parameters.put("role", filter.roleId());
+        }
+        TypedQuery<String> ids = em.createQuery("select u.id" + where + " order by u.username", String.class);
+        TypedQuery<Long> count = em.createQuery("select count(u)" + where, Long.class);
+        parameters.forEach((name, value) -> {
+            ids.setParameter(name, value);
+            count.setParameter(name, value);
+        });
+        List<UserModel> users = ids.setFirstResult(first).setMaxResults(max).getResultList().stream()
+                .map(id -> session.users().getUserById(realm, id))
+                .filter(Objects::nonNull)
+                .toList();
+        return new Page(users, count.getSingleResult());
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
