@@ -147,6 +147,14 @@ public final class InMemoryLockoutStore implements LockoutStore {
     }
 
     @Override
+    public synchronized void release(Attempt attempt) {
+        AccountState account = accountState(attempt.realmId(), attempt.accountKey(), false);
+        if (account != null) {
+            account.failures.remove(attempt.id());
+        }
+    }
+
+    @Override
     public synchronized void recordSuccess(Attempt attempt, LockoutSettings settings) {
         AccountState account = accountState(attempt.realmId(), attempt.accountKey(), false);
         if (account != null) {

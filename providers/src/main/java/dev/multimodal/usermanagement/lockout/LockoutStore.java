@@ -23,6 +23,9 @@ public interface LockoutStore {
      */
     Decision recordFailure(Attempt attempt, LockoutSettings settings);
 
+    /** The attempt made no guess after all (empty password, cancelled form): its reservation is dropped. */
+    void release(Attempt attempt);
+
     /** The attempt succeeded: the failure count and the run of consecutive locks start over. */
     void recordSuccess(Attempt attempt, LockoutSettings settings);
 

@@ -124,6 +124,17 @@ public final class RedisLockoutStore implements LockoutStore {
     }
 
     @Override
+    public void release(Attempt attempt) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "release", attempt.id()),
+                    deadline(connection));
+        } catch (Exception e) {
+            report(e);
+        }
+    }
+
+    @Override
     public void recordSuccess(Attempt attempt, LockoutSettings settings) {
         try {
             StatefulRedisConnection<String, String> connection = connections.get();
