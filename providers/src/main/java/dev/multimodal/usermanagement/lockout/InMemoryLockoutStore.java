@@ -16,6 +16,8 @@ public final class InMemoryLockoutStore implements LockoutStore {
 
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
     private static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
+    /** An attempt takes well under a second; a reservation this old belongs to a request that died. */
+    private static final long PENDING_MS = Duration.ofSeconds(30).toMillis();
 
     private final Clock clock;
     private final int maxEntries;
@@ -69,8 +71,10 @@ public final class InMemoryLockoutStore implements LockoutStore {
 
     private static final class AccountState {
         final Counter requests = new Counter();
-        /** attempt id → time of the failure (or reservation), oldest first */
+        /** attempt id → time of the failure, oldest first */
         final LinkedHashMap<String, Long> failures = new LinkedHashMap<>();
+        /** attempt id → time of the check, for attempts in flight */
+        final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
         long lockedUntil;
         int consecutiveLocks;
         long consecutiveLocksExpireAt;
@@ -79,6 +83,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
         void prune(long now, long windowMs) {
             this.windowMs = windowMs;
             failures.values().removeIf(at -> at <= now - windowMs);
+            pending.values().removeIf(at -> at <= now - PENDING_MS);
             if (now >= consecutiveLocksExpireAt) {
                 consecutiveLocks = 0;
             }
@@ -86,7 +91,8 @@ public final class InMemoryLockoutStore implements LockoutStore {
 
         boolean expired(long now) {
             prune(now, windowMs);
-            return now >= requests.resetsAt && now >= lockedUntil && failures.isEmpty() && consecutiveLocks == 0;
+            return now >= requests.resetsAt && now >= lockedUntil && failures.isEmpty() && pending.isEmpty()
+                    && consecutiveLocks == 0;
         }
     }
 
@@ -112,15 +118,14 @@ public final class InMemoryLockoutStore implements LockoutStore {
         if (accountRequests > settings.requestsPerUsernamePerMinute()) {
             return ipDecision.allowed() ? Decision.rateLimited(Duration.ofMillis(account.requests.resetsAt - now)) : ipDecision;
         }
-        if (account.failures.size() >= settings.maxFailures()) {
-            // the window is full of failures and attempts in flight: wait until the oldest leaves it
-            long oldest = account.failures.values().iterator().next();
-            return ipDecision.allowed() ? Decision.locked(Duration.ofMillis(oldest + windowMs - now)) : ipDecision;
+        if (account.failures.size() + account.pending.size() >= settings.maxFailures()) {
+            // the attempts in flight could reach the threshold: refused like a locked account until they end
+            return ipDecision.allowed() ? Decision.locked(Duration.ofSeconds(1)) : ipDecision;
         }
         if (!ipDecision.allowed()) {
             return ipDecision;
         }
-        account.failures.put(attempt.id(), now);
+        account.pending.put(attempt.id(), now);
         return Decision.ALLOWED;
     }
 
@@ -131,7 +136,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
 
         AccountState account = accountState(attempt.realmId(), attempt.accountKey(), true);
         account.prune(now, settings.failureWindow().toMillis());
-        account.failures.remove(attempt.id());
+        account.pending.remove(attempt.id());
         account.failures.put(attempt.id(), now);
         if (account.failures.size() < settings.maxFailures() || account.lockedUntil > now) {
             return Decision.ALLOWED;
@@ -150,7 +155,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
     public synchronized void release(Attempt attempt) {
         AccountState account = accountState(attempt.realmId(), attempt.accountKey(), false);
         if (account != null) {
-            account.failures.remove(attempt.id());
+            account.pending.remove(attempt.id());
         }
     }
 
@@ -158,6 +163,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
     public synchronized void recordSuccess(Attempt attempt, LockoutSettings settings) {
         AccountState account = accountState(attempt.realmId(), attempt.accountKey(), false);
         if (account != null) {
+            account.pending.remove(attempt.id());
             account.failures.clear();
             account.consecutiveLocks = 0;
         }

@@ -5,9 +5,10 @@ package dev.multimodal.usermanagement.lockout;
  * methods never throw: when the backing store fails, the decision follows {@link LockoutSettings#failureMode()}.
  *
  * <p>A login attempt calls {@link #check} before the credentials are verified, then exactly one of
- * {@link #recordFailure} or {@link #recordSuccess}. {@code check} already counts the attempt as a failure
- * (a reservation), so parallel attempts cannot overshoot {@code maxFailures}: the request that would exceed
- * it is refused before its password is verified. {@code recordSuccess} drops the reservations again.
+ * {@link #recordFailure}, {@link #recordSuccess} or {@link #release}. {@code check} reserves a slot for the attempt
+ * in flight, and refuses an attempt while failures plus attempts in flight reach {@code maxFailures}: parallel
+ * attempts cannot overshoot the threshold (at most {@code maxFailures} passwords are checked before the lock).
+ * A reservation whose request died expires after 30 s.
  */
 public interface LockoutStore {
 

@@ -138,7 +138,7 @@ public final class RedisLockoutStore implements LockoutStore {
     public void recordSuccess(Attempt attempt, LockoutSettings settings) {
         try {
             StatefulRedisConnection<String, String> connection = connections.get();
-            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success"),
+            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id()),
                     deadline(connection));
         } catch (Exception e) {
             report(e);
@@ -176,7 +176,7 @@ public final class RedisLockoutStore implements LockoutStore {
 
     static String[] accountKeys(String realmId, String accountKey) {
         String prefix = "um:lo:{" + realmId + ":" + digest(accountKey) + "}:";
-        return new String[] {prefix + "f", prefix + "l", prefix + "n", prefix + "r"};
+        return new String[] {prefix + "f", prefix + "l", prefix + "n", prefix + "r", prefix + "p"};
     }
 
     static String[] ipKeys(Attempt attempt) {

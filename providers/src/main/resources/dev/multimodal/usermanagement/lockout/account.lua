@@ -1,16 +1,21 @@
 -- One account's lockout state; one call = one atomic decision. Keys share one hash tag (Cluster-safe).
--- KEYS[1] failures: sorted set, attempt id -> time (ms); holds failures and the reservations of attempts in flight
+-- KEYS[1] failures: sorted set, attempt id -> time (ms) of each failure in the window
 -- KEYS[2] lock:     string, the lock's place in the run of locks; its TTL is the rest of the lock
 -- KEYS[3] run:      integer, consecutive locks; ends when no new lock follows within the cap after the last one
 -- KEYS[4] requests: integer, requests this minute (fixed window opened by the first)
+-- KEYS[5] pending:  sorted set, attempt id -> time (ms) of the attempts in flight (checked, outcome not yet recorded)
 -- ARGV[1] operation; the rest depends on it. Replies are arrays of integers: {verdict, millis, run}
 --   verdict 0 allowed, 1 locked, 2 rate limited
 local op = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
+-- an attempt takes well under a second; a reservation this old belongs to a request that died
+local PENDING_MS = 30000
+
 local function prune(window)
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - PENDING_MS)
 end
 
 if op == 'check' then
@@ -22,23 +27,23 @@ if op == 'check' then
   if lock_ttl > 0 then return {1, lock_ttl, 0} end
   if requests > per_minute then return {2, math.max(redis.call('PTTL', KEYS[4]), 1), 0} end
   prune(window)
-  if redis.call('ZCARD', KEYS[1]) >= max_failures then
-    -- full of failures and attempts in flight: refused until the oldest leaves the window
-    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-    return {1, math.max(tonumber(oldest[2]) + window - now, 1), 0}
+  if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[5]) >= max_failures then
+    -- the attempts in flight could reach the threshold: refused like a locked account until they end
+    return {1, 1000, 0}
   end
-  redis.call('ZADD', KEYS[1], now, id)
-  redis.call('PEXPIRE', KEYS[1], window)
+  redis.call('ZADD', KEYS[5], now, id)
+  redis.call('PEXPIRE', KEYS[5], PENDING_MS)
   return {0, 0, 0}
 elseif op == 'release' then
   -- ARGV: attempt id (its reservation, when another limit refused the attempt)
-  redis.call('ZREM', KEYS[1], ARGV[2])
+  redis.call('ZREM', KEYS[5], ARGV[2])
   return {0, 0, 0}
 elseif op == 'fail' then
   -- ARGV: window ms, max failures, lock ms, growth factor, cap ms, attempt id
   local window, max_failures, lock_ms, factor, cap_ms, id =
     tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
   prune(window)
+  redis.call('ZREM', KEYS[5], id)
   redis.call('ZADD', KEYS[1], now, id)
   redis.call('PEXPIRE', KEYS[1], window)
   if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('ZCARD', KEYS[1]) < max_failures then
@@ -53,11 +58,13 @@ elseif op == 'fail' then
   redis.call('DEL', KEYS[1])
   return {1, duration, run}
 elseif op == 'success' then
+  -- ARGV: attempt id
+  redis.call('ZREM', KEYS[5], ARGV[2])
   redis.call('DEL', KEYS[1], KEYS[3])
   return {0, 0, 0}
 elseif op == 'unlock' then
   local was_locked = redis.call('DEL', KEYS[2])
-  redis.call('DEL', KEYS[1], KEYS[3])
+  redis.call('DEL', KEYS[1], KEYS[3], KEYS[5])
   return {was_locked, 0, 0}
 elseif op == 'state' then
   -- ARGV: window ms; reply {lock ms left (0: not locked), failures in the window, run}
