@@ -14,10 +14,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -161,6 +170,98 @@ class LockoutIT {
         }
     }
 
+    @Test
+    void fiftyParallelWrongPasswordsCheckExactlyThresholdPasswords() throws Exception {
+        String realm = realmWithLockout(Map.of());
+        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "eventsEnabled", true)).expect(204);
+        ExecutorService pool = Executors.newFixedThreadPool(25);
+        try {
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                replies.add(pool.submit(() -> login(realm, "alice", "wrong-" + n)));
+            }
+            Set<String> bodies = new HashSet<>();
+            for (Future<Reply> reply : replies) {
+                Reply r = reply.get(60, TimeUnit.SECONDS);
+                assertEquals(401, r.status(), r.body());
+                bodies.add(r.body());
+            }
+            assertEquals(1, bodies.size(), "one answer for checked, refused and locked attempts: " + bodies);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode events = admin("GET", "/admin/realms/" + realm + "/events?type=LOGIN_ERROR&max=200", null).expect(200).json();
+        int passwordsChecked = 0;
+        for (JsonNode event : events) {
+            if ("invalid_user_credentials".equals(event.path("error").asText())) {
+                passwordsChecked++;
+            }
+        }
+        assertEquals(5, passwordsChecked, "only as many passwords are tried as the threshold allows");
+        assertEquals(401, login(realm, "alice", PASSWORD).status(), "and the account is locked");
+    }
+
+    @Test
+    void browserLoginLocksWithTheWrongPasswordPageAndRateLimitsWith429() {
+        String realm = realmWithLockout(Map.of("failuresPerIpPerMinute", "6"));
+        admin("POST", "/admin/realms/" + realm + "/clients", Map.of("clientId", "web", "publicClient", true,
+                "standardFlowEnabled", true, "redirectUris", List.of(REDIRECT_URI))).expect(201);
+        String base = "/admin/realms/" + realm + "/authentication";
+        admin("POST", base + "/flows", Map.of("alias", "lockout-browser", "providerId", "basic-flow",
+                "topLevel", true, "builtIn", false, "description", "browser with lockout")).expect(201);
+        admin("POST", base + "/flows/lockout-browser/executions/execution", Map.of("provider", "lockout-rate-limit")).expect(201);
+        JsonNode execution = admin("GET", base + "/flows/lockout-browser/executions", null).json().get(0);
+        Map<String, Object> required = JSON.convertValue(execution, Map.class);
+        required.put("requirement", "REQUIRED");
+        admin("PUT", base + "/flows/lockout-browser/executions", required).expect(202, 204);
+        admin("POST", base + "/executions/" + execution.path("id").asText() + "/config",
+                Map.of("alias", "lockout-browser-" + realm, "config", Map.of("failuresPerIpPerMinute", "6"))).expect(201);
+        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "browserFlow", "lockout-browser",
+                "loginTheme", "user-management")).expect(204);
+
+        assertEquals(302, browserLogin(realm, "bob", PASSWORD).status(), "the right password logs in");
+        Reply wrong = null;
+        for (int i = 0; i < 5; i++) {
+            wrong = browserLogin(realm, "alice", "wrong-" + i);
+        }
+        assertTrue(wrong.body().contains("Invalid username or password."), wrong.body());
+        Reply locked = browserLogin(realm, "alice", PASSWORD);
+        assertEquals(wrong.status(), locked.status());
+        assertTrue(locked.body().contains("Invalid username or password."), "locked: the wrong-password page");
+
+        assertEquals(wrong.status(), browserLogin(realm, "bob", "wrong").status(), "the 6th failure from this IP");
+        Reply limited = browserLogin(realm, "bob", PASSWORD);
+        assertEquals(429, limited.status(), "6 failures from this IP within the minute");
+        assertNotNull(limited.header("Retry-After"));
+        assertTrue(limited.body().contains("Too many login attempts"), limited.body());
+    }
+
+    private static final String REDIRECT_URI = "http://localhost/callback";
+    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"");
+
+    /**
+     * Opens the login page and posts the form once, as a new browser. Cookies are carried by hand: Keycloak marks
+     * them Secure, which Java's CookieManager then withholds over plain http.
+     */
+    private static Reply browserLogin(String realm, String username, String password) {
+        HttpClient browser = CLIENT;
+        String authUrl = server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=web&response_type=code&scope=openid"
+                + "&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8);
+        Reply page = send(browser, HttpRequest.newBuilder(URI.create(authUrl)).GET());
+        page.expect(200);
+        Matcher action = FORM_ACTION.matcher(page.body());
+        assertTrue(action.find(), "no login form in: " + page.body());
+        String url = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+        String cookies = page.raw().headers().allValues("Set-Cookie").stream()
+                .map(cookie -> cookie.split(";", 2)[0]).collect(Collectors.joining("; "));
+        return send(browser, HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookies)
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+                        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&credentialId=")));
+    }
+
     // ---- setup through the admin REST API
 
     /** A new realm with a public client, users alice and bob, and a direct-grant flow made of our step only. */
@@ -230,8 +331,12 @@ class LockoutIT {
     }
 
     private static Reply send(HttpRequest.Builder request) {
+        return send(CLIENT, request);
+    }
+
+    private static Reply send(HttpClient client, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
