@@ -1,0 +1,159 @@
+package dev.multimodal.usermanagement.lockout;
+
+import dev.multimodal.usermanagement.redis.RedisClientProvider;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.List;
+
+import static dev.multimodal.usermanagement.lockout.LockoutSettings.DEFAULTS;
+
+/**
+ * {@code lockout-rate-limit}: use it in place of "Username Validation" + "Password" in a direct-grant flow and
+ * in place of "Username Password Form" in a browser flow. Its settings are the execution's config (admin
+ * console), so each tenant has its own. The store is Redis when the {@code redis} SPI has a URL, else the
+ * embedded in-memory store (one node only).
+ */
+public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String PROVIDER_ID = "lockout-rate-limit";
+
+    private static final Logger LOG = Logger.getLogger(LockoutRateLimitAuthenticatorFactory.class);
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
+            AuthenticationExecutionModel.Requirement.REQUIRED,
+            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+            AuthenticationExecutionModel.Requirement.DISABLED};
+
+    private final SettingsCache settingsCache = new SettingsCache();
+    private volatile InMemoryLockoutStore embeddedStore;
+
+    @Override
+    public void init(Config.Scope config) {
+        // no server-wide options: the settings are per tenant, in the execution's config
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        embeddedStore = new InMemoryLockoutStore();
+    }
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return new LockoutRateLimitAuthenticator(session, store(session), settingsCache);
+    }
+
+    /** The store for this session; also for the admin API (unlock, lock state). */
+    public LockoutStore store(KeycloakSession session) {
+        RedisClientProvider redis = session.getProvider(RedisClientProvider.class);
+        if (redis != null && redis.isConfigured()) {
+            return new RedisLockoutStore(redis::connection, redis::reportFailure);
+        }
+        InMemoryLockoutStore store = embeddedStore;
+        if (store == null) {
+            // create() before postInit() does not happen in a running server; stay safe anyway
+            LOG.debug("Lockout store requested before postInit");
+            embeddedStore = store = new InMemoryLockoutStore();
+        }
+        return store;
+    }
+
+    @Override
+    public void close() {
+        embeddedStore = null;
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Username Password with Lockout and Rate Limits";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return PasswordCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENTS;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Validates username and password, locks an account after repeated failures (unknown usernames alike) "
+                + "and rate-limits logins per client IP and per username. Direct grant: replaces 'Username Validation' "
+                + "and 'Password'. Browser: replaces 'Username Password Form'.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(LockoutSettings.MAX_FAILURES).label("Max failures").type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(String.valueOf(DEFAULTS.maxFailures()))
+                .helpText("Failed logins within the failure window that lock the account. Unknown usernames count alike.")
+                .add()
+                .property().name(LockoutSettings.FAILURE_WINDOW_MINUTES).label("Failure window (minutes)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.failureWindow().toMinutes()))
+                .helpText("Sliding window in which failures are counted; older failures are forgotten.")
+                .add()
+                .property().name(LockoutSettings.LOCKOUT_MINUTES).label("Lockout duration (minutes)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutDuration().toMinutes()))
+                .helpText("How long the first lock lasts. A locked account refuses even the right password.")
+                .add()
+                .property().name(LockoutSettings.LOCKOUT_GROWTH_FACTOR).label("Lockout growth factor")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("2")
+                .helpText("Each consecutive lock lasts this many times longer than the previous one (1 = constant). "
+                        + "A successful login or an admin unlock ends the run.")
+                .add()
+                .property().name(LockoutSettings.LOCKOUT_CAP_MINUTES).label("Lockout cap (minutes)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutCap().toMinutes()))
+                .helpText("Longest lock, whatever the growth factor (default 24 hours).")
+                .add()
+                .property().name(LockoutSettings.FAILURES_PER_IP_PER_MINUTE).label("Failed attempts per client IP per minute")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.failuresPerIpPerMinute()))
+                .helpText("Against credential stuffing: after this many failed logins from one IP in a minute, "
+                        + "its logins are answered 429 until the minute ends.")
+                .add()
+                .property().name(LockoutSettings.REQUESTS_PER_IP_PER_MINUTE).label("Requests per client IP per minute")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.requestsPerIpPerMinute()))
+                .helpText("Against floods; keep it generous, since an office shares one NAT address. "
+                        + "The IP is Keycloak's view of the client (proxy headers per its --proxy-headers option).")
+                .add()
+                .property().name(LockoutSettings.REQUESTS_PER_USERNAME_PER_MINUTE).label("Requests per username per minute")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.requestsPerUsernamePerMinute()))
+                .helpText("Login attempts for one username in a minute, from any IP; beyond it the answer is 429.")
+                .add()
+                .property().name(LockoutSettings.FAILURE_MODE).label("Failure mode")
+                .type(ProviderConfigProperty.LIST_TYPE).options("open", "closed").defaultValue(DEFAULTS.failureMode().name())
+                .helpText("When Redis does not answer within its command timeout: 'open' lets logins through without "
+                        + "lockout and rate limits; 'closed' refuses them (503, retry later).")
+                .add()
+                .property().name(LockoutSettings.LOCKOUT_EMAIL).label("Lockout e-mail")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutEmail()))
+                .helpText("Send a locked user an e-mail with a one-time unlock link. (Not implemented yet.)")
+                .add()
+                .build();
+    }
+}

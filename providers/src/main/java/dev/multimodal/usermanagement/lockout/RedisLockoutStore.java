@@ -1,0 +1,278 @@
+package dev.multimodal.usermanagement.lockout;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The shared store: every decision runs Lua scripts by SHA ({@code EVALSHA}; on {@code NOSCRIPT} once
+ * {@code EVAL}, which also caches the script on that server), so it is atomic and costs one network round trip.
+ * An account's keys share one hash tag and a client IP's keys another, so both scripts work on Redis Cluster;
+ * a check sends the account script and the IP script together (pipelined) and waits for both. Every key has a
+ * TTL. Keys hold digests, not usernames or addresses.
+ *
+ * <p>Any Redis error or timeout is reported once to the shared client (one log line per outage) and the decision
+ * follows the failure mode; nothing is thrown.
+ */
+public final class RedisLockoutStore implements LockoutStore {
+
+    static final Script ACCOUNT_SCRIPT = Script.load("account.lua");
+    static final Script CLIENT_IP_SCRIPT = Script.load("client-ip.lua");
+    private static final Duration MAX_WAIT = Duration.ofSeconds(5);
+
+    private final Supplier<StatefulRedisConnection<String, String>> connections;
+    private final Consumer<Exception> failureReporter;
+
+    /**
+     * @param connections     the shared connection (may throw when Redis is unreachable); its timeout bounds each call
+     * @param failureReporter told about each failed call, e.g. {@code RedisClientProvider::reportFailure}
+     */
+    public RedisLockoutStore(Supplier<StatefulRedisConnection<String, String>> connections, Consumer<Exception> failureReporter) {
+        this.connections = connections;
+        this.failureReporter = failureReporter;
+    }
+
+    /** A Lua script and its SHA-1, the name Redis caches it under. */
+    record Script(String source, String sha) {
+
+        static Script load(String name) {
+            try (InputStream in = RedisLockoutStore.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + name);
+                }
+                String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return new Script(source, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                        .digest(source.getBytes(StandardCharsets.UTF_8))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public Decision check(Attempt attempt, LockoutSettings settings) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            String[] accountKeys = accountKeys(attempt.realmId(), attempt.accountKey());
+            CompletableFuture<List<Object>> account = run(connection, ACCOUNT_SCRIPT, accountKeys, "check",
+                    millis(settings.failureWindow()), settings.maxFailures(), settings.requestsPerUsernamePerMinute(), attempt.id());
+            CompletableFuture<List<Object>> clientIp = run(connection, CLIENT_IP_SCRIPT, ipKeys(attempt), "check",
+                    settings.requestsPerIpPerMinute(), settings.failuresPerIpPerMinute());
+            long deadline = deadline(connection);
+            List<Object> accountReply = await(account, deadline);
+            List<Object> ipReply = await(clientIp, deadline);
+
+            Decision accountDecision = decision(accountReply);
+            Decision ipDecision = decision(ipReply);
+            if (ipDecision.allowed()) {
+                return accountDecision;
+            }
+            if (accountDecision.allowed()) {
+                // the account script reserved a failure slot for an attempt that will not be made
+                await(run(connection, ACCOUNT_SCRIPT, accountKeys, "release", attempt.id()), deadline(connection));
+            }
+            return ipDecision;
+        } catch (Exception e) {
+            return outage(e, settings);
+        }
+    }
+
+    @Override
+    public Decision recordFailure(Attempt attempt, LockoutSettings settings) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            CompletableFuture<List<Object>> account = run(connection, ACCOUNT_SCRIPT,
+                    accountKeys(attempt.realmId(), attempt.accountKey()), "fail",
+                    millis(settings.failureWindow()), settings.maxFailures(), millis(settings.lockoutDuration()),
+                    settings.lockoutGrowthFactor(), millis(settings.lockoutCap()), attempt.id());
+            CompletableFuture<List<Object>> clientIp = run(connection, CLIENT_IP_SCRIPT, ipKeys(attempt), "fail");
+            long deadline = deadline(connection);
+            List<Object> reply = await(account, deadline);
+            await(clientIp, deadline);
+            if (number(reply, 0) == 1) {
+                return Decision.lockedNow(Duration.ofMillis(number(reply, 1)), (int) number(reply, 2));
+            }
+            return Decision.ALLOWED;
+        } catch (Exception e) {
+            // the attempt has failed anyway; the failure mode only governs what is still to be allowed
+            report(e);
+            return Decision.ALLOWED;
+        }
+    }
+
+    @Override
+    public void release(Attempt attempt) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "release", attempt.id()),
+                    deadline(connection));
+        } catch (Exception e) {
+            report(e);
+        }
+    }
+
+    @Override
+    public void recordSuccess(Attempt attempt, LockoutSettings settings) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id()),
+                    deadline(connection));
+        } catch (Exception e) {
+            report(e);
+        }
+    }
+
+    @Override
+    public boolean unlock(String realmId, String accountKey) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            List<Object> reply = await(run(connection, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock"),
+                    deadline(connection));
+            return number(reply, 0) == 1;
+        } catch (Exception e) {
+            report(e);
+            throw new LockoutStoreException("Cannot unlock: the lockout store is unavailable", e);
+        }
+    }
+
+    @Override
+    public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
+        try {
+            StatefulRedisConnection<String, String> connection = connections.get();
+            List<Object> reply = await(run(connection, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "state",
+                    millis(settings.failureWindow())), deadline(connection));
+            long lockMillis = number(reply, 0);
+            return new LockState(true, lockMillis > 0, Duration.ofMillis(lockMillis), (int) number(reply, 1), (int) number(reply, 2));
+        } catch (Exception e) {
+            report(e);
+            return LockState.UNKNOWN;
+        }
+    }
+
+    // ---- keys
+
+    static String[] accountKeys(String realmId, String accountKey) {
+        String prefix = "um:lo:{" + realmId + ":" + digest(accountKey) + "}:";
+        return new String[] {prefix + "f", prefix + "l", prefix + "n", prefix + "r", prefix + "p"};
+    }
+
+    static String[] ipKeys(Attempt attempt) {
+        String prefix = "um:rl:{" + attempt.realmId() + ":" + digest(attempt.ip()) + "}:";
+        return new String[] {prefix + "r", prefix + "f"};
+    }
+
+    /** 128 bits of SHA-256: collision-free in practice, and no personal data in Redis key names. */
+    private static String digest(String value) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- scripts
+
+    private static CompletableFuture<List<Object>> run(StatefulRedisConnection<String, String> connection, Script script,
+                                                       String[] keys, Object... args) {
+        String[] values = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            values[i] = args[i] instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(args[i]);
+        }
+        RedisAsyncCommands<String, String> commands = connection.async();
+        RedisFuture<List<Object>> bySha = commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, values);
+        return bySha.toCompletableFuture().handle((reply, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            if (unwrap(error) instanceof RedisNoScriptException) {
+                // first use on this server (or after SCRIPT FLUSH / failover): EVAL sends and caches it
+                RedisFuture<List<Object>> byEval = commands.eval(script.source(), ScriptOutputType.MULTI, keys, values);
+                return byEval.toCompletableFuture();
+            }
+            return CompletableFuture.<List<Object>>failedFuture(unwrap(error));
+        }).thenCompose(future -> future);
+    }
+
+    private static long millis(Duration duration) {
+        return duration.toMillis();
+    }
+
+    private static long deadline(StatefulRedisConnection<String, String> connection) {
+        Duration timeout = connection.getTimeout();
+        if (timeout == null || timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_WAIT) > 0) {
+            timeout = MAX_WAIT;
+        }
+        // twice the command timeout: room for the NOSCRIPT fallback, while lettuce times out each command itself
+        return System.nanoTime() + 2 * timeout.toNanos();
+    }
+
+    private static List<Object> await(CompletableFuture<List<Object>> future, long deadlineNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private static Decision decision(List<Object> reply) {
+        long verdict = number(reply, 0);
+        Duration retryAfter = Duration.ofMillis(number(reply, 1));
+        if (verdict == 1) {
+            return Decision.locked(retryAfter);
+        }
+        if (verdict == 2) {
+            return Decision.rateLimited(retryAfter);
+        }
+        return Decision.ALLOWED;
+    }
+
+    private static long number(List<Object> reply, int index) {
+        Object value = reply.get(index);
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        return Long.parseLong(String.valueOf(value));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private Decision outage(Exception e, LockoutSettings settings) {
+        report(e);
+        return Decision.onOutage(settings);
+    }
+
+    private void report(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable cause = unwrap(e);
+        failureReporter.accept(cause instanceof Exception ex ? ex : e);
+    }
+}
