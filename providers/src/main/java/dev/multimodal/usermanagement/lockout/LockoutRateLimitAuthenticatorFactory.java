@@ -43,11 +43,18 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         embeddedStore = new InMemoryLockoutStore();
+        LockoutFlows.bindToNewRealms(factory);
     }
 
     @Override
     public Authenticator create(KeycloakSession session) {
         return new LockoutRateLimitAuthenticator(session, store(session), settingsCache);
+    }
+
+    /** The store for the admin API (unlock, lock state). */
+    public static LockoutStore storeFor(KeycloakSession session) {
+        return ((LockoutRateLimitAuthenticatorFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(org.keycloak.authentication.Authenticator.class, PROVIDER_ID)).store(session);
     }
 
     /** The store for this session; also for the admin API (unlock, lock state). */

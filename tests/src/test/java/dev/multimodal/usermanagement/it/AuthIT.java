@@ -103,16 +103,54 @@ class AuthIT {
 
     @Test
     void unknownUsersTakeAboutAsLongAsWrongPasswords() {
-        String api = server.apiUrl("demo");
-        long wrong = medianMillis(() -> login(api, Map.of("username", "demo-user", "password", "Wrong-Pass123")));
+        String api = server.apiUrl(tenantWithDomain());
+        // five samples: the fifth wrong password locks the account, which then answers without checking
+        long wrong = medianMillis(() -> login(api, Map.of("username", "boss", "password", "Wrong-Pass123")));
         long unknown = medianMillis(() -> login(api, Map.of("username", "ghost-" + UUID.randomUUID(), "password", "Wrong-Pass123")));
         assertTrue(unknown * 3 >= wrong && wrong * 3 >= unknown,
                 "median wrong password " + wrong + " ms vs unknown user " + unknown + " ms");
     }
 
+    @Test
+    void apiLoginsRunTheTenantsLockoutStep() {
+        String id = tenantWithDomain();
+        String api = server.apiUrl(id);
+        Http.Reply wrong = null;
+        for (int i = 0; i < 5; i++) {
+            wrong = login(api, Map.of("username", "boss", "password", "Wrong-Pass123"));
+            assertEquals(401, wrong.status());
+        }
+        Http.Reply locked = login(api, Map.of("username", "boss", "password", "Admin-Pass123"));
+        assertEquals(401, locked.status(), "a locked account refuses even the right password");
+        assertEquals(wrong.raw().body(), locked.raw().body());
+
+        String userId = Http.get(api + "/users?search=boss", platformToken).json().path("items").get(0).path("id").asText();
+        JsonNode seen = Http.get(api + "/users/" + userId, platformToken).json();
+        assertTrue(seen.path("lock").path("locked").asBoolean(), seen.toString());
+        assertTrue(seen.path("lock").path("remaining_seconds").asLong() > 0, seen.toString());
+        assertEquals("boss", seen.path("username").asText(), "the admin view is the profile plus the lock");
+
+        assertEquals(204, Http.post(api + "/users/" + userId + "/unlock", platformToken, Map.of()).status());
+        assertFalse(Http.get(api + "/users/" + userId, platformToken).json().path("lock").path("locked").asBoolean());
+        assertEquals(200, login(api, Map.of("username", "boss", "password", "Admin-Pass123")).status());
+    }
+
+    @Test
+    void tooManyRequestsForOneUsernameAre429WithRetryAfter() {
+        String api = server.apiUrl(tenantWithDomain());
+        Http.Reply last = null;
+        for (int i = 0; i < 12 && (last == null || last.status() != 429); i++) {
+            // right passwords: nothing locks, only the per-username request limit (10 a minute) applies
+            last = login(api, Map.of("username", "boss", "password", "Admin-Pass123"));
+        }
+        assertEquals(429, last.status(), last.raw().body());
+        assertTrue(last.header("Content-Type").startsWith("application/problem+json"));
+        assertTrue(Integer.parseInt(last.header("Retry-After")) > 0);
+    }
+
     private static long medianMillis(Supplier<Http.Reply> call) {
         List<Long> times = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 5; i++) {
             Http.Reply reply = call.get();
             assertEquals(401, reply.status());
             times.add(reply.millis());

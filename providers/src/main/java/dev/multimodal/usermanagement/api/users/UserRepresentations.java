@@ -1,6 +1,8 @@
 package dev.multimodal.usermanagement.api.users;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.multimodal.usermanagement.lockout.LockState;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.keycloak.models.UserSessionModel;
@@ -38,6 +40,18 @@ final class UserRepresentations {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ResetPassword(String temporaryPassword) {
+    }
+
+    /** What admins see of a user: the profile and the lockout state. */
+    record AdminUserView(@JsonUnwrapped UserView user, Lock lock) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Lock(boolean locked, long remainingSeconds, int recentFailures, boolean known) {
+
+        static Lock of(LockState state) {
+            return new Lock(state.locked(), state.remaining().toSeconds(), state.recentFailures(), state.known());
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

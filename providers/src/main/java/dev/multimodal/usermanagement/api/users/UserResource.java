@@ -6,6 +6,11 @@ import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.lockout.AccountKeys;
+import dev.multimodal.usermanagement.lockout.LockState;
+import dev.multimodal.usermanagement.lockout.LockoutFlows;
+import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
+import dev.multimodal.usermanagement.lockout.LockoutStoreException;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.DELETE;
@@ -47,7 +52,11 @@ public class UserResource {
     public Response get() {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_READ);
-            return Response.ok(UserView.of(caller.tenant(), target(caller))).build();
+            UserModel user = target(caller);
+            LockState lock = LockoutRateLimitAuthenticatorFactory.storeFor(session).lockState(caller.tenant().getId(),
+                    AccountKeys.forUser(user.getId()), LockoutFlows.settingsOf(caller.tenant()));
+            return Response.ok(new UserRepresentations.AdminUserView(UserView.of(caller.tenant(), user),
+                    UserRepresentations.Lock.of(lock))).build();
         });
     }
 
@@ -168,6 +177,23 @@ public class UserResource {
             UserModel user = manageable(caller);
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
             UserAccess.adminEvent(session, caller, OperationType.DELETE, user);
+            return Response.noContent().build();
+        });
+    }
+
+    /** Ends a lockout before its time. */
+    @POST
+    @Path("unlock")
+    public Response unlock() {
+        return Endpoint.run(session, () -> {
+            Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
+            UserModel user = manageable(caller);
+            try {
+                LockoutRateLimitAuthenticatorFactory.storeFor(session).unlock(caller.tenant().getId(), AccountKeys.forUser(user.getId()));
+            } catch (LockoutStoreException e) {
+                throw new ApiProblem(503, "Service Unavailable", "The lockout store cannot be reached; nothing was unlocked. Try again.", java.util.List.of());
+            }
+            UserAccess.adminEvent(session, caller, OperationType.ACTION, user);
             return Response.noContent().build();
         });
     }
