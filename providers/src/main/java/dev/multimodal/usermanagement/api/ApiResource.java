@@ -1,6 +1,9 @@
 package dev.multimodal.usermanagement.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multimodal.usermanagement.api.auth.AuthResource;
+import dev.multimodal.usermanagement.api.openapi.OpenApiResource;
+import dev.multimodal.usermanagement.api.openapi.SwaggerUiResource;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.tenants.TenantsResource;
 import dev.multimodal.usermanagement.api.users.UsersResource;
@@ -18,13 +21,26 @@ public class ApiResource {
     private final DatabaseProbe databaseProbe;
     private final TenantTemplate template;
     private final String platformRealm;
+    private final ObjectNode openApi;
 
-    ApiResource(KeycloakSession session, String version, DatabaseProbe databaseProbe, TenantTemplate template, String platformRealm) {
+    ApiResource(KeycloakSession session, String version, DatabaseProbe databaseProbe, TenantTemplate template, String platformRealm,
+                ObjectNode openApi) {
+        this.openApi = openApi;
         this.session = session;
         this.version = version;
         this.databaseProbe = databaseProbe;
         this.template = template;
         this.platformRealm = platformRealm;
+    }
+
+    @Path("v1/openapi.json")
+    public OpenApiResource openapi() {
+        return new OpenApiResource(openApi);
+    }
+
+    @Path("v1/docs")
+    public SwaggerUiResource docs() {
+        return new SwaggerUiResource();
     }
 
     @Path("v1/health")

@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multimodal.usermanagement.api.openapi.OpenApiDocument;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
 import dev.multimodal.usermanagement.tenant.TenantRegistry;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
@@ -26,12 +28,14 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
     private String platformRealm;
     private TenantTemplate template;
     private DatabaseProbe databaseProbe;
+    private ObjectNode openApi;
 
     @Override
     public void init(Config.Scope config) {
         version = readVersion();
         platformRealm = config.get("platform-realm", Config.getAdminRealm());
         template = TenantTemplate.load();
+        openApi = OpenApiDocument.build(ApiResource.class, version);
     }
 
     @Override
@@ -42,7 +46,7 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        ApiResource resource = new ApiResource(session, version, databaseProbe, template, platformRealm);
+        ApiResource resource = new ApiResource(session, version, databaseProbe, template, platformRealm, openApi);
         return new RealmResourceProvider() {
             @Override
             public Object getResource() {

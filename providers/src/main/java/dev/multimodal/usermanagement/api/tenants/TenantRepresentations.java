@@ -9,23 +9,23 @@ import java.time.Instant;
 import java.util.List;
 
 /** Request and response bodies of /tenants, snake_case on the wire. */
-final class TenantRepresentations {
+public final class TenantRepresentations {
 
     private TenantRepresentations() {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreateTenant(String id, String name, String description, String domain,
+    public record CreateTenant(String id, String name, String description, String domain,
                         String adminEmail, String adminUsername, String adminPassword,
                         String adminFirstName, String adminLastName) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UpdateTenant(String name, String description, String domain, Boolean isActive) {
+    public record UpdateTenant(String name, String description, String domain, Boolean isActive) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record TenantView(String id, String name, String description, String domain, boolean isActive, String createdAt) {
+    public record TenantView(String id, String name, String description, String domain, boolean isActive, String createdAt) {
 
         static TenantView of(Tenant tenant) {
             return new TenantView(tenant.id(), tenant.entry().getDisplayName(), tenant.entry().getDescription(),
@@ -35,12 +35,12 @@ final class TenantRepresentations {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record TenantPage(List<TenantView> items, long total, int page, int pageSize) {
+    public record TenantPage(List<TenantView> items, long total, int page, int pageSize) {
     }
 
     /** Per-tenant settings; in a PUT, absent fields stay as they are. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Settings(Boolean registrationAllowed, String passwordPolicy,
+    public record Settings(Boolean registrationAllowed, String passwordPolicy,
                     Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds) {
 
         static Settings of(RealmModel realm) {

@@ -11,43 +11,43 @@ import java.time.Instant;
 import java.util.List;
 
 /** Request and response bodies of /users, snake_case on the wire. */
-final class UserRepresentations {
+public final class UserRepresentations {
 
     private UserRepresentations() {
     }
 
     /** PUT /users/me. The last four are here only to be refused by name: they are not the user's to change. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UpdateMe(String firstName, String lastName, JsonNode preferences,
+    public record UpdateMe(String firstName, String lastName, JsonNode preferences,
                     JsonNode roles, JsonNode tenantId, JsonNode isActive, JsonNode emailVerified) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ChangePassword(String currentPassword, String newPassword) {
+    public record ChangePassword(String currentPassword, String newPassword) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreateUser(String email, String username, String password, String firstName, String lastName, String role) {
+    public record CreateUser(String email, String username, String password, String firstName, String lastName, String role) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UpdateUser(String email, String firstName, String lastName, Boolean isActive, Boolean emailVerified) {
+    public record UpdateUser(String email, String firstName, String lastName, Boolean isActive, Boolean emailVerified) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record SetRoles(List<String> roles) {
+    public record SetRoles(List<String> roles) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ResetPassword(String temporaryPassword) {
+    public record ResetPassword(String temporaryPassword) {
     }
 
     /** What admins see of a user: the profile and the lockout state. */
-    record AdminUserView(@JsonUnwrapped UserView user, Lock lock) {
+    public record AdminUserView(@JsonUnwrapped UserView user, Lock lock) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Lock(boolean locked, long remainingSeconds, int recentFailures, boolean known) {
+    public record Lock(boolean locked, long remainingSeconds, int recentFailures, boolean known) {
 
         static Lock of(LockState state) {
             return new Lock(state.locked(), state.remaining().toSeconds(), state.recentFailures(), state.known());
@@ -55,11 +55,11 @@ final class UserRepresentations {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UserPage(List<UserView> items, long total, int page, int pageSize) {
+    public record UserPage(List<UserView> items, long total, int page, int pageSize) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record SessionView(String id, String ipAddress, String startedAt, String lastAccess, List<String> clients, boolean current) {
+    public record SessionView(String id, String ipAddress, String startedAt, String lastAccess, List<String> clients, boolean current) {
 
         static SessionView of(UserSessionModel session, String currentId) {
             return new SessionView(session.getId(), session.getIpAddress(),

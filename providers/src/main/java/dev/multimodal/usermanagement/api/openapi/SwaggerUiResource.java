@@ -1,0 +1,76 @@
+package dev.multimodal.usermanagement.api.openapi;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/** {@code /docs}: Swagger UI (from the webjar shaded into our jar) showing {@code openapi.json}. */
+public class SwaggerUiResource {
+
+    /** Where the shade plugin puts Swagger UI's files (relocated so Quarkus does not serve them at the root). */
+    private static final String SWAGGER_UI = "/dev/multimodal/usermanagement/swagger-ui/" + webjarVersion() + "/";
+    private static final Map<String, String> FILES = Map.of(
+            "swagger-ui-bundle.js", "application/javascript",
+            "swagger-ui-standalone-preset.js", "application/javascript",
+            "swagger-ui.css", "text/css",
+            "favicon-32x32.png", "image/png");
+    private static final String PAGE = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <title>user-management API</title>
+              <link rel="stylesheet" href="docs/swagger-ui.css">
+              <link rel="icon" type="image/png" href="docs/favicon-32x32.png">
+            </head>
+            <body>
+              <div id="swagger-ui"></div>
+              <script src="docs/swagger-ui-bundle.js"></script>
+              <script src="docs/swagger-ui-standalone-preset.js"></script>
+              <script>
+                window.ui = SwaggerUIBundle({ url: "openapi.json", dom_id: "#swagger-ui",
+                  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });
+              </script>
+            </body>
+            </html>
+            """;
+
+    private static String webjarVersion() {
+        try (InputStream in = SwaggerUiResource.class.getResourceAsStream("/user-management-version.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("swagger-ui.version");
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("user-management-version.properties is missing from the jar", e);
+        }
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response docs() {
+        return Response.ok(PAGE).build();
+    }
+
+    @GET
+    @Path("{file}")
+    public Response file(@PathParam("file") String file) {
+        String type = FILES.get(file);
+        InputStream in = type == null ? null : SwaggerUiResource.class.getResourceAsStream(SWAGGER_UI + file);
+        if (in == null) {
+            return Response.status(Response.Status.NOT_FOUND).build();
+        }
+        try (in) {
+            return Response.ok(in.readAllBytes(), type).header("Cache-Control", "public, max-age=86400").build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
