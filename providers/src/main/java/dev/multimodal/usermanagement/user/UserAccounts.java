@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.user;
 
 import dev.multimodal.usermanagement.tenant.PasswordRules;
+import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
@@ -63,10 +64,33 @@ public final class UserAccounts {
             if (role != null) {
                 user.grantRole(role);
             }
-            // a parallel request with the same e-mail breaks a unique key here, as a conflict, not at commit
-            session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
+            flush();
             return user;
         });
+    }
+
+    /** A user of the old service with the bcrypt hash of their password, which they keep using. */
+    public UserModel importWithHash(String username, String email, String firstName, String lastName, boolean enabled,
+                                    String role, String bcryptHash) {
+        return inRealm(() -> {
+            UserModel user = session.users().addUser(realm, username.trim().toLowerCase(Locale.ROOT));
+            user.setEnabled(enabled);
+            user.setEmail(email.trim().toLowerCase(Locale.ROOT));
+            user.setEmailVerified(true);
+            user.setFirstName(firstName);
+            user.setLastName(lastName);
+            user.credentialManager().createStoredCredential(BcryptPasswordHashProvider.credentialOf(bcryptHash));
+            RoleModel roleModel = realm.getRole(role);
+            if (roleModel != null) {
+                user.grantRole(roleModel);
+            }
+            return user;
+        });
+    }
+
+    /** Sends pending inserts now, so a unique key broken by a parallel request is a conflict here, not at commit. */
+    public void flush() {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
     }
 
     /** Sets the password after checking every rule (history included); a temporary one must be changed at next login. */

@@ -56,6 +56,10 @@ public final class Validator {
         return this;
     }
 
+    public java.util.Optional<Problem.FieldError> firstError() {
+        return errors.stream().findFirst();
+    }
+
     public boolean hasErrors() {
         return !errors.isEmpty();
     }

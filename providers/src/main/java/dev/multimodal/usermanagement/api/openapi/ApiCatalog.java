@@ -54,6 +54,8 @@ final class ApiCatalog {
                 null, UserRepresentations.UserPage.class, 200, List.of(400, 401, 403));
         add("POST /users", "users", "Create a user with a role and a temporary password", true,
                 UserRepresentations.CreateUser.class, UserView.class, 201, with(BODY_ERRORS, 401, 403, 409));
+        add("POST /users/import", "users", "Import up to 1000 users of the old service with their bcrypt hashes; bad rows reported", true,
+                UserRepresentations.ImportUsers.class, UserRepresentations.ImportResult.class, 200, with(BODY_ERRORS, 401, 403));
         add("GET /users/{id}", "users", "One user, with the lockout state", true, null, UserRepresentations.AdminUserView.class, 200,
                 List.of(401, 403, 404));
         add("PUT /users/{id}", "users", "Change a user; is_active false ends their sessions", true,

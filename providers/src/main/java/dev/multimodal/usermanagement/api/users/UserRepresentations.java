@@ -54,6 +54,24 @@ public final class UserRepresentations {
         }
     }
 
+    /** POST /users/import: users of the old service with their bcrypt hashes. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ImportUsers(List<ImportedUser> users) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ImportedUser(String email, String username, String firstName, String lastName, String role, String passwordHash,
+                               Boolean isActive) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ImportResult(int imported, List<RowError> errors) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RowError(int row, String field, String message) {
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record UserPage(List<UserView> items, long total, int page, int pageSize) {
     }

@@ -26,11 +26,24 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
+import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
+import org.jboss.logging.Logger;
+
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /** {@code /users}: moderators and admins list and create the users of their tenant; {@code /users/me} is the caller's own. */
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
+
+    static final int MAX_IMPORT = 1000;
+    static final int MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+    private static final Logger LOG = Logger.getLogger(UsersResource.class);
 
     private final KeycloakSession session;
     private final BearerAuth auth;
@@ -99,6 +112,75 @@ public class UsersResource {
             return Response.created(uri.getAbsolutePathBuilder().path(user.getId()).build())
                     .entity(UserView.of(caller.tenant(), user)).build();
         });
+    }
+
+    /** Up to {@value #MAX_IMPORT} users of the old service per request; bad rows are reported, good rows go in. */
+    @POST
+    @Path("import")
+    public Response importUsers(@Context HttpHeaders headers, InputStream body) {
+        return Endpoint.run(session, () -> {
+            Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
+            UserRepresentations.ImportUsers request = JsonBodies.read(headers, body, UserRepresentations.ImportUsers.class, MAX_IMPORT_BYTES);
+            if (request.users() == null || request.users().isEmpty() || request.users().size() > MAX_IMPORT) {
+                throw ApiProblem.invalid("users", "must hold 1 to " + MAX_IMPORT + " users");
+            }
+            UserAccounts accounts = new UserAccounts(session, caller.tenant());
+            List<UserRepresentations.RowError> errors = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            int imported = 0;
+            for (int row = 0; row < request.users().size(); row++) {
+                UserRepresentations.ImportedUser user = request.users().get(row);
+                Optional<UserRepresentations.RowError> problem = importProblem(caller, row, user, seen);
+                if (problem.isPresent()) {
+                    errors.add(problem.get());
+                    continue;
+                }
+                accounts.importWithHash(user.username(), user.email(), user.firstName(), user.lastName(),
+                        !Boolean.FALSE.equals(user.isActive()), user.role() == null ? TenantRoles.USER : user.role(), user.passwordHash());
+                imported++;
+            }
+            accounts.flush();
+            LOG.infof("Imported %d users into tenant %s (%d rows refused) by %s", imported, caller.tenant().getName(),
+                    errors.size(), caller.user().getUsername());
+            return Response.ok(new UserRepresentations.ImportResult(imported, errors)).build();
+        });
+    }
+
+    private Optional<UserRepresentations.RowError> importProblem(Caller caller, int row, UserRepresentations.ImportedUser user,
+                                                                 Set<String> seen) {
+        if (user == null) {
+            return Optional.of(new UserRepresentations.RowError(row, null, "is not a user object"));
+        }
+        Validator validator = new Validator().email("email", user.email()).required("username", user.username(), 255)
+                .optional("first_name", user.firstName(), 255).optional("last_name", user.lastName(), 255);
+        if (user.username() != null && !user.username().trim().matches(UserAccess.USERNAME_PATTERN)) {
+            validator.error("username", "must be 3 to 255 letters, digits or . _ @ + -");
+        }
+        if (!BcryptPasswordHashProvider.isBcryptHash(user.passwordHash())) {
+            validator.error("password_hash", "must be a bcrypt hash ($2a$, $2b$ or $2y$)");
+        }
+        String role = user.role() == null ? TenantRoles.USER : user.role();
+        if (!TenantRoles.ROLES.contains(role)) {
+            validator.error("role", "must be one of " + TenantRoles.ROLES);
+        }
+        Optional<UserRepresentations.RowError> invalid = validator.firstError()
+                .map(error -> new UserRepresentations.RowError(row, error.field(), error.message()));
+        if (invalid.isPresent()) {
+            return invalid;
+        }
+        try {
+            UserAccess.requireAssignable(caller, role);
+        } catch (ApiProblem refused) {
+            return Optional.of(new UserRepresentations.RowError(row, "role", "is above what you may grant"));
+        }
+        String username = user.username().trim().toLowerCase(Locale.ROOT);
+        String email = user.email().trim().toLowerCase(Locale.ROOT);
+        if (!seen.add("u:" + username) || !seen.add("e:" + email)
+                || session.users().getUserByUsername(caller.tenant(), username) != null
+                || session.users().getUserByEmail(caller.tenant(), email) != null) {
+            return Optional.of(new UserRepresentations.RowError(row, "email", "the username or e-mail is taken"));
+        }
+        return Optional.empty();
     }
 
     @Path("{id}")
