@@ -136,6 +136,23 @@ class AuthIT {
     }
 
     @Test
+    void wrongCurrentPasswordsOnChangePasswordCountLikeFailedLogins() {
+        String id = tenantWithDomain();
+        String api = server.apiUrl(id);
+        String token = login(api, Map.of("username", "boss", "password", "Admin-Pass123")).json().path("access_token").asText();
+        for (int i = 0; i < 5; i++) {
+            Http.Reply wrong = Http.post(api + "/users/me/change-password", token,
+                    Map.of("current_password", "Guess-Pass12" + i, "new_password", "Brand-New-Pass123"));
+            assertEquals(400, wrong.status(), wrong.raw().body());
+        }
+        Http.Reply refused = Http.post(api + "/users/me/change-password", token,
+                Map.of("current_password", "Admin-Pass123", "new_password", "Brand-New-Pass123"));
+        assertEquals(429, refused.status(), "the account is locked after five wrong guesses: " + refused.raw().body());
+        assertTrue(Integer.parseInt(refused.header("Retry-After")) > 0);
+        assertEquals(401, login(api, Map.of("username", "boss", "password", "Admin-Pass123")).status(), "and login is locked too");
+    }
+
+    @Test
     void tooManyRequestsForOneUsernameAre429WithRetryAfter() {
         String api = server.apiUrl(tenantWithDomain());
         Http.Reply last = null;

@@ -5,6 +5,8 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.api.users.UserView;
+import dev.multimodal.usermanagement.lockout.Decision;
+import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.POST;
@@ -133,8 +135,19 @@ public class AuthResource {
                     .filter(RealmModel::isEnabled).orElse(null);
             UserModel user = realm == null ? null : KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
             UserAccounts accounts = realm == null ? null : new UserAccounts(session, realm);
-            if (user == null || !user.isEnabled() || !accounts.passwordMatches(user, request.currentPassword())) {
-                equalizeTiming(realm == null ? session.getContext().getRealm() : realm, request.currentPassword());
+            PasswordGuesses.Outcome guess = user == null || !user.isEnabled() ? null
+                    : PasswordGuesses.check(session, realm, user, () -> accounts.passwordMatches(user, request.currentPassword()));
+            if (guess != null && guess.refusal() != null) {
+                if (guess.refusal().verdict() == Decision.Verdict.RATE_LIMITED) {
+                    throw ApiProblem.tooManyRequests("Too many attempts; try again later.",
+                            String.valueOf(Math.max(1, guess.refusal().retryAfter().toSeconds())));
+                }
+                throw ApiProblem.unauthorized(BAD_CREDENTIALS); // a locked account answers like a wrong password, as at login
+            }
+            if (guess == null || !guess.matched()) {
+                if (guess == null) {
+                    equalizeTiming(realm == null ? session.getContext().getRealm() : realm, request.currentPassword());
+                }
                 if (user != null && realm != null) {
                     new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.UPDATE_PASSWORD_ERROR)
                             .user(user).error(org.keycloak.events.Errors.INVALID_USER_CREDENTIALS);

@@ -7,6 +7,7 @@ import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.DELETE;
@@ -98,7 +99,13 @@ public class MeResource {
             new Validator().required("current_password", request.currentPassword(), 256)
                     .required("new_password", request.newPassword(), 256).throwIfInvalid();
             UserAccounts accounts = new UserAccounts(session, caller.realm());
-            if (!accounts.passwordMatches(caller.user(), request.currentPassword())) {
+            PasswordGuesses.Outcome guess = PasswordGuesses.check(session, caller.realm(), caller.user(),
+                    () -> accounts.passwordMatches(caller.user(), request.currentPassword()));
+            if (guess.refusal() != null) {
+                throw ApiProblem.tooManyRequests("Too many wrong passwords; try again later.",
+                        String.valueOf(Math.max(1, guess.refusal().retryAfter().toSeconds())));
+            }
+            if (!guess.matched()) {
                 event(caller, EventType.UPDATE_PASSWORD_ERROR).error(Errors.INVALID_USER_CREDENTIALS);
                 throw ApiProblem.invalid("current_password", "is not the current password");
             }

@@ -162,7 +162,7 @@ public class UserResource {
     public Response sessions() {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_READ);
-            UserModel user = target(caller);
+            UserModel user = manageable(caller); // sessions show IPs: only for accounts the caller manages
             return Response.ok(session.sessions().getUserSessionsStream(caller.tenant(), user)
                     .map(userSession -> UserRepresentations.SessionView.of(userSession, caller.userSession().getId()))
                     .toList()).build();
