@@ -40,6 +40,8 @@ import static org.keycloak.services.validation.Validation.FIELD_USERNAME;
 public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
 
     private static final Logger LOG = Logger.getLogger(LockoutRateLimitAuthenticator.class);
+    /** Form parameter of a direct grant asking for a remember-me session. */
+    public static final String REMEMBER_ME_PARAMETER = "remember_me";
 
     static final String DIRECT_GRANT_FLOW_PATH = "token";
     /** Keycloak's stock direct grant says this for a wrong password and an unknown user alike. */
@@ -114,6 +116,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             store.recordSuccess(attempt, settings);
             context.setUser(user);
             context.getAuthenticationSession().setAuthNote(AuthenticationManager.PASSWORD_VALIDATED, "true");
+            rememberMeIfAsked(context);
             context.success(PasswordCredentialModel.TYPE);
             return;
         }
@@ -122,6 +125,18 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         context.getEvent().user(user).error(user == null ? Errors.USER_NOT_FOUND : Errors.INVALID_USER_CREDENTIALS);
         // with a response: failure(error) alone in a direct grant ends as a 500
         context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, invalidCredentials());
+    }
+
+    /**
+     * {@code remember_me=true} in a direct grant (the API's login sends it) gives the session the realm's
+     * remember-me lifetimes, as the checkbox does in the browser; only where the realm allows remember-me.
+     */
+    private static void rememberMeIfAsked(AuthenticationFlowContext context) {
+        String asked = context.getHttpRequest().getDecodedFormParameters().getFirst(REMEMBER_ME_PARAMETER);
+        if ("true".equalsIgnoreCase(asked) && context.getRealm().isRememberMe()) {
+            context.getAuthenticationSession().setAuthNote(Details.REMEMBER_ME, "true");
+            context.getEvent().detail(Details.REMEMBER_ME, "true");
+        }
     }
 
     private void refuseDirectGrant(AuthenticationFlowContext context, UserModel user, Decision decision) {

@@ -72,6 +72,16 @@ class AuthIT {
     }
 
     @Test
+    void rememberMeGivesTheRealmsRememberMeLifetimes() {
+        String api = server.apiUrl(tenantWithDomain());
+        Http.Reply plain = login(api, Map.of("username", "boss", "password", "Admin-Pass123", "remember_me", false));
+        Http.Reply remembered = login(api, Map.of("username", "boss", "password", "Admin-Pass123", "remember_me", true));
+        assertEquals(200, remembered.status(), remembered.raw().body());
+        assertEquals(604800, plain.json().path("refresh_expires_in").asInt());
+        assertEquals(2592000, remembered.json().path("refresh_expires_in").asInt(), "30 days: the template's remember-me lifetime");
+    }
+
+    @Test
     void loginFindsTheTenantFromTheEmailDomainThenFromThePath() throws Exception {
         String id = tenantWithDomain();
         Http.Reply byDomain = login(platformApi, Map.of("email", "BOSS@" + id.toUpperCase() + ".EXAMPLE", "password", "Admin-Pass123"));

@@ -6,6 +6,7 @@ import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.api.users.UserView;
 import dev.multimodal.usermanagement.lockout.Decision;
+import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticator;
 import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.user.UserAccounts;
@@ -85,7 +86,9 @@ public class AuthResource {
             EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                     .event(EventType.LOGIN).client(client).detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
             InProcessGrants.Outcome outcome = new InProcessGrants(session).run(realm, client, OAuth2Constants.PASSWORD,
-                    Map.of("username", loginName, "password", request.password(), "scope", "openid"), event);
+                    Map.of("username", loginName, "password", request.password(), "scope", "openid",
+                            LockoutRateLimitAuthenticator.REMEMBER_ME_PARAMETER, String.valueOf(Boolean.TRUE.equals(request.rememberMe()))),
+                    event);
             if (outcome.succeeded()) {
                 return tokens(outcome);
             }
