@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.tenant;
 
 import jakarta.persistence.EntityManager;
+import dev.multimodal.usermanagement.user.UserQueries;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -63,7 +64,7 @@ public final class TenantRegistry {
 
     /** A page ordered by tenant id; {@code search} matches id or display name, case-insensitively. */
     public Page page(String search, int first, int max) {
-        String pattern = "%" + escapeLike(search == null ? "" : search.toLowerCase(Locale.ROOT)) + "%";
+        String pattern = UserQueries.containsPattern(search == null ? "" : search);
         List<TenantEntity> items = em.createNamedQuery("umTenantPage", TenantEntity.class)
                 .setParameter("search", pattern).setFirstResult(first).setMaxResults(max).getResultList();
         long total = em.createNamedQuery("umTenantCount", Long.class).setParameter("search", pattern).getSingleResult();
@@ -80,9 +81,5 @@ public final class TenantRegistry {
     /** Sends pending changes to the database now, so a unique-key violation surfaces here and not at commit. */
     public void flush() {
         em.flush();
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -1,6 +1,5 @@
 package dev.multimodal.usermanagement.user;
 
-import dev.multimodal.usermanagement.tenant.PasswordRules;
 import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakContext;

@@ -40,7 +40,7 @@ public final class UserQueries {
         if (filter.search() != null && !filter.search().isBlank()) {
             where.append(" and (u.username like :search or lower(u.email) like :search"
                     + " or lower(u.firstName) like :search or lower(u.lastName) like :search)");
-            parameters.put("search", "%" + escapeLike(filter.search().trim().toLowerCase(Locale.ROOT)) + "%");
+            parameters.put("search", containsPattern(filter.search().trim()));
         }
         if (filter.email() != null && !filter.email().isBlank()) {
             where.append(" and lower(u.email) = :email");
@@ -63,7 +63,9 @@ public final class UserQueries {
         return new Page(users, count.getSingleResult());
     }
 
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    /** A LIKE pattern matching values that contain {@code text}, case-insensitively; % and _ match themselves. */
+    public static String containsPattern(String text) {
+        String escaped = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return "%" + escaped + "%";
     }
 }

@@ -180,7 +180,7 @@ public class AuthResource {
             new Validator().required("refresh_token", request.refreshToken(), 16_384).throwIfInvalid();
 
             RefreshToken unverified = unverifiedRefreshToken(request.refreshToken());
-            RealmModel realm = realmOfIssuer(unverified.getIssuer());
+            RealmModel realm = BearerAuth.realmOfIssuer(session, unverified.getIssuer());
             // only our API client's tokens: a confidential client's refresh token must not be refreshed without its secret
             ClientModel client = realm == null || !realm.isEnabled() || !InProcessGrants.API_CLIENT.equals(unverified.getIssuedFor())
                     ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
@@ -278,11 +278,6 @@ public class AuthResource {
         } catch (JWSInputException | RuntimeException e) {
             throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
         }
-    }
-
-    private RealmModel realmOfIssuer(String issuer) {
-        int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
-        return at < 0 ? null : session.realms().getRealmByName(org.keycloak.common.util.Encode.decodePath(issuer.substring(at + 8)));
     }
 
     private static String errorDescription(Response response) {

@@ -34,7 +34,7 @@ public final class BearerAuth {
             throw ApiProblem.unauthorized("A bearer token is required.");
         }
         String token = header.substring(7).trim();
-        RealmModel tokenRealm = realmOfIssuer(token);
+        RealmModel tokenRealm = enabledRealmOfToken(token);
 
         KeycloakContext context = session.getContext();
         RealmModel pathRealm = context.getRealm();
@@ -55,6 +55,12 @@ public final class BearerAuth {
         return new Caller(tokenRealm, result.user(), result.token(), result.session(), platformAdmin);
     }
 
+    /** The realm named by an (unverified) issuer URL; null when none. Keycloak's verifier checks the issuer later. */
+    static RealmModel realmOfIssuer(KeycloakSession session, String issuer) {
+        int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
+        return at < 0 ? null : session.realms().getRealmByName(Encode.decodePath(issuer.substring(at + "/realms/".length())));
+    }
+
     /**
      * The caller and the tenant it acts on: its own realm, or, for platform admins, the tenant in the path.
      * A tenant's token on another tenant's URL is refused.
@@ -71,18 +77,14 @@ public final class BearerAuth {
         throw ApiProblem.forbidden("This token belongs to another tenant.");
     }
 
-    private RealmModel realmOfIssuer(String token) {
+    private RealmModel enabledRealmOfToken(String token) {
         String issuer;
         try {
             issuer = new JWSInput(token).readJsonContent(AccessToken.class).getIssuer();
         } catch (JWSInputException | RuntimeException e) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }
-        int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
-        if (at < 0) {
-            throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
-        }
-        RealmModel realm = session.realms().getRealmByName(Encode.decodePath(issuer.substring(at + "/realms/".length())));
+        RealmModel realm = realmOfIssuer(session, issuer);
         if (realm == null || !realm.isEnabled()) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }

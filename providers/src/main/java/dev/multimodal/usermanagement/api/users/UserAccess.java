@@ -5,7 +5,6 @@ import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import org.jboss.logging.Logger;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
 /**
@@ -45,7 +44,8 @@ final class UserAccess {
         }
     }
 
-    static void adminEvent(KeycloakSession session, Caller caller, OperationType operation, UserModel target) {
+    /** One line per admin action, for operators (the audit log records them in full). */
+    static void logAdminAction(Caller caller, OperationType operation, UserModel target) {
         LOG.infof("%s user %s in tenant %s (by %s of %s)", operation, target.getId(), caller.tenant().getName(),
                 caller.user().getUsername(), caller.realm().getName());
     }

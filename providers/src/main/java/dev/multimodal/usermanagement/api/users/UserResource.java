@@ -99,7 +99,7 @@ public class UserResource {
                 }
             }
             session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
-            UserAccess.adminEvent(session, caller, OperationType.UPDATE, user);
+            UserAccess.logAdminAction(caller, OperationType.UPDATE, user);
             return Response.ok(UserView.of(caller.tenant(), user)).build();
         });
     }
@@ -114,7 +114,7 @@ public class UserResource {
             }
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
             session.users().removeUser(caller.tenant(), user);
-            UserAccess.adminEvent(session, caller, OperationType.DELETE, user);
+            UserAccess.logAdminAction(caller, OperationType.DELETE, user);
             return Response.noContent().build();
         });
     }
@@ -152,7 +152,7 @@ public class UserResource {
                     user.deleteRoleMapping(role);
                 }
             }
-            UserAccess.adminEvent(session, caller, OperationType.UPDATE, user);
+            UserAccess.logAdminAction(caller, OperationType.UPDATE, user);
             return Response.ok(UserView.of(caller.tenant(), user)).build();
         });
     }
@@ -176,7 +176,7 @@ public class UserResource {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
             UserModel user = manageable(caller);
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
-            UserAccess.adminEvent(session, caller, OperationType.DELETE, user);
+            UserAccess.logAdminAction(caller, OperationType.DELETE, user);
             return Response.noContent().build();
         });
     }
@@ -193,7 +193,7 @@ public class UserResource {
             } catch (LockoutStoreException e) {
                 throw new ApiProblem(503, "Service Unavailable", "The lockout store cannot be reached; nothing was unlocked. Try again.", java.util.List.of());
             }
-            UserAccess.adminEvent(session, caller, OperationType.ACTION, user);
+            UserAccess.logAdminAction(caller, OperationType.ACTION, user);
             return Response.noContent().build();
         });
     }
@@ -214,7 +214,7 @@ public class UserResource {
                 throw ApiProblem.weakPassword("temporary_password", weak.brokenRules());
             }
             accounts.endSessions(user, null);
-            UserAccess.adminEvent(session, caller, OperationType.ACTION, user);
+            UserAccess.logAdminAction(caller, OperationType.ACTION, user);
             return Response.noContent().build();
         });
     }

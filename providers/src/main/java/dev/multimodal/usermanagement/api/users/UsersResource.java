@@ -108,7 +108,7 @@ public class UsersResource {
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("password", weak.brokenRules());
             }
-            UserAccess.adminEvent(session, caller, OperationType.CREATE, user);
+            UserAccess.logAdminAction(caller, OperationType.CREATE, user);
             return Response.created(uri.getAbsolutePathBuilder().path(user.getId()).build())
                     .entity(UserView.of(caller.tenant(), user)).build();
         });
