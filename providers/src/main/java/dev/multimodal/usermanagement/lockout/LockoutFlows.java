@@ -9,6 +9,10 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.DefaultAuthenticationFlows;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Every new tenant realm gets a direct-grant flow made of the lockout step, so API logins and the token endpoint
  * are protected from the start; admins see and configure it in the admin console like any flow. A realm that
@@ -58,16 +62,47 @@ public final class LockoutFlows {
 
     /** The settings of the realm's lockout step in its direct-grant flow; the defaults when it has none. */
     public static LockoutSettings settingsOf(RealmModel realm) {
-        AuthenticationFlowModel flow = realm.getDirectGrantFlow();
-        if (flow == null) {
-            return LockoutSettings.DEFAULTS;
-        }
-        return realm.getAuthenticationExecutionsStream(flow.getId())
-                .filter(step -> LockoutRateLimitAuthenticatorFactory.PROVIDER_ID.equals(step.getAuthenticator()))
-                .findFirst()
+        return lockoutStep(realm)
                 .map(step -> step.getAuthenticatorConfig() == null ? null : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig()))
                 .map(AuthenticatorConfigModel::getConfig)
                 .map(LockoutSettings::from)
                 .orElse(LockoutSettings.DEFAULTS);
+    }
+
+    /**
+     * Writes settings (keys of {@link LockoutSettings}) into the config of the realm's lockout step, the same
+     * values the admin console's form edits.
+     *
+     * @return false when the realm's direct-grant flow has no lockout step
+     */
+    public static boolean updateSettings(RealmModel realm, Map<String, String> changes) {
+        Optional<AuthenticationExecutionModel> found = lockoutStep(realm);
+        if (found.isEmpty()) {
+            return false;
+        }
+        AuthenticationExecutionModel step = found.get();
+        AuthenticatorConfigModel config = step.getAuthenticatorConfig() == null ? null
+                : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
+        if (config == null) {
+            config = new AuthenticatorConfigModel();
+            config.setAlias("user-management lockout " + step.getId());
+            config.setConfig(new HashMap<>(changes));
+            config = realm.addAuthenticatorConfig(config);
+            step.setAuthenticatorConfig(config.getId());
+            realm.updateAuthenticatorExecution(step);
+        } else {
+            Map<String, String> merged = new HashMap<>(config.getConfig());
+            merged.putAll(changes);
+            config.setConfig(merged);
+            realm.updateAuthenticatorConfig(config);
+        }
+        return true;
+    }
+
+    private static Optional<AuthenticationExecutionModel> lockoutStep(RealmModel realm) {
+        AuthenticationFlowModel flow = realm.getDirectGrantFlow();
+        return flow == null ? Optional.empty() : realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(step -> LockoutRateLimitAuthenticatorFactory.PROVIDER_ID.equals(step.getAuthenticator()))
+                .findFirst();
     }
 }

@@ -163,6 +163,33 @@ class AuthIT {
     }
 
     @Test
+    void eachTenantsLockoutSettingsChangeThroughTheSettingsApi() {
+        String strict = tenantWithDomain();
+        String lenient = tenantWithDomain();
+        Http.Reply changed = Http.put(platformApi + "/tenants/" + strict + "/settings", platformToken,
+                Map.of("lockout", Map.of("max_failures", 2, "lockout_minutes", 30)));
+        assertEquals(200, changed.status(), changed.raw().body());
+        assertEquals(2, changed.json().path("lockout").path("max_failures").asInt());
+        assertEquals(30, changed.json().path("lockout").path("lockout_minutes").asInt());
+        assertEquals(5, Http.get(platformApi + "/tenants/" + lenient + "/settings", platformToken).json()
+                .path("lockout").path("max_failures").asInt(), "the other tenant keeps the defaults");
+
+        for (String id : List.of(strict, lenient)) {
+            for (int i = 0; i < 2; i++) {
+                login(server.apiUrl(id), Map.of("username", "boss", "password", "Wrong-Pass123"));
+            }
+        }
+        assertEquals(401, login(server.apiUrl(strict), Map.of("username", "boss", "password", "Admin-Pass123")).status(),
+                "two failures lock the strict tenant's account");
+        assertEquals(200, login(server.apiUrl(lenient), Map.of("username", "boss", "password", "Admin-Pass123")).status());
+
+        Http.Reply bad = Http.put(platformApi + "/tenants/" + strict + "/settings", platformToken,
+                Map.of("lockout", Map.of("max_failures", 0, "failure_mode", "sometimes")));
+        assertEquals(400, bad.status());
+        assertEquals(2, bad.json().path("errors").size(), bad.raw().body());
+    }
+
+    @Test
     void tooManyRequestsForOneUsernameAre429WithRetryAfter() {
         String api = server.apiUrl(tenantWithDomain());
         Http.Reply last = null;

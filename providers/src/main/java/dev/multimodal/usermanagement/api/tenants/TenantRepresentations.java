@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import org.keycloak.models.RealmModel;
 
+import dev.multimodal.usermanagement.lockout.LockoutFlows;
+import dev.multimodal.usermanagement.lockout.LockoutSettings;
+
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Request and response bodies of /tenants, snake_case on the wire. */
 public final class TenantRepresentations {
@@ -41,11 +46,47 @@ public final class TenantRepresentations {
     /** Per-tenant settings; in a PUT, absent fields stay as they are. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Settings(Boolean registrationAllowed, String passwordPolicy,
-                    Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds) {
+                    Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout) {
 
         static Settings of(RealmModel realm) {
             return new Settings(realm.isRegistrationAllowed(), realm.getPasswordPolicy().toString(),
-                    realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout());
+                    realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)));
+        }
+    }
+
+    /** The tenant's lockout and rate limits: the config of its lockout step, as the admin console shows it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Lockout(Integer maxFailures, Integer failureWindowMinutes, Integer lockoutMinutes, Double lockoutGrowthFactor,
+                          Integer lockoutCapMinutes, Integer failuresPerIpPerMinute, Integer requestsPerIpPerMinute,
+                          Integer requestsPerUsernamePerMinute, String failureMode, Boolean lockoutEmail) {
+
+        static Lockout of(LockoutSettings settings) {
+            return new Lockout(settings.maxFailures(), (int) settings.failureWindow().toMinutes(),
+                    (int) settings.lockoutDuration().toMinutes(), settings.lockoutGrowthFactor(), (int) settings.lockoutCap().toMinutes(),
+                    settings.failuresPerIpPerMinute(), settings.requestsPerIpPerMinute(), settings.requestsPerUsernamePerMinute(),
+                    settings.failureMode().name(), settings.lockoutEmail());
+        }
+
+        /** The given fields as the step's config keys. */
+        Map<String, String> asConfig() {
+            Map<String, String> config = new LinkedHashMap<>();
+            put(config, LockoutSettings.MAX_FAILURES, maxFailures);
+            put(config, LockoutSettings.FAILURE_WINDOW_MINUTES, failureWindowMinutes);
+            put(config, LockoutSettings.LOCKOUT_MINUTES, lockoutMinutes);
+            put(config, LockoutSettings.LOCKOUT_GROWTH_FACTOR, lockoutGrowthFactor);
+            put(config, LockoutSettings.LOCKOUT_CAP_MINUTES, lockoutCapMinutes);
+            put(config, LockoutSettings.FAILURES_PER_IP_PER_MINUTE, failuresPerIpPerMinute);
+            put(config, LockoutSettings.REQUESTS_PER_IP_PER_MINUTE, requestsPerIpPerMinute);
+            put(config, LockoutSettings.REQUESTS_PER_USERNAME_PER_MINUTE, requestsPerUsernamePerMinute);
+            put(config, LockoutSettings.FAILURE_MODE, failureMode);
+            put(config, LockoutSettings.LOCKOUT_EMAIL, lockoutEmail);
+            return config;
+        }
+
+        private static void put(Map<String, String> config, String key, Object value) {
+            if (value != null) {
+                config.put(key, String.valueOf(value));
+            }
         }
     }
 }

@@ -24,7 +24,10 @@ import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 
+import dev.multimodal.usermanagement.lockout.LockoutFlows;
+
 import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code /tenants/{id}} (platform admins) and {@code /tenants/{id}/settings} (also the tenant's own admins). */
@@ -124,6 +127,23 @@ public class TenantResource {
                     .optional("password_policy", request.passwordPolicy(), 2000)
                     .range("access_token_lifespan_seconds", request.accessTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN)
                     .range("refresh_token_lifespan_seconds", request.refreshTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN);
+            TenantRepresentations.Lockout lockout = request.lockout();
+            if (lockout != null) {
+                int maxMinutes = 365 * 24 * 60;
+                validator.range("lockout.max_failures", lockout.maxFailures(), 1, 1000)
+                        .range("lockout.failure_window_minutes", lockout.failureWindowMinutes(), 1, maxMinutes)
+                        .range("lockout.lockout_minutes", lockout.lockoutMinutes(), 1, maxMinutes)
+                        .range("lockout.lockout_cap_minutes", lockout.lockoutCapMinutes(), 1, maxMinutes)
+                        .range("lockout.failures_per_ip_per_minute", lockout.failuresPerIpPerMinute(), 1, 1_000_000)
+                        .range("lockout.requests_per_ip_per_minute", lockout.requestsPerIpPerMinute(), 1, 1_000_000)
+                        .range("lockout.requests_per_username_per_minute", lockout.requestsPerUsernamePerMinute(), 1, 1_000_000);
+                if (lockout.lockoutGrowthFactor() != null && !(lockout.lockoutGrowthFactor() >= 1 && lockout.lockoutGrowthFactor() <= 100)) {
+                    validator.error("lockout.lockout_growth_factor", "must be between 1 and 100");
+                }
+                if (lockout.failureMode() != null && !List.of("open", "closed").contains(lockout.failureMode())) {
+                    validator.error("lockout.failure_mode", "must be open or closed");
+                }
+            }
             PasswordPolicy policy = null;
             if (request.passwordPolicy() != null && !validator.hasErrors()) {
                 try {
@@ -134,6 +154,9 @@ public class TenantResource {
             }
             validator.throwIfInvalid();
 
+            if (lockout != null && !LockoutFlows.updateSettings(realm, lockout.asConfig())) {
+                throw ApiProblem.conflict("The tenant's direct-grant flow has no lockout-rate-limit step; add it in the admin console.");
+            }
             if (request.registrationAllowed() != null) {
                 realm.setRegistrationAllowed(request.registrationAllowed());
             }
