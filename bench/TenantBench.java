@@ -468,7 +468,7 @@ public class TenantBench {
             }
             Point p = new Point(label, p95(ours), p95(full), p95(brief));
             points.add(p);
-            log(String.format(Locale.ROOT, "lists at %s: p95 ours %.1f ms (median %.1f), stock full %.1f ms (median %.1f), stock brief %.1f ms (median %.1f)",
+            log(String.format(Locale.ROOT, "GET lists, %s: ours %.1f ms (median %.1f), stock full %.1f ms (median %.1f), stock brief %.1f ms (median %.1f)",
                     label, p.ours, median(ours), p.stockFull, median(full), p.stockBrief, median(brief)));
         }
     }
