@@ -54,6 +54,7 @@ public class TenantBench {
     static Path dumps = null;
     static int dumpEverySeconds = 2;
     static int maxDumps = 40;
+    static boolean existing = false;
 
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
     static final Duration START_TIMEOUT = Duration.ofSeconds(900);
@@ -82,6 +83,14 @@ public class TenantBench {
 
         Server server = new Server();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly));
+        if (existing) {
+            try {
+                existingOnly(server, out);
+            } finally {
+                server.stopQuietly();
+            }
+            return;
+        }
         try {
             log("starting the server (first start: empty database, migrations, demo realm import)");
             Startup first = server.start();
@@ -179,6 +188,31 @@ public class TenantBench {
         } finally {
             server.stopQuietly();
         }
+    }
+
+    /**
+     * {@code --existing true}: no database reset and no creation; start the server on the realms a previous
+     * (possibly interrupted) run left, time the start-up, measure the lists after that restart, stop.
+     */
+    static void existingOnly(Server server, Results out) throws Exception {
+        log("starting the server on the existing database");
+        Startup loaded = server.start();
+        Admin admin = new Admin();
+        admin.forceNewToken();
+        String page = Admin.send(HttpRequest.newBuilder(URI.create(base() + Lists.OURS)).GET(), admin.token()).body();
+        Matcher total = Pattern.compile("\"total\"\\s*:\\s*(\\d+)").matcher(page);
+        String realms = total.find() ? total.group(1) : "?";
+        out.note("existing database: GET /tenants total " + realms + " (ours and stock realms, plus demo)");
+        Lists lists = new Lists(admin);
+        lists.measureAfterRestart(-1);
+        for (Lists.Point point : lists.points) {
+            out.row("GET list, " + point.label + " (ms), stock full", point.ours, point.stockFull);
+            out.row("GET list, " + point.label + " (ms), stock brief", point.ours, point.stockBrief);
+        }
+        out.row("start-up, kc.sh start → /health/ready (s)", loaded.fromKcStart, Double.NaN);
+        out.row("start-up, run.sh start → /health/ready (s)", loaded.fromRunSh, Double.NaN);
+        out.row("start-up, Keycloak's own \"started in\" (s)", loaded.keycloakSays, Double.NaN);
+        out.print();
     }
 
     // ---------------------------------------------------------------- the server
@@ -445,8 +479,9 @@ public class TenantBench {
             double full = admin.get(STOCK);
             double brief = admin.get(BRIEF);
             log(String.format(Locale.ROOT, "first list after restart: ours %.1f ms, stock full %.1f ms, stock brief %.1f ms", ours, full, brief));
-            points.add(new Point("1st request after restart, " + count + " tenants", ours, full, brief));
-            measure("p95 at " + count + " tenants after restart", 5);
+            String at = count < 0 ? "existing tenants" : count + " tenants";
+            points.add(new Point("1st request after restart, " + at, ours, full, brief));
+            measure("p95 at " + at + " after restart", 5);
         }
 
         void measure(String label, int warmUp) {
@@ -627,6 +662,7 @@ public class TenantBench {
                 case "dumps" -> dumps = Path.of(v);
                 case "dump-every-seconds" -> dumpEverySeconds = Integer.parseInt(v);
                 case "max-dumps" -> maxDumps = Integer.parseInt(v);
+                case "existing" -> existing = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option --" + o.getKey());
             }
         }

@@ -4,6 +4,7 @@
 #
 #   bench/tenants.sh                      # 500 tenants + 500 stock realms, 50 list samples per point
 #   bench/tenants.sh --tenants 20         # a quick smoke run; any TenantBench.java option goes through
+#   bench/tenants.sh --existing true      # keep the database: time start-up and the lists on what a run left
 #
 # It drops and recreates the database $POSTGRES_DB (default um_bench), builds the jars, then runs
 # bench/TenantBench.java, which starts ./run.sh itself, restarts it to time start-up and stops it by PID.
@@ -33,10 +34,14 @@ for port in "$HTTP_PORT" "$MANAGEMENT_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port is in use; set HTTP_PORT/MANAGEMENT_PORT"; fi
 done
 
-echo "==> fresh database $POSTGRES_DB on $POSTGRES_HOST:$POSTGRES_PORT"
-export PGPASSWORD=$POSTGRES_PASSWORD
-psql -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 \
-  -c "DROP DATABASE IF EXISTS \"$POSTGRES_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$POSTGRES_DB\""
+if [[ " $* " == *" --existing true "* ]]; then
+  echo "==> --existing true: keeping database $POSTGRES_DB (start-up and lists on the realms already there)"
+else
+  echo "==> fresh database $POSTGRES_DB on $POSTGRES_HOST:$POSTGRES_PORT"
+  export PGPASSWORD=$POSTGRES_PASSWORD
+  psql -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 \
+    -c "DROP DATABASE IF EXISTS \"$POSTGRES_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$POSTGRES_DB\""
+fi
 
 echo "==> building the jars (run.sh builds again, incrementally, at each start)"
 mvn -B -q -pl providers,themes -am package -DskipTests
