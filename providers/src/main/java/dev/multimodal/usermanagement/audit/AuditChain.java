@@ -56,7 +56,7 @@ public final class AuditChain {
             if (row.sequence() < expected) {
                 broken = new Break(row.sequence(), "sequence " + row.sequence() + " repeated or out of order: a row was inserted");
             } else if (row.sequence() > expected) {
-                broken = new Break(row.sequence(), "sequence " + expected + (row.sequence() - 1 > expected ? " to " + (row.sequence() - 1) : "")
+                broken = new Break(expected, "sequence " + expected + (row.sequence() - 1 > expected ? " to " + (row.sequence() - 1) : "")
                         + " missing: a row was deleted");
             } else if (!last.equals(prevHash)) {
                 broken = new Break(row.sequence(), "prev_hash does not match the previous row's hash: a row was removed, inserted or edited");

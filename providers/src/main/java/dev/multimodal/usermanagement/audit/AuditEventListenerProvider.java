@@ -5,7 +5,10 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -43,7 +46,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
         if (event.getRealmId() != null) {
-            add(AuditEvents.of(event, includeRepresentation));
+            add(AuditEvents.of(event, includeRepresentation, this::clientIdOf));
         }
     }
 
@@ -90,6 +93,20 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                     }
                 }
             });
+        }
+    }
+
+    /** Admin events name the acting client by its internal id; the log shows its clientId, as user events do. */
+    private String clientIdOf(AuthDetails auth) {
+        if (auth.getClientId() == null || auth.getRealmId() == null) {
+            return auth.getClientId();
+        }
+        try {
+            RealmModel realm = session.realms().getRealm(auth.getRealmId());
+            ClientModel client = realm == null ? null : session.clients().getClientById(realm, auth.getClientId());
+            return client == null ? auth.getClientId() : client.getClientId();
+        } catch (RuntimeException e) {
+            return auth.getClientId();
         }
     }
 

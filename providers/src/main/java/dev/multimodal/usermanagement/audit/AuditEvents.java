@@ -25,7 +25,8 @@ public final class AuditEvents {
                 cut(event.getError(), 255), details.toString());
     }
 
-    public static AuditRecord of(AdminEvent event, boolean includeRepresentation) {
+    /** @param clientIdOf the acting client's clientId for AuthDetails' client (an internal id), or null to keep the id */
+    public static AuditRecord of(AdminEvent event, boolean includeRepresentation, java.util.function.Function<AuthDetails, String> clientIdOf) {
         AuthDetails auth = event.getAuthDetails();
         ObjectNode details = JSON.createObjectNode();
         details.put("operation", event.getOperationType() == null ? null : event.getOperationType().name());
@@ -45,7 +46,7 @@ public final class AuditEvents {
         String type = "ADMIN_" + (event.getResourceTypeAsString() == null ? "UNKNOWN" : event.getResourceTypeAsString())
                 + "_" + (event.getOperationType() == null ? "UNKNOWN" : event.getOperationType().name());
         return new AuditRecord(id(event.getId()), event.getRealmId(), 0, event.getTime(), cut(type, 255),
-                auth == null ? null : cut(auth.getUserId(), 255), auth == null ? null : cut(auth.getClientId(), 255),
+                auth == null ? null : cut(auth.getUserId(), 255), auth == null ? null : cut(clientIdOf == null ? auth.getClientId() : clientIdOf.apply(auth), 255),
                 auth == null ? null : cut(auth.getIpAddress(), 255), cut(event.getResourcePath(), 1024), null,
                 event.getError() == null ? AuditRecord.SUCCESS : AuditRecord.ERROR, cut(event.getError(), 255), details.toString());
     }
