@@ -70,8 +70,16 @@ public class AuditEventListenerProvider implements EventListenerProvider {
                 protected void commitImpl() {
                     sealed = true;
                     if (!pending.isEmpty()) {
-                        written = new AuditWriter(session).write(new ArrayList<>(pending));
-                        pending.clear();
+                        try {
+                            written = new AuditWriter(session).write(new ArrayList<>(pending));
+                        } catch (RuntimeException e) {
+                            // Failing here fails the commit: an action without its audit row never commits.
+                            AuditMetrics.failed(pending.size());
+                            LOG.errorf(e, "Audit rows not written, the action is rolled back: %d", pending.size());
+                            throw e;
+                        } finally {
+                            pending.clear();
+                        }
                     }
                 }
 
@@ -83,13 +91,15 @@ public class AuditEventListenerProvider implements EventListenerProvider {
             transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
                 @Override
                 protected void commitImpl() {
+                    AuditMetrics.written(written.size());
                     written.forEach(AuditLogLine::log);
                 }
 
                 @Override
                 protected void rollbackImpl() {
                     if (!written.isEmpty()) {
-                        LOG.warnf("Audit rows not committed (the action rolled back): %d", written.size());
+                        AuditMetrics.failed(written.size());
+                        LOG.warnf("Audit rows not committed (the action's commit failed): %d", written.size());
                     }
                 }
             });
@@ -114,6 +124,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         return new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
+                AuditMetrics.written(rows.size());
                 rows.forEach(AuditLogLine::log);
             }
 

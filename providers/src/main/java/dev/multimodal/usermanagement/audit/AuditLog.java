@@ -116,6 +116,7 @@ public final class AuditLog {
             }
         }
         Verification result = new Verification(walker.broken() == null, walker.checked(), walker.broken());
+        AuditMetrics.verified(result.valid());
         if (result.valid()) {
             LOG.debugf("Audit chain of realm %s verified: %d rows", realmId, result.rowsChecked());
         } else {

@@ -45,6 +45,9 @@ public final class AuditWriter {
             byRealm.computeIfAbsent(record.realmId(), k -> new ArrayList<>()).add(record);
         }
         List<AuditEntity> written = new ArrayList<>(records.size());
+        // The action's own pending writes first: they take their row locks before we take the head's, so a writer
+        // holding a head never waits for a row lock held by one waiting for that head (no lock-order deadlock).
+        em.flush();
         byRealm.forEach((realmId, realmRecords) -> {
             AuditHeadEntity head = lockHead(realmId);
             realmRecords.sort(Comparator.comparingLong(AuditRecord::time));

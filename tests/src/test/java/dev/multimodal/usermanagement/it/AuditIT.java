@@ -359,6 +359,37 @@ class AuditIT {
         assertEquals(3, verified.path("first_invalid").path("sequence").asLong(), verified.toString());
     }
 
+    @Test
+    void exportOfManyRowsStreamsThemAll() {
+        Tenant tenant = tenant();
+        int extra = 20_000;
+        // rows straight into the table (the export does not care about the chain): many keyset batches
+        sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, DETAILS, PREV_HASH, HASH)"
+                + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', '{\"n\":' || n || '}', 'x', 'y'"
+                + " FROM generate_series(1, ?) AS n", tenant.realmId(), extra);
+        Http.Reply ndjson = Http.get(tenant.audit() + "/export?format=ndjson&type=BULK", tenant.bossToken());
+        assertEquals(200, ndjson.status());
+        assertEquals(extra, ndjson.raw().body().lines().count());
+        Http.Reply csv = Http.get(tenant.audit() + "/export?format=csv", tenant.bossToken());
+        assertEquals(200, csv.status());
+        assertTrue(csv.raw().body().split("\r\n").length > extra);
+    }
+
+    @Test
+    void metricsCountRowsAndVerifications() throws Exception {
+        Tenant tenant = tenantWithRows();
+        verify(tenant);
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.managementUrl() + "/metrics")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        String text = metrics.body();
+        assertTrue(text.contains("um_audit_rows_written_total"), "no rows-written metric");
+        assertTrue(text.contains("um_audit_write_failures_total"), "no write-failure metric");
+        assertTrue(text.lines().anyMatch(line -> line.startsWith("um_audit_verifications_total") && line.contains("result=\"valid\"")),
+                "no verification metric");
+    }
+
     // ---------------------------------------------------------------- who may read
 
     @Test
