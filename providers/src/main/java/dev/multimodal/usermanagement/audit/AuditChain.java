@@ -77,7 +77,8 @@ public final class AuditChain {
             }
             long lastSeen = expected - 1;
             if (lastSeen < headSequence) {
-                broken = new Break(lastSeen + 1, "sequence " + (lastSeen + 1) + " to " + headSequence + " missing: rows at the end were deleted");
+                broken = new Break(lastSeen + 1, "sequence " + (lastSeen + 1) + (headSequence > lastSeen + 1 ? " to " + headSequence : "")
+                        + " missing: the last rows were deleted");
             } else if (lastSeen > headSequence) {
                 broken = new Break(headSequence + 1, "rows after the head's last sequence " + headSequence + ": a row was inserted");
             } else if (headHash != null && !headHash.equals(last)) {
