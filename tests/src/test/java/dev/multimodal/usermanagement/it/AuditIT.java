@@ -304,6 +304,40 @@ class AuditIT {
         assertEquals(ok, loginRows);
     }
 
+    @Test
+    void firstEventsOfARealmRaceForItsHeadAndAllLand() throws Exception {
+        Tenant tenant = tenant();
+        List<Account> accounts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            accounts.add(account(tenant, "first" + i));
+        }
+        // back to a realm without a log: no rows, no head
+        sql("DELETE FROM UM_AUDIT WHERE REALM_ID = ?", tenant.realmId());
+        assertEquals(1, sql("DELETE FROM UM_AUDIT_HEAD WHERE REALM_ID = ?", tenant.realmId()));
+        // eight concurrent first events all create, or wait for, the realm's head
+        List<Callable<Integer>> logins = new ArrayList<>();
+        for (Account account : accounts) {
+            logins.add(() -> login(tenant.api(), account.username(), PASSWORD).status());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Integer> status : pool.invokeAll(logins)) {
+                assertEquals(200, status.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<JsonNode> all = rows(tenant, "");
+        assertEquals(8, all.size(), all.toString());
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(i + 1, all.get(i).path("sequence").asLong());
+            assertEquals("LOGIN", all.get(i).path("type").asText());
+        }
+        JsonNode verified = verify(tenant);
+        assertTrue(verified.path("valid").asBoolean(), verified.toString());
+        assertEquals(8, verified.path("rows_checked").asLong());
+    }
+
     // ---------------------------------------------------------------- tamper evidence
 
     @Test
