@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multimodal.usermanagement.api.audit.AuditResource;
 import dev.multimodal.usermanagement.api.auth.AuthResource;
 import dev.multimodal.usermanagement.api.openapi.OpenApiResource;
 import dev.multimodal.usermanagement.api.openapi.SwaggerUiResource;
@@ -61,5 +62,10 @@ public class ApiResource {
     @Path("v1/tenants")
     public TenantsResource tenants() {
         return new TenantsResource(session, new BearerAuth(session, platformRealm), template, platformRealm);
+    }
+
+    @Path("v1/audit")
+    public AuditResource audit() {
+        return new AuditResource(session, new BearerAuth(session, platformRealm));
     }
 }

@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.tenant;
 
+import dev.multimodal.usermanagement.audit.AuditEntity;
+import dev.multimodal.usermanagement.audit.AuditHeadEntity;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
@@ -19,7 +21,7 @@ public class UserManagementEntityProviderFactory implements JpaEntityProviderFac
     private static final JpaEntityProvider PROVIDER = new JpaEntityProvider() {
         @Override
         public List<Class<?>> getEntities() {
-            return List.of(TenantEntity.class);
+            return List.of(TenantEntity.class, AuditEntity.class, AuditHeadEntity.class);
         }
 
         @Override

@@ -66,6 +66,11 @@ public final class KeycloakServer {
         return baseUrl() + "/realms/" + realm + "/api/v1";
     }
 
+    /** Keycloak's management interface: /health, /metrics. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
     public ManagedRedis redis() {
         return redis;
     }

@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.openapi;
 
+import dev.multimodal.usermanagement.api.audit.AuditRepresentations;
 import dev.multimodal.usermanagement.api.auth.AuthRepresentations;
 import dev.multimodal.usermanagement.api.tenants.TenantRepresentations;
 import dev.multimodal.usermanagement.api.users.UserRepresentations;
@@ -83,6 +84,13 @@ final class ApiCatalog {
                 null, TenantRepresentations.Settings.class, 200, List.of(401, 403, 404));
         add("PUT /tenants/{id}/settings", "tenants", "Change settings; absent fields stay", true,
                 TenantRepresentations.Settings.class, TenantRepresentations.Settings.class, 200, with(BODY_ERRORS, 401, 403, 404));
+
+        add("GET /audit", "audit", "The tenant's audit log: filters user, type, outcome, client, ip, from, to; keyset pages by after and limit",
+                true, null, AuditRepresentations.AuditPage.class, 200, List.of(400, 401, 403));
+        add("GET /audit/export", "audit", "The tenant's audit log streamed as NDJSON or CSV (format), same filters", true,
+                null, null, 200, List.of(400, 401, 403));
+        add("GET /audit/verify", "audit", "Walk the tenant's hash chain; the first edited, inserted or deleted row", true,
+                null, AuditRepresentations.VerifyResult.class, 200, List.of(401, 403));
     }
 
     private ApiCatalog() {

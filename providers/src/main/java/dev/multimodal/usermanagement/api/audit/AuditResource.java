@@ -1,0 +1,180 @@
+package dev.multimodal.usermanagement.api.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.multimodal.usermanagement.api.auth.BearerAuth;
+import dev.multimodal.usermanagement.api.auth.Caller;
+import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.api.error.Endpoint;
+import dev.multimodal.usermanagement.api.error.Paging;
+import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.audit.AuditLog;
+import dev.multimodal.usermanagement.audit.AuditRow;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code /audit}: the tenant's audit log for its admins (permission {@code audit:read}) and for platform admins
+ * (any tenant, by the path). Filtered keyset pages, a streaming export, and the chain verification.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> OUTCOMES = Set.of("success", "error");
+    private static final String AUDIT_READ = "audit:read";
+
+    private final KeycloakSession session;
+    private final BearerAuth auth;
+
+    public AuditResource(KeycloakSession session, BearerAuth auth) {
+        this.session = session;
+        this.auth = auth;
+    }
+
+    @GET
+    public Response list(@QueryParam("user") String user, @QueryParam("type") String type, @QueryParam("outcome") String outcome,
+                         @QueryParam("client") String client, @QueryParam("ip") String ip, @QueryParam("from") String from,
+                         @QueryParam("to") String to, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        return Endpoint.run(session, () -> {
+            String realmId = authorize();
+            Validator validator = new Validator();
+            AuditLog.Filter filter = filter(validator, user, type, outcome, client, ip, from, to);
+            long afterSequence = number(validator, "after", after, 0, 0, Long.MAX_VALUE);
+            int size = (int) number(validator, "limit", limit, Paging.DEFAULT_SIZE, 1, Paging.MAX_SIZE);
+            validator.throwIfInvalid();
+            List<AuditRow> rows = new AuditLog(session).page(realmId, filter, afterSequence, null, size);
+            Long next = rows.size() == size ? rows.get(rows.size() - 1).sequence() : null;
+            return Response.ok(new AuditRepresentations.AuditPage(rows.stream().map(AuditRepresentations.AuditView::of).toList(),
+                    next, size)).build();
+        });
+    }
+
+    @GET
+    @Path("verify")
+    public Response verify() {
+        return Endpoint.run(session, () -> {
+            String realmId = authorize();
+            return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId))).build();
+        });
+    }
+
+    @GET
+    @Path("export")
+    @Produces({"application/x-ndjson", "text/csv", MediaType.APPLICATION_JSON})
+    public Response export(@QueryParam("format") String format, @QueryParam("user") String user, @QueryParam("type") String type,
+                           @QueryParam("outcome") String outcome, @QueryParam("client") String client, @QueryParam("ip") String ip,
+                           @QueryParam("from") String from, @QueryParam("to") String to) {
+        return Endpoint.run(session, () -> {
+            String realmId = authorize();
+            Validator validator = new Validator();
+            String chosen = format == null || format.isBlank() ? "ndjson" : format.toLowerCase(Locale.ROOT);
+            if (!chosen.equals("ndjson") && !chosen.equals("csv")) {
+                validator.error("format", "must be ndjson or csv");
+            }
+            AuditLog.Filter filter = filter(validator, user, type, outcome, client, ip, from, to);
+            validator.throwIfInvalid();
+            boolean csv = chosen.equals("csv");
+            KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+            // Written after this method returns, in a session and transaction of its own, a keyset page at a time.
+            StreamingOutput body = output -> {
+                Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
+                if (csv) {
+                    writer.write(AuditCsv.HEADER);
+                }
+                try {
+                    KeycloakModelUtils.runJobInTransaction(factory, reading -> new AuditLog(reading).forEach(realmId, filter, row -> {
+                        try {
+                            if (csv) {
+                                writer.write(AuditCsv.line(row));
+                            } else {
+                                writer.write(JSON.writeValueAsString(AuditRepresentations.AuditView.of(row)));
+                                writer.write('\n');
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+                writer.flush();
+            };
+            return Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
+                    .header("Content-Disposition", "attachment; filename=\"audit." + chosen + "\"").build();
+        });
+    }
+
+    /** The tenant's realm id, once the caller may read its log. */
+    private String authorize() {
+        Caller caller = auth.authenticateForTenant();
+        if (!caller.has(AUDIT_READ)) {
+            throw ApiProblem.forbidden("Reading the audit log needs the audit:read permission.");
+        }
+        return caller.tenant().getId();
+    }
+
+    private static AuditLog.Filter filter(Validator validator, String user, String type, String outcome, String client, String ip,
+                                          String from, String to) {
+        validator.optional("user", user, 255).optional("type", type, 255).optional("client", client, 255).optional("ip", ip, 255);
+        if (outcome != null && !OUTCOMES.contains(outcome)) {
+            validator.error("outcome", "must be success or error");
+        }
+        Long fromMillis = time(validator, "from", from);
+        Long toMillis = time(validator, "to", to);
+        return new AuditLog.Filter(blank(user), blank(type), blank(outcome), blank(client), blank(ip), fromMillis, toMillis);
+    }
+
+    private static String blank(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** An ISO-8601 instant ({@code 2026-11-25T10:00:00Z}) or epoch milliseconds. */
+    private static Long time(Validator validator, String field, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return raw.chars().allMatch(Character::isDigit) ? Long.parseLong(raw) : Instant.parse(raw).toEpochMilli();
+        } catch (NumberFormatException | DateTimeParseException e) {
+            validator.error(field, "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z or epoch milliseconds");
+            return null;
+        }
+    }
+
+    private static long number(Validator validator, String field, String raw, long fallback, long min, long max) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value < min || value > max) {
+                validator.error(field, "must be between " + min + " and " + max);
+                return fallback;
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            validator.error(field, "must be a whole number");
+            return fallback;
+        }
+    }
+}

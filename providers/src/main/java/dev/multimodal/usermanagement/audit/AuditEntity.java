@@ -1,0 +1,198 @@
+package dev.multimodal.usermanagement.audit;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One audit row (table UM_AUDIT): an event, its realm's sequence number and its place in the realm's hash chain. */
+@Entity
+@Table(name = "UM_AUDIT")
+public class AuditEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "SEQ", nullable = false)
+    private long sequence;
+
+    @Column(name = "EVENT_TIME", nullable = false)
+    private long time;
+
+    @Column(name = "TYPE", length = 255, nullable = false)
+    private String type;
+
+    @Column(name = "USER_ID", length = 255)
+    private String userId;
+
+    @Column(name = "CLIENT_ID", length = 255)
+    private String clientId;
+
+    @Column(name = "IP_ADDRESS", length = 255)
+    private String ip;
+
+    @Column(name = "TARGET", length = 1024)
+    private String target;
+
+    @Column(name = "SESSION_ID", length = 255)
+    private String sessionId;
+
+    @Column(name = "OUTCOME", length = 16, nullable = false)
+    private String outcome;
+
+    @Column(name = "ERROR", length = 255)
+    private String error;
+
+    @Column(name = "DETAILS", columnDefinition = "TEXT")
+    private String details;
+
+    @Column(name = "PREV_HASH", length = 64, nullable = false)
+    private String prevHash;
+
+    @Column(name = "HASH", length = 64, nullable = false)
+    private String hash;
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public void setRealmId(String realmId) {
+        this.realmId = realmId;
+    }
+
+    public long getSequence() {
+        return sequence;
+    }
+
+    public void setSequence(long sequence) {
+        this.sequence = sequence;
+    }
+
+    public long getTime() {
+        return time;
+    }
+
+    public void setTime(long time) {
+        this.time = time;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public void setUserId(String userId) {
+        this.userId = userId;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String getIp() {
+        return ip;
+    }
+
+    public void setIp(String ip) {
+        this.ip = ip;
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    public void setTarget(String target) {
+        this.target = target;
+    }
+
+    public String getSessionId() {
+        return sessionId;
+    }
+
+    public void setSessionId(String sessionId) {
+        this.sessionId = sessionId;
+    }
+
+    public String getOutcome() {
+        return outcome;
+    }
+
+    public void setOutcome(String outcome) {
+        this.outcome = outcome;
+    }
+
+    public String getError() {
+        return error;
+    }
+
+    public void setError(String error) {
+        this.error = error;
+    }
+
+    public String getDetails() {
+        return details;
+    }
+
+    public void setDetails(String details) {
+        this.details = details;
+    }
+
+    public String getPrevHash() {
+        return prevHash;
+    }
+
+    public void setPrevHash(String prevHash) {
+        this.prevHash = prevHash;
+    }
+
+    public String getHash() {
+        return hash;
+    }
+
+    public void setHash(String hash) {
+        this.hash = hash;
+    }
+
+    public static AuditEntity of(AuditRecord r, String prevHash, String hash) {
+        AuditEntity e = new AuditEntity();
+        e.id = r.id();
+        e.realmId = r.realmId();
+        e.sequence = r.sequence();
+        e.time = r.time();
+        e.type = r.type();
+        e.userId = r.userId();
+        e.clientId = r.clientId();
+        e.ip = r.ip();
+        e.target = r.target();
+        e.sessionId = r.sessionId();
+        e.outcome = r.outcome();
+        e.error = r.error();
+        e.details = r.details();
+        e.prevHash = prevHash;
+        e.hash = hash;
+        return e;
+    }
+}

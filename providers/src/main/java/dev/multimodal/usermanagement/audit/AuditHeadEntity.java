@@ -1,0 +1,49 @@
+package dev.multimodal.usermanagement.audit;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * A realm's chain head: its last sequence number and hash. Writers lock this one row (per realm) for the short
+ * moment between sealing their rows and committing; see {@link AuditWriter}.
+ */
+@Entity
+@Table(name = "UM_AUDIT_HEAD")
+public class AuditHeadEntity {
+
+    @Id
+    @Column(name = "REALM_ID", length = 36)
+    private String realmId;
+
+    @Column(name = "LAST_SEQ", nullable = false)
+    private long lastSequence;
+
+    @Column(name = "LAST_HASH", nullable = false, length = 64)
+    private String lastHash;
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public void setRealmId(String realmId) {
+        this.realmId = realmId;
+    }
+
+    public long getLastSequence() {
+        return lastSequence;
+    }
+
+    public void setLastSequence(long lastSequence) {
+        this.lastSequence = lastSequence;
+    }
+
+    public String getLastHash() {
+        return lastHash;
+    }
+
+    public void setLastHash(String lastHash) {
+        this.lastHash = lastHash;
+    }
+}

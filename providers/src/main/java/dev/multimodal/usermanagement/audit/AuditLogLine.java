@@ -1,0 +1,49 @@
+package dev.multimodal.usermanagement.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jboss.logging.Logger;
+
+/**
+ * Each committed audit row as one log line in category {@code dev.multimodal.usermanagement.audit}: a JSON object
+ * (so it ships as one field of Keycloak's JSON log output, or as is in plain output). Details are the row's, already
+ * without secrets.
+ */
+public final class AuditLogLine {
+
+    public static final String CATEGORY = "dev.multimodal.usermanagement.audit";
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AuditLogLine() {
+    }
+
+    public static void log(AuditEntity row) {
+        if (LOG.isInfoEnabled()) {
+            LOG.info(json(row));
+        }
+    }
+
+    public static String json(AuditEntity row) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("audit", row.getType());
+        line.put("id", row.getId());
+        line.put("realm_id", row.getRealmId());
+        line.put("sequence", row.getSequence());
+        line.put("time", row.getTime());
+        line.put("user_id", row.getUserId());
+        line.put("client_id", row.getClientId());
+        line.put("ip", row.getIp());
+        line.put("target", row.getTarget());
+        line.put("session_id", row.getSessionId());
+        line.put("outcome", row.getOutcome());
+        line.put("error", row.getError());
+        try {
+            line.set("details", row.getDetails() == null ? null : JSON.readTree(row.getDetails()));
+        } catch (Exception e) {
+            line.putNull("details");
+        }
+        line.put("hash", row.getHash());
+        return line.toString();
+    }
+}

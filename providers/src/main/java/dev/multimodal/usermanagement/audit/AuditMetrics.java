@@ -1,0 +1,35 @@
+package dev.multimodal.usermanagement.audit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+
+/**
+ * Audit counters in Micrometer's global registry, which Keycloak serves on its metrics endpoint
+ * ({@code um_audit_rows_written_total}, {@code um_audit_write_failures_total}, {@code um_audit_verifications_total{result}}).
+ */
+public final class AuditMetrics {
+
+    private static final Counter WRITTEN = Counter.builder("um.audit.rows.written")
+            .description("Audit rows committed").register(Metrics.globalRegistry);
+    private static final Counter FAILURES = Counter.builder("um.audit.write.failures")
+            .description("Audit writes that failed (their action was rolled back)").register(Metrics.globalRegistry);
+    private static final Counter VALID = Counter.builder("um.audit.verifications").tag("result", "valid")
+            .description("Chain verifications by result").register(Metrics.globalRegistry);
+    private static final Counter INVALID = Counter.builder("um.audit.verifications").tag("result", "invalid")
+            .description("Chain verifications by result").register(Metrics.globalRegistry);
+
+    private AuditMetrics() {
+    }
+
+    static void written(int rows) {
+        WRITTEN.increment(rows);
+    }
+
+    static void failed(int rows) {
+        FAILURES.increment(rows);
+    }
+
+    static void verified(boolean valid) {
+        (valid ? VALID : INVALID).increment();
+    }
+}
