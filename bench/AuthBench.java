@@ -109,20 +109,21 @@ public class AuthBench {
         }
 
         // ---------------------------------------------------------------- refresh
-        log("refresh: one session per user and side");
         AtomicReferenceArray<String> ourRefresh = new AtomicReferenceArray<>(names.size());
         AtomicReferenceArray<String> stockRefresh = new AtomicReferenceArray<>(names.size());
         AtomicReferenceArray<String> access = new AtomicReferenceArray<>(names.size());
-        parallel(names.size(), i -> {
-            String ours = expectOk(post(api + "/auth/login", "application/json",
-                    "{\"username\":\"" + names.get(i) + "\",\"password\":\"" + PASSWORD + "\"}", null), "our login");
-            ourRefresh.set(i, jsonString(ours, "refresh_token"));
-            access.set(i, jsonString(ours, "access_token"));
-            String stock = expectOk(post(oidc + "/token", "application/x-www-form-urlencoded",
-                    "grant_type=password&scope=openid&client_id=" + CLIENT + "&username=" + enc(names.get(i)) + "&password=" + enc(PASSWORD), null),
-                    "stock login");
-            stockRefresh.set(i, jsonString(stock, "refresh_token"));
-        });
+        if (metrics.contains("refresh")) {
+            log("refresh: one session per user and side");
+            parallel(names.size(), i -> {
+                String ours = expectOk(post(api + "/auth/login", "application/json",
+                        "{\"username\":\"" + names.get(i) + "\",\"password\":\"" + PASSWORD + "\"}", null), "our login");
+                ourRefresh.set(i, jsonString(ours, "refresh_token"));
+                String stock = expectOk(post(oidc + "/token", "application/x-www-form-urlencoded",
+                        "grant_type=password&scope=openid&client_id=" + CLIENT + "&username=" + enc(names.get(i)) + "&password=" + enc(PASSWORD), null),
+                        "stock login");
+                stockRefresh.set(i, jsonString(stock, "refresh_token"));
+            });
+        }
         Side ourRefreshSide = new Side("ours", () -> {
             int i = Math.floorMod(next.getAndIncrement(), names.size());
             Answer a = post(api + "/auth/refresh", "application/json", "{\"refresh_token\":\"" + ourRefresh.get(i) + "\"}", null);
@@ -147,9 +148,11 @@ public class AuthBench {
         }
 
         // ---------------------------------------------------------------- me / userinfo
-        log("me: fresh access tokens (scope openid) from our login, the same tokens for both sides");
-        parallel(names.size(), i -> access.set(i, jsonString(expectOk(post(api + "/auth/login", "application/json",
-                "{\"username\":\"" + names.get(i) + "\",\"password\":\"" + PASSWORD + "\"}", null), "our login"), "access_token")));
+        if (metrics.contains("me")) {
+            log("me: fresh access tokens (scope openid) from our login, the same tokens for both sides");
+            parallel(names.size(), i -> access.set(i, jsonString(expectOk(post(api + "/auth/login", "application/json",
+                    "{\"username\":\"" + names.get(i) + "\",\"password\":\"" + PASSWORD + "\"}", null), "our login"), "access_token")));
+        }
         Side ourMe = new Side("ours", () -> get(api + "/users/me", access.get(Math.floorMod(next.getAndIncrement(), names.size()))));
         Side stockMe = new Side("stock", () -> get(oidc + "/userinfo", access.get(Math.floorMod(next.getAndIncrement(), names.size()))));
         Metric me = null;
@@ -174,6 +177,9 @@ public class AuthBench {
             for (Object[] pass : new Object[][]{{"login-ours", ourLogin}, {"login-stock", stockLogin},
                     {"refresh-ours", ourRefreshSide}, {"refresh-stock", stockRefreshSide}, {"me-ours", ourMe}, {"me-stock", stockMe}}) {
                 String name = (String) pass[0];
+                if (!metrics.contains(name.substring(0, name.indexOf('-')))) {
+                    continue;
+                }
                 log("profiling " + name + ": thread dumps of pid " + javaPid + " into " + dumps + " (not measured)");
                 Side side = (Side) pass[1];
                 Thread sampler = new Thread(() -> {
