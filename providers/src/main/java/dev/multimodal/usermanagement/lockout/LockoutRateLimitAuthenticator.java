@@ -143,8 +143,9 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         context.getEvent().user(user);
         switch (decision.verdict()) {
             case LOCKED -> {
-                // no dummy hash: unknown names lock too, so a fast answer tells nothing about existence,
-                // and attacks on locked accounts cost no CPU
+                // the same cost as a password check, so a locked account answers in the time a wrong password takes
+                // (the per-IP request limit bounds what attacks on locked accounts can burn)
+                AuthenticatorUtils.dummyHash(context);
                 context.getEvent().detail(DETAIL_DECISION, "locked").error(Errors.USER_TEMPORARILY_DISABLED);
                 context.forceChallenge(invalidCredentials());
             }
