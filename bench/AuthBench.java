@@ -1,6 +1,9 @@
+package bench;
+
+import static bench.BenchSupport.*;
+
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +14,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +48,7 @@ import java.util.regex.Pattern;
  * After measuring, an optional profiling pass runs our side alone and takes thread dumps ({@code jcmd Thread.print})
  * of Keycloak's JVM, outside the measured rounds.
  *
- * <pre>java bench/AuthBench.java [--base http://localhost:18280] [--realm demo] [--users 200] [--threads 8]
+ * <pre>javac -d .run/bench-classes bench/*.java &amp;&amp; java -cp .run/bench-classes bench.AuthBench [--base http://localhost:18280] [--realm demo] [--users 200] [--threads 8]
  *     [--rounds 3] [--seconds 10] [--warmup-seconds 10] [--java-pid PID] [--dumps DIR] [--results FILE]
  *     [--metrics login,refresh,me]</pre>
  * Only JDK 17; no dependencies. The server must be running (bench/auth.sh starts and stops it).
@@ -555,44 +557,8 @@ public class AuthBench {
 
     // ---------------------------------------------------------------- helpers
 
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static String jsonString(String json, String field) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + field + " in " + abbreviate(json));
-        }
-        return m.group(1);
-    }
-
-    static String jsonNumber(String json, String field) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*([0-9]+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + field + " in " + abbreviate(json));
-        }
-        return m.group(1);
-    }
-
-    static String abbreviate(String s) {
-        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    }
-
-    static void log(String message) {
-        System.out.println("[" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
-        System.out.flush();
-    }
-
     static void parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --option value ...; got " + Arrays.toString(args));
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        for (Map.Entry<String, String> o : options.entrySet()) {
+        for (Map.Entry<String, String> o : options(args).entrySet()) {
             String v = o.getValue();
             switch (o.getKey()) {
                 case "base" -> base = v.replaceAll("/+$", "");

@@ -1,10 +1,13 @@
+package bench;
+
+import static bench.BenchSupport.*;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,8 +18,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * (who goes first alternates too), so both sides are measured with the same number of realms in the server
  * and under the same background noise; list requests are interleaved round-robin for the same reason.
  *
- * <pre>java bench/TenantBench.java [--tenants 500] [--samples 50] [--http-port 18180] [--management-port 19100]
+ * <pre>javac -d .run/bench-classes bench/*.java &amp;&amp; java -cp .run/bench-classes bench.TenantBench [--tenants 500] [--samples 50] [--http-port 18180] [--management-port 19100]
  *     [--run-sh ./run.sh] [--template realm-config/tenant-template.json] [--server-log FILE] [--results FILE]
  *     [--dumps DIR] [--dump-every-seconds 2] [--max-dumps 40]</pre>
  * Only JDK 17; no dependencies.
@@ -619,36 +620,8 @@ public class TenantBench {
         return values.subList(Math.max(0, values.size() - n), values.size());
     }
 
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static String jsonString(String json, String field) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + field + " in " + abbreviate(json));
-        }
-        return m.group(1);
-    }
-
-    static String abbreviate(String s) {
-        return s == null ? "" : s.length() > 400 ? s.substring(0, 400) + "..." : s;
-    }
-
-    static void log(String message) {
-        System.out.println("[" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
-        System.out.flush();
-    }
-
     static void parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --option value ...; got " + Arrays.toString(args));
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        for (Map.Entry<String, String> o : options.entrySet()) {
+        for (Map.Entry<String, String> o : options(args).entrySet()) {
             String v = o.getValue();
             switch (o.getKey()) {
                 case "tenants" -> tenants = Integer.parseInt(v);

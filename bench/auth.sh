@@ -44,6 +44,8 @@ psql -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres 
 
 echo "==> building the jars (run.sh builds again, incrementally)"
 mvn -B -q -pl providers,themes -am package -DskipTests
+echo "==> compiling the benchmark"
+javac -d "$UM_RUN_DIR/bench-classes" bench/*.java
 
 mkdir -p "$UM_RUN_DIR" bench/results
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -82,8 +84,8 @@ java_pid=
 for pid in $(descendants "$server_pid"); do
   case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in */java) java_pid=$pid ;; esac
 done
-echo "==> Keycloak ready (java pid ${java_pid:-unknown}); java bench/AuthBench.java"
-java bench/AuthBench.java --base "http://localhost:$HTTP_PORT" --realm demo \
+echo "==> Keycloak ready (java pid ${java_pid:-unknown}); bench.AuthBench"
+java -cp "$UM_RUN_DIR/bench-classes" bench.AuthBench --base "http://localhost:$HTTP_PORT" --realm demo \
   ${java_pid:+--java-pid "$java_pid" --dumps "$UM_RUN_DIR/auth-dumps-$stamp"} \
   --results "bench/results/auth-$stamp.md" "$@" &
 bench_pid=$!

@@ -7,7 +7,7 @@
 #   bench/tenants.sh --existing true      # keep the database: time start-up and the lists on what a run left
 #
 # It drops and recreates the database $POSTGRES_DB (default um_bench), builds the jars, then runs
-# bench/TenantBench.java, which starts ./run.sh itself, restarts it to time start-up and stops it by PID.
+# bench/TenantBench.java (compiled with bench/BenchSupport.java), which starts ./run.sh itself, restarts it to time start-up and stops it by PID.
 # Variables (defaults): HTTP_PORT (18180) MANAGEMENT_PORT (19100) POSTGRES_HOST (127.0.0.1) POSTGRES_PORT (5432)
 # POSTGRES_DB (um_bench) POSTGRES_USER (postgres) POSTGRES_PASSWORD (empty) REDIS_URL (redis://127.0.0.1:6379/3)
 # UM_RUN_DIR (./.run). Keycloak's log: .run/bench-server.log; results: bench/results/tenants-<time>.md.
@@ -45,11 +45,13 @@ fi
 
 echo "==> building the jars (run.sh builds again, incrementally, at each start)"
 mvn -B -q -pl providers,themes -am package -DskipTests
+echo "==> compiling the benchmark"
+javac -d "$UM_RUN_DIR/bench-classes" bench/*.java
 
 mkdir -p "$UM_RUN_DIR" bench/results
 stamp=$(date +%Y%m%d-%H%M%S)
-echo "==> java bench/TenantBench.java (Keycloak's log: $UM_RUN_DIR/bench-server.log)"
-java bench/TenantBench.java --http-port "$HTTP_PORT" --management-port "$MANAGEMENT_PORT" \
+echo "==> bench.TenantBench (Keycloak's log: $UM_RUN_DIR/bench-server.log)"
+java -cp "$UM_RUN_DIR/bench-classes" bench.TenantBench --http-port "$HTTP_PORT" --management-port "$MANAGEMENT_PORT" \
   --run-sh ./run.sh --template realm-config/tenant-template.json \
   --server-log "$UM_RUN_DIR/bench-server.log" --results "bench/results/tenants-$stamp.md" "$@" &
 bench_pid=$!

@@ -33,18 +33,9 @@ class AuthIT {
         platformApi = server.apiUrl("master");
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     /** A tenant whose domain is {id}.example, with admin boss@{id}.example. */
     private static String tenantWithDomain() {
-        String id = unique("auth");
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("id", id, "name", "Auth " + id, "domain", id + ".example",
-                "admin_email", "boss@" + id + ".example", "admin_username", "boss", "admin_password", "Admin-Pass123"));
-        Http.Reply reply = Http.post(platformApi + "/tenants", platformToken, body);
-        assertEquals(201, reply.status(), reply.raw().body());
-        return id;
+        return Fixtures.createTenant(server, platformToken, Fixtures.unique("auth"), true);
     }
 
     private static Http.Reply login(String api, Map<String, Object> body) {
@@ -97,7 +88,7 @@ class AuthIT {
     void wrongPasswordUnknownUserAndDisabledAccountGetTheSameAnswer() {
         String id = tenantWithDomain();
         String api = server.apiUrl(id);
-        createUser(id, "sleepy", "Sleepy-Pass123", false);
+        Fixtures.createUser(server, platformToken, id, "sleepy", "Sleepy-Pass123", false, null);
 
         Http.Reply wrongPassword = login(api, Map.of("username", "boss", "password", "Wrong-Pass123"));
         Http.Reply unknownUser = login(api, Map.of("username", "nobody-" + id, "password", "Wrong-Pass123"));
@@ -321,14 +312,6 @@ class AuthIT {
         assertEquals("password", missing.json().path("errors").get(0).path("field").asText());
         assertEquals(400, login(platformApi, Map.of("password", "x")).status());
         assertEquals(400, login(platformApi, Map.of("username", "x", "password", "y", "role", "admin")).status());
-    }
-
-    private static void createUser(String realm, String username, String password, boolean enabled) {
-        Http.Reply created = Http.post(server.baseUrl() + "/admin/realms/" + realm + "/users", platformToken, Map.of(
-                "username", username, "enabled", enabled, "email", username + "@" + realm + ".example", "emailVerified", true,
-                "firstName", "S", "lastName", "U",
-                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))));
-        assertEquals(201, created.status(), created.raw().body());
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,11 +37,7 @@ class ImportIT {
     }
 
     private static String tenant() {
-        String id = "imp-" + UUID.randomUUID().toString().substring(0, 8);
-        Http.Reply created = Http.post(server.apiUrl("master") + "/tenants", platformToken, Map.of("id", id, "name", "Import " + id,
-                "admin_email", "boss@" + id + ".example", "admin_username", "boss", "admin_password", "Admin-Pass123"));
-        assertEquals(201, created.status(), created.raw().body());
-        return id;
+        return Fixtures.createTenant(server, platformToken, Fixtures.unique("imp"), false);
     }
 
     private static Map<String, Object> row(String username, String hash) {

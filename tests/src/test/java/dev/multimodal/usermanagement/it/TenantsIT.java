@@ -42,10 +42,6 @@ class TenantsIT {
         tenants = server.apiUrl("master") + "/tenants";
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static Map<String, Object> tenantBody(String id, String domain) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
@@ -63,9 +59,7 @@ class TenantsIT {
     }
 
     private static String createTenant(String id) {
-        Http.Reply reply = Http.post(tenants, platformToken, tenantBody(id, null));
-        assertEquals(201, reply.status(), reply.raw().body());
-        return id;
+        return Fixtures.createTenant(server, platformToken, id, false);
     }
 
     private static void assertProblem(Http.Reply reply, int status) {
@@ -85,7 +79,7 @@ class TenantsIT {
 
     @Test
     void createMakesARealmFromTheTemplateWithItsFirstAdmin() throws Exception {
-        String id = unique("acme");
+        String id = Fixtures.unique("acme");
         Http.Reply created = Http.post(tenants, platformToken, tenantBody(id, id + ".test"));
 
         assertEquals(201, created.status(), created.raw().body());
@@ -129,8 +123,8 @@ class TenantsIT {
 
     @Test
     void tenantsFromAnotherRealmDoNotVerifyWithThisRealmsKeys() {
-        String a = createTenant(unique("keys-a"));
-        String b = createTenant(unique("keys-b"));
+        String a = createTenant(Fixtures.unique("keys-a"));
+        String b = createTenant(Fixtures.unique("keys-b"));
         String tokenOfA = Tokens.password(server, a, "boss", ADMIN_PASSWORD);
         assertThrowsAny(() -> verifiedClaims(b, tokenOfA));
     }
@@ -185,18 +179,18 @@ class TenantsIT {
 
     @Test
     void takenNameOrDomainIsAConflictAndLeavesNothingBehind() {
-        String id = unique("taken");
+        String id = Fixtures.unique("taken");
         assertEquals(201, Http.post(tenants, platformToken, tenantBody(id, id + ".test")).status());
 
         assertProblem(Http.post(tenants, platformToken, tenantBody(id, null)), 409);
-        String other = unique("other");
+        String other = Fixtures.unique("other");
         assertProblem(Http.post(tenants, platformToken, tenantBody(other, id.toUpperCase() + ".TEST")), 409);
         assertFalse(realmExists(other), "a refused tenant left its realm behind");
     }
 
     @Test
     void weakAdminPasswordNamesEveryBrokenRuleAndLeavesNothingBehind() {
-        String id = unique("weak");
+        String id = Fixtures.unique("weak");
         Map<String, Object> body = tenantBody(id, id + ".test");
         body.put("admin_password", "boss");
 
@@ -217,7 +211,7 @@ class TenantsIT {
 
     @Test
     void badInputGetsAClearProblemAndCreatesNothing() {
-        String id = unique("bad");
+        String id = Fixtures.unique("bad");
         assertProblem(Http.postRaw(tenants, platformToken, "application/json", "{\"name\": "), 400);
         assertProblem(Http.postRaw(tenants, platformToken, "text/plain", "name=x"), 415);
         assertProblem(Http.postRaw(tenants, platformToken, null, "{}"), 415);
@@ -249,7 +243,7 @@ class TenantsIT {
 
     @Test
     void concurrentCreatesOfTheSameTenantHaveExactlyOneWinner() throws Exception {
-        String id = unique("race");
+        String id = Fixtures.unique("race");
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -271,11 +265,11 @@ class TenantsIT {
 
     @Test
     void onlyPlatformAdminsManageTenants() {
-        String a = createTenant(unique("iso-a"));
+        String a = createTenant(Fixtures.unique("iso-a"));
         String tenantAdmin = Tokens.password(server, a, "boss", ADMIN_PASSWORD);
 
         assertProblem(Http.get(tenants, tenantAdmin), 403);
-        assertProblem(Http.post(tenants, tenantAdmin, tenantBody(unique("sneaky"), null)), 403);
+        assertProblem(Http.post(tenants, tenantAdmin, tenantBody(Fixtures.unique("sneaky"), null)), 403);
         assertProblem(Http.get(tenants + "/" + a, tenantAdmin), 403);
         assertProblem(Http.put(tenants + "/" + a, tenantAdmin, Map.of("domain", "stolen.test")), 403);
         assertProblem(Http.delete(tenants + "/" + a, tenantAdmin), 403);
@@ -291,8 +285,8 @@ class TenantsIT {
 
     @Test
     void tenantAdminsManageTheirOwnSettingsOnlyAndUsersNone() {
-        String a = createTenant(unique("set-a"));
-        String b = createTenant(unique("set-b"));
+        String a = createTenant(Fixtures.unique("set-a"));
+        String b = createTenant(Fixtures.unique("set-b"));
         String adminOfA = Tokens.password(server, a, "boss", ADMIN_PASSWORD);
 
         Http.Reply own = Http.get(tenants + "/" + a + "/settings", adminOfA);
@@ -321,31 +315,16 @@ class TenantsIT {
         assertProblem(Http.put(tenants + "/" + a + "/settings", adminOfA, Map.of("lockout", true)), 400);
 
         // a plain user of tenant A
-        String userId = createUser(a, "plain", "Plain-Pass123", "user");
+        String userId = Fixtures.createUser(server, platformToken, a, "plain", "Plain-Pass123", true, "user");
         assertNotNull(userId);
         String userOfA = Tokens.password(server, a, "plain", "Plain-Pass123");
         assertProblem(Http.get(tenants + "/" + a + "/settings", userOfA), 403);
         assertProblem(Http.put(tenants + "/" + a + "/settings", userOfA, Map.of("registration_allowed", true)), 403);
     }
 
-    /** Through Keycloak's admin API, as an operator would in the admin console. */
-    private static String createUser(String realm, String username, String password, String role) {
-        Http.Reply created = Http.post(server.baseUrl() + "/admin/realms/" + realm + "/users", platformToken, Map.of(
-                "username", username, "enabled", true, "email", username + "@" + realm + ".example", "emailVerified", true,
-                "firstName", "P", "lastName", "U",
-                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))));
-        assertEquals(201, created.status(), created.raw().body());
-        String location = created.header("Location");
-        String id = location.substring(location.lastIndexOf('/') + 1);
-        JsonNode roleRep = Http.get(server.baseUrl() + "/admin/realms/" + realm + "/roles/" + role, platformToken).json();
-        assertEquals(204, Http.post(server.baseUrl() + "/admin/realms/" + realm + "/users/" + id + "/role-mappings/realm",
-                platformToken, List.of(roleRep)).status());
-        return id;
-    }
-
     @Test
     void disabledTenantCannotLogInAndItsTokensStopWorking() {
-        String id = createTenant(unique("off"));
+        String id = createTenant(Fixtures.unique("off"));
         String adminToken = Tokens.password(server, id, "boss", ADMIN_PASSWORD);
         assertEquals(200, Http.get(tenants + "/" + id + "/settings", adminToken).status());
 
@@ -365,7 +344,7 @@ class TenantsIT {
 
     @Test
     void purgeRemovesTheRealmForGood() {
-        String id = createTenant(unique("gone"));
+        String id = createTenant(Fixtures.unique("gone"));
         assertProblem(Http.delete(tenants + "/" + id + "?purge=maybe", platformToken), 400);
         assertEquals(204, Http.delete(tenants + "/" + id + "?purge=true", platformToken).status());
         assertFalse(realmExists(id));
@@ -375,9 +354,9 @@ class TenantsIT {
 
     @Test
     void domainsAreUniqueAcrossTenantsOnUpdateToo() {
-        String a = unique("dom-a");
+        String a = Fixtures.unique("dom-a");
         assertEquals(201, Http.post(tenants, platformToken, tenantBody(a, a + ".test")).status());
-        String b = createTenant(unique("dom-b"));
+        String b = createTenant(Fixtures.unique("dom-b"));
         assertProblem(Http.put(tenants + "/" + b, platformToken, Map.of("domain", a + ".test")), 409);
         Http.Reply moved = Http.put(tenants + "/" + b, platformToken, Map.of("domain", b + ".test"));
         assertEquals(200, moved.status(), moved.raw().body());

@@ -1,0 +1,54 @@
+package dev.multimodal.usermanagement.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Tenants and users that tests set up for themselves, through our API and Keycloak's admin API. */
+final class Fixtures {
+
+    /** The password of every test tenant's first admin, {@code boss}. */
+    static final String ADMIN_PASSWORD = "Admin-Pass123";
+
+    private Fixtures() {
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Tenant {@code id} with admin {@code boss} (boss@{id}.example); with a domain, {id}.example is the tenant's. */
+    static String createTenant(KeycloakServer server, String platformToken, String id, boolean withDomain) {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("id", id, "name", "Tenant " + id,
+                "admin_email", "boss@" + id + ".example", "admin_username", "boss", "admin_password", ADMIN_PASSWORD));
+        if (withDomain) {
+            body.put("domain", id + ".example");
+        }
+        Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, body);
+        assertEquals(201, reply.status(), reply.raw().body());
+        return id;
+    }
+
+    /** A user made through Keycloak's admin API, as an operator would in the admin console; {@code role} may be null. */
+    static String createUser(KeycloakServer server, String platformToken, String realm, String username, String password,
+                             boolean enabled, String role) {
+        String admin = server.baseUrl() + "/admin/realms/" + realm;
+        Http.Reply created = Http.post(admin + "/users", platformToken, Map.of(
+                "username", username, "enabled", enabled, "email", username + "@" + realm + ".example", "emailVerified", true,
+                "firstName", "Test", "lastName", "User",
+                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))));
+        assertEquals(201, created.status(), created.raw().body());
+        String location = created.header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        if (role != null) {
+            JsonNode roleRep = Http.get(admin + "/roles/" + role, platformToken).json();
+            assertEquals(204, Http.post(admin + "/users/" + id + "/role-mappings/realm", platformToken, List.of(roleRep)).status());
+        }
+        return id;
+    }
+}
