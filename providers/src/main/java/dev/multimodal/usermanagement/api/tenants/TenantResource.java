@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.tenants;
 
+import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
@@ -19,6 +20,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
@@ -58,7 +60,7 @@ public class TenantResource {
     @PUT
     public Response update(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
-            TenantsResource.requirePlatformAdmin(auth.authenticate());
+            Caller caller = TenantsResource.requirePlatformAdmin(auth.authenticate());
             TenantRepresentations.UpdateTenant request = JsonBodies.read(headers, body, TenantRepresentations.UpdateTenant.class);
             Validator validator = new Validator().optional("description", request.description(), 1000);
             if (request.name() != null) {
@@ -85,7 +87,10 @@ public class TenantResource {
                 tenants.setEnabled(tenant, request.isActive());
             }
             tenants.registry().flush();
-            return Response.ok(TenantRepresentations.TenantView.of(tenant)).build();
+            TenantRepresentations.TenantView view = TenantRepresentations.TenantView.of(tenant);
+            AdminActions.in(session, caller, tenant.realm()).record(OperationType.UPDATE, AdminActions.TENANT, view,
+                    "tenants", tenant.id());
+            return Response.ok(view).build();
         });
     }
 
@@ -93,13 +98,17 @@ public class TenantResource {
     @DELETE
     public Response delete(@QueryParam("purge") String purge) {
         return Endpoint.run(session, () -> {
-            TenantsResource.requirePlatformAdmin(auth.authenticate());
+            Caller caller = TenantsResource.requirePlatformAdmin(auth.authenticate());
             if (purge != null && !purge.equals("true") && !purge.equals("false")) {
                 throw ApiProblem.invalid("purge", "must be true or false");
             }
             TenantService tenants = new TenantService(session);
             Tenant tenant = existing(tenants);
-            if ("true".equals(purge)) {
+            boolean forGood = "true".equals(purge);
+            // recorded in the tenant's log before a purge removes its realm (the log's rows stay)
+            AdminActions.in(session, caller, tenant.realm()).detail("purge", Boolean.toString(forGood))
+                    .record(forGood ? OperationType.DELETE : OperationType.UPDATE, AdminActions.TENANT, null, "tenants", tenant.id());
+            if (forGood) {
                 tenants.purge(tenant);
             } else {
                 tenants.setEnabled(tenant, false);
@@ -121,7 +130,8 @@ public class TenantResource {
     @Path("settings")
     public Response updateSettings(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
-            RealmModel realm = settingsRealm(auth.authenticate());
+            Caller caller = auth.authenticate();
+            RealmModel realm = settingsRealm(caller);
             TenantRepresentations.Settings request = JsonBodies.read(headers, body, TenantRepresentations.Settings.class);
             Validator validator = new Validator()
                     .optional("password_policy", request.passwordPolicy(), 2000)
@@ -170,7 +180,10 @@ public class TenantResource {
                 realm.setSsoSessionIdleTimeout(request.refreshTokenLifespanSeconds());
                 realm.setSsoSessionMaxLifespan(request.refreshTokenLifespanSeconds());
             }
-            return Response.ok(TenantRepresentations.Settings.of(realm)).build();
+            TenantRepresentations.Settings settings = TenantRepresentations.Settings.of(realm);
+            AdminActions.in(session, caller, realm).record(OperationType.UPDATE, AdminActions.TENANT_SETTINGS, settings,
+                    "tenants", realm.getName(), "settings");
+            return Response.ok(settings).build();
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.tenants;
 
+import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 
 import java.io.InputStream;
@@ -49,7 +51,7 @@ public class TenantsResource {
     @POST
     public Response create(@Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
         return Endpoint.run(session, () -> {
-            requirePlatformAdmin(auth.authenticate());
+            Caller caller = requirePlatformAdmin(auth.authenticate());
             TenantRepresentations.CreateTenant request = JsonBodies.read(headers, body, TenantRepresentations.CreateTenant.class);
             String id = validate(request);
             Tenant tenant;
@@ -60,8 +62,11 @@ public class TenantsResource {
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("admin_password", weak.brokenRules());
             }
-            return Response.created(uri.getAbsolutePathBuilder().path(tenant.id()).build())
-                    .entity(TenantRepresentations.TenantView.of(tenant)).build();
+            TenantRepresentations.TenantView view = TenantRepresentations.TenantView.of(tenant);
+            // the first row of the new tenant's log; the admin's password is in no representation
+            AdminActions.in(session, caller, tenant.realm()).detail("admin_username", request.adminUsername().trim())
+                    .record(OperationType.CREATE, AdminActions.TENANT, view, "tenants", tenant.id());
+            return Response.created(uri.getAbsolutePathBuilder().path(tenant.id()).build()).entity(view).build();
         });
     }
 
@@ -88,10 +93,11 @@ public class TenantsResource {
         return new TenantResource(session, auth, id);
     }
 
-    static void requirePlatformAdmin(Caller caller) {
+    static Caller requirePlatformAdmin(Caller caller) {
         if (!caller.platformAdmin()) {
             throw ApiProblem.forbidden("Only platform admins manage tenants.");
         }
+        return caller;
     }
 
     private String validate(TenantRepresentations.CreateTenant request) {

@@ -3,8 +3,6 @@ package dev.multimodal.usermanagement.api.users;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
-import org.jboss.logging.Logger;
-import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.UserModel;
 
 /**
@@ -14,7 +12,6 @@ import org.keycloak.models.UserModel;
 final class UserAccess {
 
     static final String USERNAME_PATTERN = "[A-Za-z0-9._@+-]{3,255}";
-    private static final Logger LOG = Logger.getLogger(UserAccess.class);
     private static final int MODERATOR = TenantRoles.ROLES.indexOf("moderator");
     private static final int ADMIN = TenantRoles.ROLES.indexOf(TenantRoles.ADMIN);
 
@@ -44,9 +41,4 @@ final class UserAccess {
         }
     }
 
-    /** One line per admin action, for operators (the audit log records them in full). */
-    static void logAdminAction(Caller caller, OperationType operation, UserModel target) {
-        LOG.infof("%s user %s in tenant %s (by %s of %s)", operation, target.getId(), caller.tenant().getName(),
-                caller.user().getUsername(), caller.realm().getName());
-    }
 }

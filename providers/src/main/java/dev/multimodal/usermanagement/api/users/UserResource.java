@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.users;
 
+import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -32,6 +34,7 @@ import org.keycloak.models.UserModel;
 import java.io.InputStream;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code /users/{id}}: one user of the caller's tenant; another tenant's user does not exist here. */
@@ -99,8 +102,9 @@ public class UserResource {
                 }
             }
             session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
-            UserAccess.logAdminAction(caller, OperationType.UPDATE, user);
-            return Response.ok(UserView.of(caller.tenant(), user)).build();
+            UserView view = UserView.of(caller.tenant(), user);
+            AdminActions.of(session, caller).record(OperationType.UPDATE, ResourceType.USER.name(), view, "users", user.getId());
+            return Response.ok(view).build();
         });
     }
 
@@ -113,8 +117,9 @@ public class UserResource {
                 throw ApiProblem.forbidden("You cannot delete your own account here.");
             }
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
+            String userId = user.getId();
             session.users().removeUser(caller.tenant(), user);
-            UserAccess.logAdminAction(caller, OperationType.DELETE, user);
+            AdminActions.of(session, caller).record(OperationType.DELETE, ResourceType.USER.name(), null, "users", userId);
             return Response.noContent().build();
         });
     }
@@ -152,7 +157,8 @@ public class UserResource {
                     user.deleteRoleMapping(role);
                 }
             }
-            UserAccess.logAdminAction(caller, OperationType.UPDATE, user);
+            AdminActions.of(session, caller).record(OperationType.UPDATE, ResourceType.REALM_ROLE_MAPPING.name(),
+                    Map.of("roles", wanted), "users", user.getId(), "roles");
             return Response.ok(UserView.of(caller.tenant(), user)).build();
         });
     }
@@ -176,7 +182,8 @@ public class UserResource {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
             UserModel user = manageable(caller);
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
-            UserAccess.logAdminAction(caller, OperationType.DELETE, user);
+            AdminActions.of(session, caller).record(OperationType.DELETE, ResourceType.USER_SESSION.name(), null,
+                    "users", user.getId(), "sessions");
             return Response.noContent().build();
         });
     }
@@ -188,12 +195,16 @@ public class UserResource {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
             UserModel user = manageable(caller);
+            boolean wasLocked;
             try {
-                LockoutRateLimitAuthenticatorFactory.storeFor(session).unlock(caller.tenant().getId(), AccountKeys.forUser(user.getId()));
+                wasLocked = LockoutRateLimitAuthenticatorFactory.storeFor(session).unlock(caller.tenant().getId(),
+                        AccountKeys.forUser(user.getId()));
             } catch (LockoutStoreException e) {
                 throw new ApiProblem(503, "Service Unavailable", "The lockout store cannot be reached; nothing was unlocked. Try again.", java.util.List.of());
             }
-            UserAccess.logAdminAction(caller, OperationType.ACTION, user);
+            // Keycloak's own unlock (attack detection) is a DELETE of the user's login failures
+            AdminActions.of(session, caller).detail("was_locked", Boolean.toString(wasLocked))
+                    .record(OperationType.DELETE, ResourceType.USER_LOGIN_FAILURE.name(), null, "users", user.getId(), "unlock");
             return Response.noContent().build();
         });
     }
@@ -214,7 +225,8 @@ public class UserResource {
                 throw ApiProblem.weakPassword("temporary_password", weak.brokenRules());
             }
             accounts.endSessions(user, null);
-            UserAccess.logAdminAction(caller, OperationType.ACTION, user);
+            AdminActions.of(session, caller).detail("temporary", "true")
+                    .record(OperationType.ACTION, ResourceType.USER.name(), null, "users", user.getId(), "reset-password");
             return Response.noContent().build();
         });
     }

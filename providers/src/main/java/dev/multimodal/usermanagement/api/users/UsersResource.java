@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.users;
 
+import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
@@ -22,12 +23,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
 import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
-import org.jboss.logging.Logger;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -43,7 +44,6 @@ public class UsersResource {
 
     static final int MAX_IMPORT = 1000;
     static final int MAX_IMPORT_BYTES = 2 * 1024 * 1024;
-    private static final Logger LOG = Logger.getLogger(UsersResource.class);
 
     private final KeycloakSession session;
     private final BearerAuth auth;
@@ -108,9 +108,9 @@ public class UsersResource {
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("password", weak.brokenRules());
             }
-            UserAccess.logAdminAction(caller, OperationType.CREATE, user);
-            return Response.created(uri.getAbsolutePathBuilder().path(user.getId()).build())
-                    .entity(UserView.of(caller.tenant(), user)).build();
+            UserView view = UserView.of(caller.tenant(), user);
+            AdminActions.of(session, caller).record(OperationType.CREATE, ResourceType.USER.name(), view, "users", user.getId());
+            return Response.created(uri.getAbsolutePathBuilder().path(user.getId()).build()).entity(view).build();
         });
     }
 
@@ -140,8 +140,10 @@ public class UsersResource {
                 imported++;
             }
             accounts.flush();
-            LOG.infof("Imported %d users into tenant %s (%d rows refused) by %s", imported, caller.tenant().getName(),
-                    errors.size(), caller.user().getUsername());
+            // one event for the batch: the rows imported and refused, never the hashes
+            AdminActions.of(session, caller).detail("imported", Integer.toString(imported))
+                    .detail("refused", Integer.toString(errors.size()))
+                    .record(OperationType.CREATE, AdminActions.USER_IMPORT, null, "users", "import");
             return Response.ok(new UserRepresentations.ImportResult(imported, errors)).build();
         });
     }
