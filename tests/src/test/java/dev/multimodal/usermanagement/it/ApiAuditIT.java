@@ -120,6 +120,49 @@ class ApiAuditIT {
         assertEquals(0, rows.stream().filter(row -> row.toString().contains("erin")).count());
     }
 
+    @Test
+    void selfServiceActionsAreUserEventsRecordedOnceWithTheirSession() {
+        String tenant = Fixtures.createTenant(server, platform, Fixtures.unique("apiaudit"), false);
+        String api = server.apiUrl(tenant);
+        String boss = Tokens.password(server, tenant, "boss", Fixtures.ADMIN_PASSWORD);
+        assertEquals(200, Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", boss,
+                Map.of("registration_allowed", true)).status());
+
+        Http.Reply registered = Http.post(api + "/auth/register", null, Map.of("email", "gina@" + tenant + ".example",
+                "username", "gina", "password", NEW_USER_PASSWORD));
+        assertEquals(201, registered.status(), registered.raw().body());
+        String gina = registered.json().path("id").asText();
+        assertEquals(401, Http.post(api + "/auth/login", null, Map.of("username", "gina", "password", "Wrong-Pass999")).status());
+        Http.Reply login = Http.post(api + "/auth/login", null, Map.of("username", "gina", "password", NEW_USER_PASSWORD));
+        assertEquals(200, login.status(), login.raw().body());
+        Http.Reply refreshed = Http.post(api + "/auth/refresh", null, Map.of("refresh_token", login.json().path("refresh_token").asText()));
+        assertEquals(200, refreshed.status(), refreshed.raw().body());
+        String token = refreshed.json().path("access_token").asText();
+        assertEquals(200, Http.put(api + "/users/me", token, Map.of("first_name", "Gina")).status());
+        assertEquals(204, Http.post(api + "/users/me/change-password", token,
+                Map.of("current_password", NEW_USER_PASSWORD, "new_password", RESET_PASSWORD)).status());
+        assertEquals(204, Http.post(api + "/auth/logout", token, Map.of()).status());
+
+        List<JsonNode> mine = rows(api, platform).stream().filter(row -> gina.equals(row.path("user_id").asText())).toList();
+        List<String> types = mine.stream().map(row -> row.path("type").asText()).toList();
+        assertEquals(List.of("REGISTER", "LOGIN_ERROR", "LOGIN", "REFRESH_TOKEN", "UPDATE_PROFILE", "UPDATE_PASSWORD", "LOGOUT"),
+                types, mine.toString());
+        String session = mine.get(2).path("session_id").asText();
+        assertFalse(session.isEmpty(), "the login's session");
+        assertEquals(session, mine.get(3).path("session_id").asText(), "refresh in the login's session");
+        assertEquals(session, mine.get(6).path("session_id").asText(), "logout of the login's session");
+        assertEquals("error", mine.get(1).path("outcome").asText());
+        assertEquals("invalid_user_credentials", mine.get(1).path("error").asText());
+        for (JsonNode row : mine) {
+            assertEquals(Tokens.API_CLIENT, row.path("client_id").asText(), row.toString());
+            assertFalse(row.path("ip").asText().isEmpty(), row.toString());
+        }
+        String everything = Http.get(api + "/audit/export?format=csv", platform).raw().body();
+        for (String secret : List.of(NEW_USER_PASSWORD, RESET_PASSWORD, "Wrong-Pass999", token)) {
+            assertFalse(everything.contains(secret), "a secret in the audit log");
+        }
+    }
+
     private static List<JsonNode> rows(String api, String token) {
         List<JsonNode> all = new ArrayList<>();
         String after = "0";

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class KeycloakServer {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
     private static KeycloakServer instance;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));

@@ -210,7 +210,7 @@ public class AuthResource {
                 AuthenticationManager.backchannelLogout(session, caller.realm(), caller.userSession(), context.getUri(),
                         context.getConnection(), context.getRequestHeaders(), true);
                 new EventBuilder(caller.realm(), session, context.getConnection()).event(EventType.LOGOUT)
-                        .user(caller.user()).session(caller.userSession()).success();
+                        .client(caller.token().getIssuedFor()).user(caller.user()).session(caller.userSession()).success();
             } finally {
                 context.setRealm(pathRealm);
             }
@@ -248,8 +248,9 @@ public class AuthResource {
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("password", weak.brokenRules());
             }
+            // the API client is the one registering, as it is the one logging in
             new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.REGISTER)
-                    .user(user).detail(Details.USERNAME, user.getUsername()).detail(Details.EMAIL, user.getEmail())
+                    .client(InProcessGrants.API_CLIENT).user(user).detail(Details.USERNAME, user.getUsername()).detail(Details.EMAIL, user.getEmail())
                     .detail(Details.REGISTER_METHOD, "api").success();
             return Response.created(uri.getBaseUriBuilder().path("realms").path(realm.getName()).path("api/v1/users")
                     .path(user.getId()).build()).entity(UserView.of(realm, user)).build();

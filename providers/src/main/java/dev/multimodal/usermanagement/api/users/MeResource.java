@@ -157,7 +157,7 @@ public class MeResource {
 
     private EventBuilder event(Caller caller, EventType type) {
         return new EventBuilder(caller.realm(), session, session.getContext().getConnection()).event(type)
-                .user(caller.user()).session(caller.userSession());
+                .client(caller.token().getIssuedFor()).user(caller.user()).session(caller.userSession());
     }
 
     private static void refuse(Validator validator, String field, JsonNode value) {
