@@ -65,6 +65,25 @@ class RedisConnectorTest {
     }
 
     @Test
+    void sentinelUrlFindsTheMaster(@TempDir Path dir) throws Exception {
+        int master = startRedis();
+        int sentinelPort = freePort();
+        Path config = dir.resolve("sentinel.conf");
+        java.nio.file.Files.writeString(config, "port " + sentinelPort + "\nbind 127.0.0.1\n"
+                + "sentinel monitor mymaster 127.0.0.1 " + master + " 1\n");
+        Process sentinel = new ProcessBuilder("redis-server", config.toString(), "--sentinel")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        servers.add(sentinel);
+        waitForPort(sentinelPort);
+
+        RedisConnector connector = connector(RedisSettings.parse("redis-sentinel://127.0.0.1:" + sentinelPort + "/0#mymaster",
+                false, null, TIMEOUT));
+        assertEquals("PONG", connector.commands().ping().get(2, TimeUnit.SECONDS));
+        assertEquals("OK", connector.commands().set("um:sentinel-test", "1").get(2, TimeUnit.SECONDS));
+        assertTrue(connector.ping().get(2, TimeUnit.SECONDS));
+    }
+
+    @Test
     void anOutageEndsWithTheReconnect() throws Exception {
         int port = startRedis();
         RedisConnector connector = connector(RedisSettings.parse("redis://127.0.0.1:" + port, false, null, TIMEOUT));
@@ -99,10 +118,15 @@ class RedisConnectorTest {
         Process process = redisProcess(port, args);
         servers.add(process);
         int listening = tlsPort >= 0 ? Integer.parseInt(args.get(tlsPort + 1)) : port;
+        waitForPort(listening);
+        return listening;
+    }
+
+    private static void waitForPort(int listening) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", listening)) {
-                return listening;
+                return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("redis-server did not start on " + listening, e);
