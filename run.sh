@@ -68,10 +68,16 @@ else
   database="Keycloak's file database in $ROOT/data"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${REDIS_HOST:-}" ]; then
-  REDIS_URL="redis://${REDIS_PASSWORD:+:$REDIS_PASSWORD@}$REDIS_HOST:${REDIS_PORT:-6379}/${REDIS_DB:-0}"
+  REDIS_URL="redis://$REDIS_HOST:${REDIS_PORT:-6379}/${REDIS_DB:-0}"
+fi
+if [ -n "${REDIS_PASSWORD:-}" ]; then
+  export KC_SPI_REDIS__DEFAULT__PASSWORD="$REDIS_PASSWORD"   # not on the command line, where ps would show it
 fi
 if [ -n "${REDIS_URL:-}" ]; then
   runtime_options+=(--spi-redis--default--url="$REDIS_URL")
+  if [ "${REDIS_CLUSTER:-false}" = "true" ]; then
+    runtime_options+=(--spi-redis--default--cluster=true)
+  fi
   cache="Redis at $(printf '%s' "$REDIS_URL" | sed -E 's#//[^/@]*@#//#')"
 else
   cache="the embedded in-memory store"

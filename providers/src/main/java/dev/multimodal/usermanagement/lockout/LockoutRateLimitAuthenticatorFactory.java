@@ -61,7 +61,7 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
     public LockoutStore store(KeycloakSession session) {
         RedisClientProvider redis = session.getProvider(RedisClientProvider.class);
         if (redis != null && redis.isConfigured()) {
-            return new RedisLockoutStore(redis::connection, redis::reportFailure);
+            return new RedisLockoutStore(redis);
         }
         InMemoryLockoutStore store = embeddedStore;
         if (store == null) {

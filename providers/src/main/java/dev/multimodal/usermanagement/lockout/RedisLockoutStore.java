@@ -3,8 +3,8 @@ package dev.multimodal.usermanagement.lockout;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import dev.multimodal.usermanagement.redis.RedisClientProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +22,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The shared store: every decision runs Lua scripts by SHA ({@code EVALSHA}; on {@code NOSCRIPT} once
@@ -32,8 +30,12 @@ import java.util.function.Supplier;
  * a check sends the account script and the IP script together (pipelined) and waits for both. Every key has a
  * TTL. Keys hold digests, not usernames or addresses.
  *
- * <p>Any Redis error or timeout is reported once to the shared client (one log line per outage) and the decision
- * follows the failure mode; nothing is thrown.
+ * <p>The same code serves standalone, Sentinel and Cluster: lettuce routes each script call by its keys' slot.
+ *
+ * <p>Any Redis error or timeout is reported to the shared client (one log line per outage) and the decision
+ * follows the failure mode; nothing is thrown. Each answered call is reported too, so the first one after an
+ * outage ends it. When an attempt's check got no answer, its follow-up calls are skipped, so a slow or dead Redis
+ * costs a login one command timeout, not two (on a cluster, other accounts' attempts still count in full).
  */
 public final class RedisLockoutStore implements LockoutStore {
 
@@ -41,16 +43,13 @@ public final class RedisLockoutStore implements LockoutStore {
     static final Script CLIENT_IP_SCRIPT = Script.load("client-ip.lua");
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
-    private final Supplier<StatefulRedisConnection<String, String>> connections;
-    private final Consumer<Exception> failureReporter;
+    private final RedisClientProvider redis;
+    /** The last attempt whose check got no answer from Redis (a store serves one session). */
+    private volatile String unansweredAttemptId;
 
-    /**
-     * @param connections     the shared connection (may throw when Redis is unreachable); its timeout bounds each call
-     * @param failureReporter told about each failed call, e.g. {@code RedisClientProvider::reportFailure}
-     */
-    public RedisLockoutStore(Supplier<StatefulRedisConnection<String, String>> connections, Consumer<Exception> failureReporter) {
-        this.connections = connections;
-        this.failureReporter = failureReporter;
+    /** @param redis the shared client; its command timeout bounds each call */
+    public RedisLockoutStore(RedisClientProvider redis) {
+        this.redis = redis;
     }
 
     /** A Lua script and its SHA-1, the name Redis caches it under. */
@@ -75,13 +74,13 @@ public final class RedisLockoutStore implements LockoutStore {
     @Override
     public Decision check(Attempt attempt, LockoutSettings settings) {
         try {
-            StatefulRedisConnection<String, String> connection = connections.get();
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
             String[] accountKeys = accountKeys(attempt.realmId(), attempt.accountKey());
-            CompletableFuture<List<Object>> account = run(connection, ACCOUNT_SCRIPT, accountKeys, "check",
+            CompletableFuture<List<Object>> account = run(commands, ACCOUNT_SCRIPT, accountKeys, "check",
                     millis(settings.failureWindow()), settings.maxFailures(), settings.requestsPerUsernamePerMinute(), attempt.id());
-            CompletableFuture<List<Object>> clientIp = run(connection, CLIENT_IP_SCRIPT, ipKeys(attempt), "check",
+            CompletableFuture<List<Object>> clientIp = run(commands, CLIENT_IP_SCRIPT, ipKeys(attempt), "check",
                     settings.requestsPerIpPerMinute(), settings.failuresPerIpPerMinute());
-            long deadline = deadline(connection);
+            long deadline = deadline();
             List<Object> accountReply = await(account, deadline);
             List<Object> ipReply = await(clientIp, deadline);
 
@@ -92,24 +91,32 @@ public final class RedisLockoutStore implements LockoutStore {
             }
             if (accountDecision.allowed()) {
                 // the account script reserved a failure slot for an attempt that will not be made
-                await(run(connection, ACCOUNT_SCRIPT, accountKeys, "release", attempt.id()), deadline(connection));
+                await(run(commands, ACCOUNT_SCRIPT, accountKeys, "release", attempt.id()), deadline());
             }
             return ipDecision;
         } catch (Exception e) {
+            unansweredAttemptId = attempt.id();
             return outage(e, settings);
         }
     }
 
+    private boolean unanswered(Attempt attempt) {
+        return attempt.id().equals(unansweredAttemptId);
+    }
+
     @Override
     public Decision recordFailure(Attempt attempt, LockoutSettings settings) {
+        if (unanswered(attempt)) {
+            return Decision.ALLOWED;
+        }
         try {
-            StatefulRedisConnection<String, String> connection = connections.get();
-            CompletableFuture<List<Object>> account = run(connection, ACCOUNT_SCRIPT,
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            CompletableFuture<List<Object>> account = run(commands, ACCOUNT_SCRIPT,
                     accountKeys(attempt.realmId(), attempt.accountKey()), "fail",
                     millis(settings.failureWindow()), settings.maxFailures(), millis(settings.lockoutDuration()),
                     settings.lockoutGrowthFactor(), millis(settings.lockoutCap()), attempt.id());
-            CompletableFuture<List<Object>> clientIp = run(connection, CLIENT_IP_SCRIPT, ipKeys(attempt), "fail");
-            long deadline = deadline(connection);
+            CompletableFuture<List<Object>> clientIp = run(commands, CLIENT_IP_SCRIPT, ipKeys(attempt), "fail");
+            long deadline = deadline();
             List<Object> reply = await(account, deadline);
             await(clientIp, deadline);
             if (number(reply, 0) == 1) {
@@ -125,10 +132,13 @@ public final class RedisLockoutStore implements LockoutStore {
 
     @Override
     public void release(Attempt attempt) {
+        if (unanswered(attempt)) {
+            return;
+        }
         try {
-            StatefulRedisConnection<String, String> connection = connections.get();
-            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "release", attempt.id()),
-                    deadline(connection));
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            await(run(commands, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "release", attempt.id()),
+                    deadline());
         } catch (Exception e) {
             report(e);
         }
@@ -136,10 +146,13 @@ public final class RedisLockoutStore implements LockoutStore {
 
     @Override
     public void recordSuccess(Attempt attempt, LockoutSettings settings) {
+        if (unanswered(attempt)) {
+            return;
+        }
         try {
-            StatefulRedisConnection<String, String> connection = connections.get();
-            await(run(connection, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id()),
-                    deadline(connection));
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            await(run(commands, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id()),
+                    deadline());
         } catch (Exception e) {
             report(e);
         }
@@ -148,9 +161,9 @@ public final class RedisLockoutStore implements LockoutStore {
     @Override
     public boolean unlock(String realmId, String accountKey) {
         try {
-            StatefulRedisConnection<String, String> connection = connections.get();
-            List<Object> reply = await(run(connection, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock"),
-                    deadline(connection));
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            List<Object> reply = await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock"),
+                    deadline());
             return number(reply, 0) == 1;
         } catch (Exception e) {
             report(e);
@@ -161,9 +174,9 @@ public final class RedisLockoutStore implements LockoutStore {
     @Override
     public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         try {
-            StatefulRedisConnection<String, String> connection = connections.get();
-            List<Object> reply = await(run(connection, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "state",
-                    millis(settings.failureWindow())), deadline(connection));
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            List<Object> reply = await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "state",
+                    millis(settings.failureWindow())), deadline());
             long lockMillis = number(reply, 0);
             return new LockState(true, lockMillis > 0, Duration.ofMillis(lockMillis), (int) number(reply, 1), (int) number(reply, 2));
         } catch (Exception e) {
@@ -196,13 +209,12 @@ public final class RedisLockoutStore implements LockoutStore {
 
     // ---- scripts
 
-    private static CompletableFuture<List<Object>> run(StatefulRedisConnection<String, String> connection, Script script,
+    private static CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> commands, Script script,
                                                        String[] keys, Object... args) {
         String[] values = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             values[i] = args[i] instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(args[i]);
         }
-        RedisAsyncCommands<String, String> commands = connection.async();
         RedisFuture<List<Object>> bySha = commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, values);
         return bySha.toCompletableFuture().handle((reply, error) -> {
             if (error == null) {
@@ -221,8 +233,8 @@ public final class RedisLockoutStore implements LockoutStore {
         return duration.toMillis();
     }
 
-    private static long deadline(StatefulRedisConnection<String, String> connection) {
-        Duration timeout = connection.getTimeout();
+    private long deadline() {
+        Duration timeout = redis.commandTimeout();
         if (timeout == null || timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_WAIT) > 0) {
             timeout = MAX_WAIT;
         }
@@ -230,9 +242,11 @@ public final class RedisLockoutStore implements LockoutStore {
         return System.nanoTime() + 2 * timeout.toNanos();
     }
 
-    private static List<Object> await(CompletableFuture<List<Object>> future, long deadlineNanos)
+    private List<Object> await(CompletableFuture<List<Object>> future, long deadlineNanos)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        List<Object> reply = future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        redis.reportSuccess();
+        return reply;
     }
 
     private static Decision decision(List<Object> reply) {
@@ -273,6 +287,6 @@ public final class RedisLockoutStore implements LockoutStore {
             Thread.currentThread().interrupt();
         }
         Throwable cause = unwrap(e);
-        failureReporter.accept(cause instanceof Exception ex ? ex : e);
+        redis.reportFailure(cause instanceof Exception ex ? ex : e);
     }
 }

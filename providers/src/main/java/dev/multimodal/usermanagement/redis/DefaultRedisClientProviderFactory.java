@@ -1,6 +1,6 @@
 package dev.multimodal.usermanagement.redis;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code --spi-redis--default--url=redis://host:6379/0} (or {@code rediss://}, {@code redis-sentinel://}) and
- * {@code --spi-redis--default--command-timeout=500} (milliseconds). Without a URL the bundle runs embedded.
+ * Options ({@code --spi-redis--default--<key>}, or {@code KC_SPI_REDIS__DEFAULT__<KEY>}): {@code url}
+ * ({@code redis://host:6379/0}, {@code rediss://} for TLS, {@code redis-sentinel://h1:26379,h2:26379/0#master};
+ * with {@code cluster=true} comma-separated seed URLs), {@code password}, {@code command-timeout} (ms).
+ * Without a URL the bundle runs embedded.
  */
 public class DefaultRedisClientProviderFactory implements RedisClientProviderFactory {
 
@@ -23,27 +25,29 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
 
     private static final Logger LOG = Logger.getLogger(DefaultRedisClientProviderFactory.class);
 
-    private String url;
-    private Duration commandTimeout;
+    private RedisSettings settings;
     private RedisConnector connector;
 
     @Override
     public void init(Config.Scope config) {
-        String configured = config.get("url");
-        url = configured == null || configured.isBlank() ? null : configured.trim();
-        commandTimeout = Duration.ofMillis(config.getLong("command-timeout", DEFAULT_COMMAND_TIMEOUT_MS));
+        String url = config.get("url");
+        if (url == null || url.isBlank()) {
+            return;
+        }
+        settings = RedisSettings.parse(url, config.getBoolean("cluster", false), config.get("password"),
+                Duration.ofMillis(config.getLong("command-timeout", DEFAULT_COMMAND_TIMEOUT_MS)));
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        if (url == null) {
+        if (settings == null) {
             LOG.info("No Redis URL configured (--spi-redis--default--url): using the embedded in-memory store, fit for one node only");
             return;
         }
-        connector = new RedisConnector(url, commandTimeout);
-        LOG.infof("Redis client for %s, command timeout %d ms", connector.safeUrl(), commandTimeout.toMillis());
+        connector = new RedisConnector(settings);
+        LOG.infof("Redis client for %s, command timeout %d ms", settings.description(), settings.commandTimeout().toMillis());
         try {
-            connector.connection();
+            connector.commands();
         } catch (RedisUnavailableException e) {
             // logged by the connector; we connect again on first use
         }
@@ -70,8 +74,15 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property().name("url").type("string")
-                .helpText("Redis URL: redis://[:password@]host:port/db, rediss:// for TLS, redis-sentinel://. Empty: embedded in-memory store (one node only).")
+                .property().name("url").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Redis URL: redis://[:password@]host:port/db, rediss:// for TLS, redis-sentinel://host1:26379,host2:26379/db#master;"
+                        + " with cluster=true comma-separated seed URLs. Empty: embedded in-memory store (one node only).")
+                .add()
+                .property().name("cluster").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(false)
+                .helpText("Redis Cluster: the URL lists seed nodes; topology is refreshed periodically and on MOVED/ASK.")
+                .add()
+                .property().name("password").type(ProviderConfigProperty.PASSWORD).secret(true)
+                .helpText("Password of Redis's default user, for every node (instead of putting it into the URL).")
                 .add()
                 .property().name("command-timeout").type("long").defaultValue(DEFAULT_COMMAND_TIMEOUT_MS)
                 .helpText("Milliseconds a Redis command may take before it fails and the caller's failure mode applies.")
@@ -88,11 +99,16 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
         }
 
         @Override
-        public StatefulRedisConnection<String, String> connection() {
+        public RedisClusterAsyncCommands<String, String> commands() {
             if (connector == null) {
                 throw new RedisUnavailableException("Redis is not configured (--spi-redis--default--url)", null);
             }
-            return connector.connection();
+            return connector.commands();
+        }
+
+        @Override
+        public Duration commandTimeout() {
+            return settings == null ? Duration.ofMillis(DEFAULT_COMMAND_TIMEOUT_MS) : settings.commandTimeout();
         }
 
         @Override
@@ -101,9 +117,11 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
                 return CacheStatus.embedded;
             }
             try {
-                String reply = connector.connection().async().ping().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                connector.markAvailable();
-                return "PONG".equals(reply) ? CacheStatus.connected : CacheStatus.disconnected;
+                if (connector.ping().get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    connector.markAvailable();
+                    return CacheStatus.connected;
+                }
+                return CacheStatus.disconnected;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return CacheStatus.disconnected;
@@ -117,6 +135,13 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
         public void reportFailure(Exception cause) {
             if (connector != null) {
                 connector.reportFailure(cause);
+            }
+        }
+
+        @Override
+        public void reportSuccess() {
+            if (connector != null) {
+                connector.reportSuccess();
             }
         }
     }

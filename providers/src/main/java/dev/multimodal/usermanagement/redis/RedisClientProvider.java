@@ -1,30 +1,36 @@
 package dev.multimodal.usermanagement.redis;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.keycloak.provider.Provider;
 
 import java.time.Duration;
 
 /**
- * The server's shared Redis connection. When no URL is configured the bundle runs embedded
- * (in-memory stores, one node only) and {@link #isConfigured()} is false.
+ * The server's shared Redis client: standalone, Sentinel or Cluster, behind one command interface. When no URL is
+ * configured the bundle runs embedded (in-memory stores, one node only) and {@link #isConfigured()} is false.
  */
 public interface RedisClientProvider extends Provider {
 
     boolean isConfigured();
 
     /**
-     * The shared, thread-safe connection; commands on it time out after the configured command timeout.
+     * Commands on the shared, thread-safe connection; each times out after {@link #commandTimeout()}. On a cluster
+     * they are routed by key slot, so all keys of one command must share a hash tag.
      *
      * @throws RedisUnavailableException when Redis is not configured or cannot be reached
      */
-    StatefulRedisConnection<String, String> connection();
+    RedisClusterAsyncCommands<String, String> commands();
 
-    /** Sends {@code PING} and waits at most {@code timeout}; never throws. */
+    Duration commandTimeout();
+
+    /** Sends {@code PING} (to every master of a cluster) and waits at most {@code timeout}; never throws. */
     CacheStatus ping(Duration timeout);
 
     /** Tells the shared client that a command failed, so one log line marks the outage (not one per request). */
     void reportFailure(Exception cause);
+
+    /** Tells the shared client that a command succeeded: the first success after an outage ends it (one log line). */
+    void reportSuccess();
 
     @Override
     default void close() {

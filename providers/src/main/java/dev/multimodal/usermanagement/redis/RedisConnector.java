@@ -1,97 +1,209 @@
 package dev.multimodal.usermanagement.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.jboss.logging.Logger;
 
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.stream.Stream;
 
 /**
- * Owns the lettuce client and its single connection. The connection is opened lazily and, while Redis
- * is unreachable, re-tried at most once per {@link #RETRY_INTERVAL}; once open, lettuce reconnects by
- * itself and rejects commands while disconnected, so callers fail fast instead of queueing.
+ * Owns the lettuce client (standalone/Sentinel or Cluster) and its single connection. The connection is opened
+ * lazily and, while Redis is unreachable, re-tried at most once per {@link #RETRY_INTERVAL}; once open, lettuce
+ * reconnects by itself and rejects commands while disconnected, so callers fail fast instead of queueing.
+ *
+ * <p>Availability is one flag: the first failure of an outage logs one error line, the first success after it
+ * (a command, a health ping, a connect or a reconnect) logs one recovery line.
  */
 final class RedisConnector implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisConnector.class);
     private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
-    static final String CLIENT_NAME = "user-management";
+    /** Cluster topology is re-read this often, and at once on MOVED/ASK redirects and reconnects. */
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
-    private final RedisURI uri;
-    private final String safeUrl;
+    /**
+     * lettuce logs every reconnect attempt (INFO and WARN, once a second through an outage, with stack traces on a
+     * cluster); this class logs the outage once. So those two loggers show only errors, unless a level is configured
+     * for them ({@code --log-level=...,<category>:info}). Held here: JUL forgets the level of an unreferenced logger.
+     */
+    private static final List<java.util.logging.Logger> RECONNECT_LOGGERS = Stream.of(
+                    ".protocol.ConnectionWatchdog", ".cluster.topology.DefaultClusterTopologyRefresh")
+            .map(name -> java.util.logging.Logger.getLogger(RedisClient.class.getPackageName() + name))
+            .peek(logger -> {
+                if (logger.getLevel() == null) {
+                    logger.setLevel(Level.SEVERE);
+                }
+            })
+            .toList();
+
+    private final RedisSettings settings;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final AtomicBoolean available = new AtomicBoolean(true);
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile StatefulConnection<String, String> connection;
+    private volatile RedisClusterAsyncCommands<String, String> commands;
     private volatile long nextConnectAttemptNanos;
+    private volatile long nextProbeNanos;
 
-    RedisConnector(String url, Duration commandTimeout) {
-        this.uri = RedisURI.create(url);
-        this.safeUrl = url.replaceFirst("//[^/@]*@", "//");
-        uri.setTimeout(commandTimeout);
-        uri.setClientName(CLIENT_NAME);
+    RedisConnector(RedisSettings settings) {
+        this.settings = settings;
+        Duration timeout = settings.commandTimeout();
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 // reconnect quickly after an outage: 50 ms, doubling, at most 1 s apart
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
-                .build());
+        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+        if (settings.cluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, settings.nodes());
+            cluster.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                            .enableAllAdaptiveRefreshTriggers()
+                            .build())
+                    .build());
+            this.client = cluster;
+        } else {
+            RedisClient standalone = RedisClient.create(resources, settings.nodes().get(0));
+            standalone.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .socketOptions(socket)
+                    .build());
+            // a reconnect ends the outage even before the next command; not for Cluster, whose topology
+            // refreshes open and close short-lived connections
+            standalone.addListener(new RedisConnectionStateListener() {
+                @Override
+                public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                    markAvailable();
+                }
+            });
+            this.client = standalone;
+        }
     }
 
-    /** The URL without its credentials, for log lines. */
-    String safeUrl() {
-        return safeUrl;
+    /** The URLs without their credentials, for log lines. */
+    String description() {
+        return settings.description();
     }
 
-    StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> current = connection;
+    Duration commandTimeout() {
+        return settings.commandTimeout();
+    }
+
+    /** One command interface for both kinds of server: lettuce's standalone commands extend the cluster ones. */
+    RedisClusterAsyncCommands<String, String> commands() {
+        RedisClusterAsyncCommands<String, String> current = commands;
         if (current != null) {
             return current;
         }
         synchronized (this) {
-            if (connection != null) {
-                return connection;
+            if (commands != null) {
+                return commands;
             }
             if (System.nanoTime() < nextConnectAttemptNanos) {
-                throw new RedisUnavailableException("Redis at " + safeUrl() + " is unreachable", null);
+                throw new RedisUnavailableException("Redis at " + description() + " is unreachable", null);
             }
             try {
-                connection = client.connect();
+                if (client instanceof RedisClusterClient cluster) {
+                    StatefulRedisClusterConnection<String, String> opened = cluster.connect();
+                    connection = opened;
+                    commands = opened.async();
+                } else {
+                    StatefulRedisConnection<String, String> opened = ((RedisClient) client).connect();
+                    connection = opened;
+                    commands = opened.async();
+                }
                 markAvailable();
-                return connection;
+                return commands;
             } catch (RuntimeException e) {
                 nextConnectAttemptNanos = System.nanoTime() + RETRY_INTERVAL.toNanos();
                 reportFailure(e);
-                throw new RedisUnavailableException("Redis at " + safeUrl() + " is unreachable", e);
+                throw new RedisUnavailableException("Redis at " + description() + " is unreachable", e);
             }
+        }
+    }
+
+    /** PING; on a cluster every master must answer, since each holds a share of the keys. */
+    CompletableFuture<Boolean> ping() {
+        RedisClusterAsyncCommands<String, String> current = commands();
+        if (connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            return cluster.async().masters().commands().ping().toCompletableFuture()
+                    .thenApply(replies -> !replies.isEmpty() && replies.stream().allMatch("PONG"::equals));
+        }
+        return current.ping().toCompletableFuture().thenApply("PONG"::equals);
+    }
+
+    boolean isAvailable() {
+        return available.get();
+    }
+
+    /**
+     * A command was answered. On a standalone server that ends an outage; on a cluster it only says that one master
+     * answers, so all are asked (at most once per {@link #RETRY_INTERVAL}) before the outage ends, else a dead
+     * master would make the log flap between "unavailable" and "available again".
+     */
+    void reportSuccess() {
+        if (available.get()) {
+            return;
+        }
+        if (!settings.cluster()) {
+            markAvailable();
+            return;
+        }
+        long now = System.nanoTime();
+        if (now < nextProbeNanos) {
+            return;
+        }
+        nextProbeNanos = now + RETRY_INTERVAL.toNanos();
+        try {
+            ping().whenComplete((allAnswered, error) -> {
+                if (Boolean.TRUE.equals(allAnswered)) {
+                    markAvailable();
+                }
+            });
+        } catch (RuntimeException e) {
+            // still down: the outage goes on
         }
     }
 
     void reportFailure(Exception cause) {
         if (available.compareAndSet(true, false)) {
             LOG.errorf("Redis at %s is unavailable (%s); lockout and rate limits follow their failure mode until it returns",
-                    safeUrl(), rootMessage(cause));
+                    description(), rootMessage(cause));
         }
     }
 
     void markAvailable() {
-        if (available.compareAndSet(false, true)) {
-            LOG.infof("Redis at %s is available again", safeUrl());
+        if (!available.get() && available.compareAndSet(false, true)) {
+            LOG.infof("Redis at %s is available again", description());
         }
     }
 
@@ -100,12 +212,13 @@ final class RedisConnector implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+        String message = root.getMessage() == null ? "" : ": " + RedisSettings.withoutCredentials(root.getMessage());
+        return root.getClass().getSimpleName() + message;
     }
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, String> current = connection;
+        StatefulConnection<String, String> current = connection;
         if (current != null) {
             current.close();
         }

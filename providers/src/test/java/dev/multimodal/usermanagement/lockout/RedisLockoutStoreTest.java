@@ -38,7 +38,7 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> connection;
 
-    private final List<Exception> reported = new ArrayList<>();
+    private final List<Exception> reported = java.util.Collections.synchronizedList(new ArrayList<>());
     private RedisLockoutStore store;
 
     @BeforeAll
@@ -86,7 +86,7 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
         connection.sync().flushall();
         connection.sync().scriptFlush();
         reported.clear();
-        store = new RedisLockoutStore(() -> connection, reported::add);
+        store = new RedisLockoutStore(new DirectRedisClient(() -> connection, reported));
     }
 
     @Override
@@ -173,7 +173,7 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
         Supplier<StatefulRedisConnection<String, String>> down = () -> {
             throw new IllegalStateException("Redis at redis://127.0.0.1:1 is unreachable");
         };
-        RedisLockoutStore broken = new RedisLockoutStore(down, reported::add);
+        RedisLockoutStore broken = new RedisLockoutStore(new DirectRedisClient(down, reported));
         LockoutSettings closed = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 10, LockoutSettings.FailureMode.closed, false);
 
         assertEquals(ALLOWED, broken.check(attempt("id:alice"), SETTINGS).verdict(), "open");
@@ -182,6 +182,41 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
         broken.recordSuccess(attempt("id:alice"), closed);
         assertFalse(broken.lockState(REALM, "id:alice", SETTINGS).known());
         assertEquals(5, reported.size());
+    }
+
+    @Test
+    void anAttemptWhoseCheckGotNoAnswerSkipsItsFollowUps() {
+        List<Boolean> up = new ArrayList<>(List.of(false));
+        RedisLockoutStore flaky = new RedisLockoutStore(new DirectRedisClient(() -> {
+            if (!up.get(0)) {
+                throw new IllegalStateException("Redis at redis://127.0.0.1:1 is unreachable");
+            }
+            return connection;
+        }, reported));
+        Attempt unanswered = attempt("id:alice");
+        assertEquals(ALLOWED, flaky.check(unanswered, SETTINGS).verdict(), "open");
+        up.set(0, true);
+        flaky.recordFailure(unanswered, SETTINGS);
+        assertEquals(0, flaky.lockState(REALM, "id:alice", SETTINGS).recentFailures(), "no second wait for this attempt");
+        Attempt next = attempt("id:alice");
+        flaky.check(next, SETTINGS);
+        flaky.recordFailure(next, SETTINGS);
+        assertEquals(1, flaky.lockState(REALM, "id:alice", SETTINGS).recentFailures(), "the next attempt counts");
+        assertEquals(1, reported.size());
+    }
+
+    @Test
+    void theFirstAnsweredCallEndsAnOutage() {
+        DirectRedisClient redis = new DirectRedisClient(() -> connection, reported);
+        redis.reportFailure(new IllegalStateException("an earlier outage"));
+        RedisLockoutStore recovering = new RedisLockoutStore(redis);
+
+        assertEquals(ALLOWED, recovering.check(attempt("id:alice"), SETTINGS).verdict());
+        assertTrue(redis.isAvailable(), "the check's answer ends the outage");
+        Attempt attempt = attempt("id:alice");
+        recovering.check(attempt, SETTINGS);
+        recovering.recordFailure(attempt, SETTINGS);
+        assertEquals(1, recovering.lockState(REALM, "id:alice", SETTINGS).recentFailures(), "failures count again");
     }
 
     @Test

@@ -34,6 +34,11 @@ final class Fixtures {
         return id;
     }
 
+    /** {@code POST /auth/login} of a tenant: the tenant's own direct-grant flow, lockout step included. */
+    static Http.Reply apiLogin(KeycloakServer server, String tenant, String username, String password) {
+        return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
+    }
+
     /** A user made through Keycloak's admin API, as an operator would in the admin console; {@code role} may be null. */
     static String createUser(KeycloakServer server, String platformToken, String realm, String username, String password,
                              boolean enabled, String role) {

@@ -24,31 +24,76 @@ import java.util.stream.Stream;
 /**
  * The one Keycloak of a test run: the real distribution with our jars, on a fresh Postgres database and
  * a test-owned Redis. Started on first use, stopped when the JUnit launcher session closes.
+ *
+ * <p>Tests of several nodes start more with {@link #startNode}: the same distribution and database, their own ports
+ * and log, stopped by the test with {@link #close()}.
  */
-public final class KeycloakServer {
+public final class KeycloakServer implements AutoCloseable {
 
+    /** Generous: on the shared 2-core build machine a first start (schema creation) has taken over 4 minutes. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
     private static KeycloakServer instance;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));
-    private final File log = new File(System.getProperty("keycloak.log"));
-    private final TestDatabase database = TestDatabase.fromSystemProperties();
+    private final File log;
+    private final TestDatabase database;
     private final ManagedRedis redis;
     private final int httpPort = freePort();
     private final int managementPort = freePort();
     private Process process;
 
     private KeycloakServer() {
+        log = new File(System.getProperty("keycloak.log"));
+        database = TestDatabase.fromSystemProperties();
         redis = new ManagedRedis(freePort(), new File(log.getParentFile(), "redis.log"));
+    }
+
+    private KeycloakServer(KeycloakServer first, String name) {
+        log = new File(first.log.getParentFile(), "keycloak-" + name + ".log");
+        database = first.database;
+        redis = first.redis;
     }
 
     public static synchronized KeycloakServer get() {
         if (instance == null) {
             KeycloakServer server = new KeycloakServer();
-            server.start();
+            try {
+                server.start();
+            } catch (RuntimeException | AssertionError e) {
+                server.stop(); // the next test class starts afresh, not beside a half-started server
+                throw e;
+            }
             instance = server;
         }
         return instance;
+    }
+
+    /**
+     * Another node beside {@link #get()}'s: the same build, database and (unless {@code redisOptions} name another)
+     * Redis, its own ports and log ({@code keycloak-<name>.log}). Each node has its own local caches (the build is
+     * {@code --cache=local}), so a node sees realms and users made elsewhere only if it had not cached them yet.
+     *
+     * @param redisOptions the node's {@code --spi-redis--...} options; empty: the first node's Redis
+     */
+    public static KeycloakServer startNode(String name, List<String> redisOptions) {
+        KeycloakServer node = new KeycloakServer(get(), name);
+        try {
+            Files.deleteIfExists(node.log.toPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
+        node.launch(redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions, false);
+        return node;
+    }
+
+    /** Stops a node from {@link #startNode} (the first node stops with the test run); its Redis is the caller's. */
+    @Override
+    public void close() {
+        if (this == instance) {
+            throw new IllegalStateException("the first node stops with the test run");
+        }
+        stopProcess();
     }
 
     static synchronized void stopIfStarted() {
@@ -94,12 +139,21 @@ public final class KeycloakServer {
         installJarsAndRealms();
         List<String> buildOptions = List.of("--db=postgres", "--cache=local", "--health-enabled=true", "--metrics-enabled=true");
         buildIfChanged(buildOptions);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+        launch(List.of("--spi-redis--default--url=" + redis.url()), true);
+        System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
 
+    private void launch(List<String> redisOptions, boolean importRealms) {
+        long started = System.nanoTime();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
-                "--http-management-port=" + managementPort, "--hostname-strict=false", "--import-realm",
-                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
-                "--spi-redis--default--url=" + redis.url()));
+                "--http-management-port=" + managementPort, "--hostname-strict=false",
+                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password()));
+        if (importRealms) {
+            command.add("--import-realm");
+        }
+        command.addAll(redisOptions);
         System.out.printf("[it] starting Keycloak on port %d (log: %s)%n", httpPort, log);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -110,14 +164,13 @@ public final class KeycloakServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         Wait.until("Keycloak to be ready (see " + log + ")", START_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
             }
             return ready();
         });
-        System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        System.out.printf("[it] Keycloak on port %d ready after %d s%n", httpPort, Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
     private boolean ready() {
@@ -206,7 +259,12 @@ public final class KeycloakServer {
         }
     }
 
-    private synchronized void stop() {
+    private void stop() {
+        stopProcess();
+        redis.stop();
+    }
+
+    private synchronized void stopProcess() {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {
@@ -217,7 +275,6 @@ public final class KeycloakServer {
                 Thread.currentThread().interrupt();
             }
         }
-        redis.stop();
     }
 
     private static int freePort() {

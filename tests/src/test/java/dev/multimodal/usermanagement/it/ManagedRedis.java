@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,11 +20,18 @@ public final class ManagedRedis implements AutoCloseable {
 
     private final int port;
     private final File logFile;
+    private final List<String> extraArguments;
     private Process process;
 
     ManagedRedis(int port, File logFile) {
+        this(port, logFile, List.of());
+    }
+
+    /** With more redis-server options, e.g. {@code --cluster-enabled yes}. */
+    ManagedRedis(int port, File logFile, List<String> extraArguments) {
         this.port = port;
         this.logFile = logFile;
+        this.extraArguments = List.copyOf(extraArguments);
     }
 
     public int port() {
@@ -35,8 +44,10 @@ public final class ManagedRedis implements AutoCloseable {
 
     public synchronized void start() {
         try {
-            process = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
-                    "--save", "", "--appendonly", "no", "--enable-debug-command", "local")
+            List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
+                    "--save", "", "--appendonly", "no", "--enable-debug-command", "local"));
+            command.addAll(extraArguments);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile))
                     .start();

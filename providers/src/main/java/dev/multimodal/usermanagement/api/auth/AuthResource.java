@@ -100,6 +100,10 @@ public class AuthResource {
         if (refusal.getStatus() == 429) {
             return ApiProblem.tooManyRequests("Too many attempts; try again later.", refusal.getHeaderString("Retry-After"));
         }
+        if (refusal.getStatus() == 503) {
+            // the lockout store is down and the tenant's failure mode is 'closed'
+            return ApiProblem.serviceUnavailable("Logins are paused; try again later.", refusal.getHeaderString("Retry-After"));
+        }
         UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
         if (NOT_FULLY_SET_UP.equals(errorDescription(refusal)) && user != null) {
             // only reached with the right password: saying why is no leak

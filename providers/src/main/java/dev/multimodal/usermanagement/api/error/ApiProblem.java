@@ -73,6 +73,10 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(429, "Too Many Requests", detail, List.of(), retryAfter);
     }
 
+    public static ApiProblem serviceUnavailable(String detail, String retryAfter) {
+        return new ApiProblem(503, "Service Unavailable", detail, List.of(), retryAfter);
+    }
+
     public int status() {
         return status;
     }
