@@ -59,6 +59,7 @@ public final class KeycloakServer implements AutoCloseable {
             KeycloakServer server = new KeycloakServer();
             try {
                 server.start();
+                server.lengthenPlatformTokens();
             } catch (RuntimeException | AssertionError e) {
                 server.stop(); // the next test class starts afresh, not beside a half-started server
                 throw e;
@@ -66,6 +67,17 @@ public final class KeycloakServer implements AutoCloseable {
             instance = server;
         }
         return instance;
+    }
+
+    /**
+     * The master realm's access tokens live 60 s; test classes keep one platform token for all their tests, which on
+     * a busy machine outlive it. An hour is the test set-up's choice, not something a test checks.
+     */
+    private void lengthenPlatformTokens() {
+        Http.Reply updated = Http.put(baseUrl() + "/admin/realms/master", Tokens.platformAdmin(this), java.util.Map.of("accessTokenLifespan", 3600));
+        if (updated.status() != 204) {
+            throw new IllegalStateException("master realm token lifespan not set: " + updated.status() + " " + updated.raw().body());
+        }
     }
 
     /**
