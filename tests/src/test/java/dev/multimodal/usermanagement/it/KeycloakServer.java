@@ -29,6 +29,7 @@ public final class KeycloakServer {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static KeycloakServer instance;
+    public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));
     private final File log = new File(System.getProperty("keycloak.log"));
@@ -94,12 +95,40 @@ public final class KeycloakServer {
         installJarsAndRealms();
         List<String> buildOptions = List.of("--db=postgres", "--cache=local", "--health-enabled=true", "--metrics-enabled=true");
         buildIfChanged(buildOptions);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+        launch();
+        System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
 
+    /** Kills Keycloak at once with SIGKILL (no shutdown, no commit of anything in flight), as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts Keycloak again after {@link #kill()}: same ports, same database, same Redis. */
+    public synchronized void restart() {
+        kill();
+        long started = System.nanoTime();
+        launch();
+        System.out.printf("[it] Keycloak restarted after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
                 "--http-management-port=" + managementPort, "--hostname-strict=false", "--import-realm",
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
-                "--spi-redis--default--url=" + redis.url()));
+                "--spi-redis--default--url=" + redis.url(),
+                // the audit retention purge every 5 s instead of hourly, so a test can watch it run
+                "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));
         System.out.printf("[it] starting Keycloak on port %d (log: %s)%n", httpPort, log);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -110,14 +139,12 @@ public final class KeycloakServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         Wait.until("Keycloak to be ready (see " + log + ")", START_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
             }
             return ready();
         });
-        System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
     private boolean ready() {

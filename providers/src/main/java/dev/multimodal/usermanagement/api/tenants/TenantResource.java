@@ -24,6 +24,8 @@ import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 
 import java.io.InputStream;
@@ -144,6 +146,12 @@ public class TenantResource {
                     validator.error("lockout.failure_mode", "must be open or closed");
                 }
             }
+            JsonNode retention = request.auditRetentionDays();
+            if (retention != null && !retention.isNull() && !(retention.canConvertToInt() && retention.isIntegralNumber()
+                    && retention.intValue() >= 1 && retention.intValue() <= AuditRetention.MAX_DAYS)) {
+                validator.error("audit_retention_days", "must be null (keep forever) or a whole number of days from 1 to "
+                        + AuditRetention.MAX_DAYS);
+            }
             PasswordPolicy policy = null;
             if (request.passwordPolicy() != null && !validator.hasErrors()) {
                 try {
@@ -156,6 +164,9 @@ public class TenantResource {
 
             if (lockout != null && !LockoutFlows.updateSettings(realm, lockout.asConfig())) {
                 throw ApiProblem.conflict("The tenant's direct-grant flow has no lockout-rate-limit step; add it in the admin console.");
+            }
+            if (retention != null) {
+                AuditRetention.set(realm, retention.isNull() ? null : retention.intValue());
             }
             if (request.registrationAllowed() != null) {
                 realm.setRegistrationAllowed(request.registrationAllowed());
