@@ -53,27 +53,20 @@ public final class AuditPurge {
      * @param trigger "schedule" or "api", for the purge's own row
      */
     public Result purge(String realmId, long before, String actorUserId, String trigger) {
-        long[] range = new long[2]; // checkpoint, end of the prefix to purge
-        String[] checkpointHash = {AuditChain.GENESIS};
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+        Plan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             EntityManager em = em(session);
             AuditHeadEntity head = em.find(AuditHeadEntity.class, realmId);
-            if (head == null) {
-                range[0] = range[1] = 0;
-                return;
-            }
-            range[0] = head.getCheckpointSequence();
-            checkpointHash[0] = head.getCheckpointHash();
-            range[1] = prefixEnd(em, realmId, range[0], before);
+            return head == null ? new Plan(0, AuditChain.GENESIS, 0)
+                    : new Plan(head.getCheckpointSequence(), head.getCheckpointHash(), prefixEnd(em, realmId, head.getCheckpointSequence(), before));
         });
-        long checkpoint = range[0];
-        long end = range[1];
+        long checkpoint = plan.checkpoint();
+        String checkpointHash = plan.checkpointHash();
         long purged = 0;
         try {
-            while (checkpoint < end) {
+            while (checkpoint < plan.end()) {
                 long from = checkpoint;
-                long to = Math.min(checkpoint + BATCH, end);
-                checkpointHash[0] = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> purgeBatch(em(session), realmId, from, to));
+                long to = Math.min(checkpoint + BATCH, plan.end());
+                checkpointHash = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> purgeBatch(em(session), realmId, from, to));
                 purged += to - from;
                 checkpoint = to;
             }
@@ -81,16 +74,20 @@ public final class AuditPurge {
             AuditMetrics.purgeFailed();
             LOG.errorf("Audit purge of realm %s stopped at sequence %d after %d rows: %s", realmId, checkpoint, purged, e.getMessage());
             if (purged > 0) {
-                record(realmId, before, actorUserId, trigger, purged, checkpoint, checkpointHash[0]);
+                record(realmId, before, actorUserId, trigger, purged, checkpoint, checkpointHash);
             }
             throw e;
         }
         if (purged > 0) {
-            record(realmId, before, actorUserId, trigger, purged, checkpoint, checkpointHash[0]);
+            record(realmId, before, actorUserId, trigger, purged, checkpoint, checkpointHash);
             LOG.infof("Audit purge of realm %s: %d rows before %s removed, chain now starts after sequence %d", realmId, purged,
                     Instant.ofEpochMilli(before), checkpoint);
         }
-        return new Result(purged, checkpoint, checkpointHash[0]);
+        return new Result(purged, checkpoint, checkpointHash);
+    }
+
+    /** Where the realm's chain starts now, and the last sequence to purge. */
+    private record Plan(long checkpoint, String checkpointHash, long end) {
     }
 
     /** The last sequence of the longest run of rows after the checkpoint that are all older than {@code before}. */

@@ -6,6 +6,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.timer.ScheduledTask;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The scheduled retention purge: every realm with a retention loses its rows older than that. Run by Keycloak's
@@ -25,7 +26,7 @@ public class AuditPurgeTask implements ScheduledTask {
                     Integer days = AuditRetention.of(realm);
                     return days == null ? null : new Due(realm.getId(), realm.getName(), days);
                 })
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList();
         AuditPurge purge = new AuditPurge(session.getKeycloakSessionFactory());
         long now = System.currentTimeMillis();

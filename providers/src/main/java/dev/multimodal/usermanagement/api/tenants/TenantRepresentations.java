@@ -1,15 +1,15 @@
 package dev.multimodal.usermanagement.api.tenants;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import org.keycloak.models.RealmModel;
 
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.lockout.LockoutSettings;
 
 import java.time.Instant;

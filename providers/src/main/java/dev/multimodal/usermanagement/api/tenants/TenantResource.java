@@ -1,11 +1,13 @@
 package dev.multimodal.usermanagement.api.tenants;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.tenant.TenantService;
@@ -24,8 +26,6 @@ import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 
 import java.io.InputStream;
