@@ -6,7 +6,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A realm's chain head: its last sequence number and hash. Writers lock this one row (per realm) for the short
+ * A realm's chain head: its last sequence number and hash, and the checkpoint of the last purge (the sequence and
+ * hash of the last purged row, from which the remaining chain is verified; 0 and the genesis hash before any purge). Writers lock this one row (per realm) for the short
  * moment between sealing their rows and committing; see {@link AuditWriter}.
  */
 @Entity
@@ -22,6 +23,12 @@ public class AuditHeadEntity {
 
     @Column(name = "LAST_HASH", nullable = false, length = 64)
     private String lastHash;
+
+    @Column(name = "CHECKPOINT_SEQ", nullable = false)
+    private long checkpointSequence;
+
+    @Column(name = "CHECKPOINT_HASH", nullable = false, length = 64)
+    private String checkpointHash = AuditChain.GENESIS;
 
     public String getRealmId() {
         return realmId;
@@ -45,5 +52,13 @@ public class AuditHeadEntity {
 
     public void setLastHash(String lastHash) {
         this.lastHash = lastHash;
+    }
+
+    public long getCheckpointSequence() {
+        return checkpointSequence;
+    }
+
+    public String getCheckpointHash() {
+        return checkpointHash;
     }
 }

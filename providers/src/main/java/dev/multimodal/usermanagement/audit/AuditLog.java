@@ -29,7 +29,8 @@ public final class AuditLog {
         public static final Filter NONE = new Filter(null, null, null, null, null, null, null);
     }
 
-    public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid) {
+    /** @param checkpointSequence the last purged row's sequence (0: nothing purged); the walk started after it */
+    public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid, long checkpointSequence) {
     }
 
     /** Rows with a sequence above {@code after}, in sequence order: each filter an indexed (realm, column, seq) range. */
@@ -73,20 +74,49 @@ public final class AuditLog {
     }
 
     /**
-     * Walks the realm's chain up to its head as read at the start (every row up to it had committed by then; rows
-     * committed later are left for the next run), keeping only the last hash. Then rows beyond the head: a row whose
-     * sequence is above the head as read <em>after</em> seeing it cannot have been written by us (the head moves in
-     * the row's own transaction), so it was inserted.
+     * Walks the realm's chain from its checkpoint (the last purged row; the genesis before any purge) up to its head
+     * as read at the start (every row up to it had committed by then; rows committed later are left for the next
+     * run), keeping only the last hash. Then rows beyond the head: a row whose sequence is above the head as read
+     * <em>after</em> seeing it cannot have been written by us (the head moves in the row's own transaction), so it was
+     * inserted. A purge that moves the checkpoint during the walk makes rows vanish under it: then the walk starts
+     * again from the new checkpoint.
      */
     public Verification verify(String realmId) {
+        Verification result = walk(realmId);
+        for (int retry = 0; retry < 3 && !result.valid() && checkpointMoved(realmId, result); retry++) {
+            result = walk(realmId);
+        }
+        AuditMetrics.verified(result.valid());
+        if (result.valid()) {
+            LOG.debugf("Audit chain of realm %s verified: %d rows", realmId, result.rowsChecked());
+        } else {
+            LOG.warnf("Audit chain of realm %s broken at sequence %d: %s", realmId, result.firstInvalid().sequence(),
+                    result.firstInvalid().reason());
+        }
+        return result;
+    }
+
+    private boolean checkpointMoved(String realmId, Verification result) {
+        AuditHeadEntity head = head(realmId);
+        return head != null && head.getCheckpointSequence() != result.checkpointSequence();
+    }
+
+    private AuditHeadEntity head(String realmId) {
         AuditHeadEntity head = em.find(AuditHeadEntity.class, realmId);
         if (head != null) {
             em.refresh(head);
         }
+        return head;
+    }
+
+    private Verification walk(String realmId) {
+        AuditHeadEntity head = head(realmId);
         long headSequence = head == null ? 0 : head.getLastSequence();
         String headHash = head == null ? AuditChain.GENESIS : head.getLastHash();
-        AuditChain.Walker walker = new AuditChain.Walker(1, AuditChain.GENESIS);
-        long after = 0;
+        long checkpoint = head == null ? 0 : head.getCheckpointSequence();
+        String checkpointHash = head == null ? AuditChain.GENESIS : head.getCheckpointHash();
+        AuditChain.Walker walker = new AuditChain.Walker(checkpoint + 1, checkpointHash);
+        long after = checkpoint;
         boolean more = true;
         while (more) {
             List<AuditRow> batch = page(realmId, Filter.NONE, after, headSequence, BATCH);
@@ -103,26 +133,20 @@ public final class AuditLog {
             }
         }
         walker.finish(headSequence, headHash);
+        if (walker.broken() == null && checkpoint > 0) {
+            // Purged rows are gone for good: a row at or before the checkpoint was put there afterwards.
+            page(realmId, Filter.NONE, 0, checkpoint, 1).stream().findFirst().ifPresent(row ->
+                    walker.fail(row.sequence(), "row at or before the purge checkpoint " + checkpoint + ": a row was inserted"));
+        }
         if (walker.broken() == null) {
             List<AuditRow> beyond = page(realmId, Filter.NONE, headSequence, null, BATCH);
             if (!beyond.isEmpty()) {
-                AuditHeadEntity now = em.find(AuditHeadEntity.class, realmId);
-                if (now != null) {
-                    em.refresh(now);
-                }
+                AuditHeadEntity now = head(realmId);
                 long nowSequence = now == null ? 0 : now.getLastSequence();
                 beyond.stream().filter(row -> row.sequence() > nowSequence).findFirst().ifPresent(row ->
                         walker.fail(row.sequence(), "row after the realm's last sequence " + nowSequence + ": a row was inserted"));
             }
         }
-        Verification result = new Verification(walker.broken() == null, walker.checked(), walker.broken());
-        AuditMetrics.verified(result.valid());
-        if (result.valid()) {
-            LOG.debugf("Audit chain of realm %s verified: %d rows", realmId, result.rowsChecked());
-        } else {
-            LOG.warnf("Audit chain of realm %s broken at sequence %d: %s", realmId, result.firstInvalid().sequence(),
-                    result.firstInvalid().reason());
-        }
-        return result;
+        return new Verification(walker.broken() == null, walker.checked(), walker.broken(), checkpoint);
     }
 }

@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.Metrics;
 
 /**
  * Audit counters in Micrometer's global registry, which Keycloak serves on its metrics endpoint
- * ({@code um_audit_rows_written_total}, {@code um_audit_write_failures_total}, {@code um_audit_verifications_total{result}}).
+ * ({@code um_audit_rows_written_total}, {@code um_audit_write_failures_total}, {@code um_audit_verifications_total{result}},
+ * {@code um_audit_purges_total}, {@code um_audit_purged_rows_total}, {@code um_audit_purge_failures_total}).
  */
 public final class AuditMetrics {
 
@@ -17,6 +18,13 @@ public final class AuditMetrics {
             .description("Chain verifications by result").register(Metrics.globalRegistry);
     private static final Counter INVALID = Counter.builder("um.audit.verifications").tag("result", "invalid")
             .description("Chain verifications by result").register(Metrics.globalRegistry);
+
+    private static final Counter PURGES = Counter.builder("um.audit.purges")
+            .description("Retention purges that removed rows").register(Metrics.globalRegistry);
+    private static final Counter PURGED_ROWS = Counter.builder("um.audit.purged.rows")
+            .description("Audit rows removed by retention purges").register(Metrics.globalRegistry);
+    private static final Counter PURGE_FAILURES = Counter.builder("um.audit.purge.failures")
+            .description("Retention purges of a realm that stopped with an error").register(Metrics.globalRegistry);
 
     private AuditMetrics() {
     }
@@ -31,5 +39,14 @@ public final class AuditMetrics {
 
     static void verified(boolean valid) {
         (valid ? VALID : INVALID).increment();
+    }
+
+    static void purged(long rows) {
+        PURGES.increment();
+        PURGED_ROWS.increment(rows);
+    }
+
+    static void purgeFailed() {
+        PURGE_FAILURES.increment();
     }
 }

@@ -132,4 +132,49 @@ class AuditChainTest {
         assertEquals(4, walker.broken().sequence());
         assertTrue(walker.broken().reason().contains("inserted"), walker.broken().reason());
     }
+
+    // ---------------------------------------------------------------- after a purge: the walk starts at the checkpoint
+
+    private static AuditChain.Walker walkFromCheckpoint(List<Sealed> remaining, long checkpoint, String checkpointHash,
+                                                        long headSequence, String headHash) {
+        AuditChain.Walker walker = new AuditChain.Walker(checkpoint + 1, checkpointHash);
+        for (Sealed row : remaining) {
+            if (!walker.accept(row.record(), row.prevHash(), row.hash())) {
+                break;
+            }
+        }
+        walker.finish(headSequence, headHash);
+        return walker;
+    }
+
+    @Test
+    void remainingChainVerifiesFromTheCheckpoint() {
+        List<Sealed> rows = chain(10);
+        List<Sealed> remaining = rows.subList(4, 10);
+        AuditChain.Walker walker = walkFromCheckpoint(remaining, 4, rows.get(3).hash(), 10, rows.get(9).hash());
+        assertNull(walker.broken());
+        assertEquals(6, walker.checked());
+    }
+
+    @Test
+    void deletedFirstRowAfterTheCheckpointIsFound() {
+        List<Sealed> rows = chain(10);
+        AuditChain.Walker walker = walkFromCheckpoint(rows.subList(5, 10), 4, rows.get(3).hash(), 10, rows.get(9).hash());
+        assertEquals(5, walker.broken().sequence());
+    }
+
+    @Test
+    void wrongCheckpointHashIsFound() {
+        List<Sealed> rows = chain(10);
+        AuditChain.Walker walker = walkFromCheckpoint(rows.subList(4, 10), 4, rows.get(2).hash(), 10, rows.get(9).hash());
+        assertEquals(5, walker.broken().sequence());
+    }
+
+    @Test
+    void everythingAfterTheCheckpointDeletedIsFound() {
+        List<Sealed> rows = chain(10);
+        AuditChain.Walker walker = walkFromCheckpoint(List.of(), 4, rows.get(3).hash(), 10, rows.get(9).hash());
+        assertEquals(5, walker.broken().sequence());
+        assertTrue(walker.broken().reason().contains("missing"));
+    }
 }

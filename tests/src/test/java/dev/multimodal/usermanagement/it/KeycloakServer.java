@@ -33,6 +33,7 @@ public final class KeycloakServer implements AutoCloseable {
     /** Generous: on the shared 2-core build machine a first start (schema creation) has taken over 4 minutes. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
     private static KeycloakServer instance;
+    public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));
     private final File log;
@@ -41,6 +42,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final int httpPort = freePort();
     private final int managementPort = freePort();
     private Process process;
+    private List<String> launchedRedisOptions;
 
     private KeycloakServer() {
         log = new File(System.getProperty("keycloak.log"));
@@ -156,12 +158,34 @@ public final class KeycloakServer implements AutoCloseable {
         System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
+    /** Kills Keycloak at once with SIGKILL (no shutdown, no commit of anything in flight), as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts Keycloak again after {@link #kill()}: same ports, same options, same database and Redis. */
+    public synchronized void restart() {
+        kill();
+        launch(launchedRedisOptions, false);
+    }
+
     private void launch(List<String> redisOptions, boolean importRealms) {
+        launchedRedisOptions = redisOptions;
         long started = System.nanoTime();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
                 "--http-management-port=" + managementPort, "--hostname-strict=false",
-                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password()));
+                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
+                // the audit retention purge every 5 s instead of hourly, so a test can watch it run
+                "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));
         if (importRealms) {
             command.add("--import-realm");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.multimodal.usermanagement.audit.AuditChain;
 import dev.multimodal.usermanagement.audit.AuditLog;
+import dev.multimodal.usermanagement.audit.AuditPurge;
 import dev.multimodal.usermanagement.audit.AuditRow;
 
 import java.time.Instant;
@@ -47,12 +48,21 @@ public final class AuditRepresentations {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record VerifyResult(boolean valid, long rowsChecked, Invalid firstInvalid) {
+    public record VerifyResult(boolean valid, long rowsChecked, Invalid firstInvalid, long checkpointSequence) {
 
         static VerifyResult of(AuditLog.Verification verification) {
             AuditChain.Break broken = verification.firstInvalid();
             return new VerifyResult(verification.valid(), verification.rowsChecked(),
-                    broken == null ? null : new Invalid(broken.sequence(), broken.reason()));
+                    broken == null ? null : new Invalid(broken.sequence(), broken.reason()), verification.checkpointSequence());
+        }
+    }
+
+    /** What a purge removed, and where the remaining chain now starts. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PurgeResult(long purged, long checkpointSequence, String checkpointHash) {
+
+        static PurgeResult of(AuditPurge.Result result) {
+            return new PurgeResult(result.purged(), result.checkpointSequence(), result.checkpointHash());
         }
     }
 }

@@ -8,8 +8,10 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.Paging;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.audit.AuditLog;
+import dev.multimodal.usermanagement.audit.AuditPurge;
 import dev.multimodal.usermanagement.audit.AuditRow;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -75,6 +77,36 @@ public class AuditResource {
         return Endpoint.run(session, () -> {
             String realmId = authorize();
             return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId))).build();
+        });
+    }
+
+    /**
+     * Runs the retention purge for this tenant now, with a cut-off of one's choosing ({@code before}, ISO-8601 or epoch
+     * ms): platform admins only, since it removes evidence. The same code as the scheduled purge.
+     */
+    @POST
+    @Path("purge")
+    public Response purge(@QueryParam("before") String before) {
+        return Endpoint.run(session, () -> {
+            Caller caller = auth.authenticateForTenant();
+            if (!caller.platformAdmin()) {
+                throw ApiProblem.forbidden("Purging the audit log is for platform admins.");
+            }
+            Validator validator = new Validator();
+            Long cutoff = time(validator, "before", before);
+            if (cutoff == null && !validator.hasErrors()) {
+                validator.error("before", "is required: an ISO-8601 instant or epoch milliseconds");
+            } else if (cutoff != null && cutoff > System.currentTimeMillis()) {
+                validator.error("before", "must not be in the future");
+            }
+            validator.throwIfInvalid();
+            AuditPurge.Result result;
+            try {
+                result = new AuditPurge(session.getKeycloakSessionFactory()).purge(caller.tenant().getId(), cutoff, caller.user().getId(), "api");
+            } catch (AuditPurge.Stopped e) {
+                throw ApiProblem.conflict("The purge stopped: " + e.getMessage());
+            }
+            return Response.ok(AuditRepresentations.PurgeResult.of(result)).build();
         });
     }
 

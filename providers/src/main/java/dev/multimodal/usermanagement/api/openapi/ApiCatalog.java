@@ -91,6 +91,8 @@ final class ApiCatalog {
                 null, null, 200, List.of(400, 401, 403));
         add("GET /audit/verify", "audit", "Walk the tenant's hash chain; the first edited, inserted or deleted row", true,
                 null, AuditRepresentations.VerifyResult.class, 200, List.of(401, 403));
+        add("POST /audit/purge", "audit", "Platform admins: remove the tenant's rows older than `before` now, as the retention purge does",
+                true, null, AuditRepresentations.PurgeResult.class, 200, List.of(400, 401, 403, 409));
     }
 
     private ApiCatalog() {

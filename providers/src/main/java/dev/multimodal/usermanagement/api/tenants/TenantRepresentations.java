@@ -1,7 +1,11 @@
 package dev.multimodal.usermanagement.api.tenants;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import org.keycloak.models.RealmModel;
 
@@ -43,14 +47,20 @@ public final class TenantRepresentations {
     public record TenantPage(List<TenantView> items, long total, int page, int pageSize) {
     }
 
-    /** Per-tenant settings; in a PUT, absent fields stay as they are. */
+    /**
+     * Per-tenant settings; in a PUT, absent fields stay as they are. {@code audit_retention_days} is a JSON node so a
+     * PUT can tell an explicit {@code null} (keep rows forever) from an absent field (no change).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Settings(Boolean registrationAllowed, String passwordPolicy,
-                    Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout) {
+                    Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout,
+                    JsonNode auditRetentionDays) {
 
         static Settings of(RealmModel realm) {
+            Integer retention = AuditRetention.of(realm);
             return new Settings(realm.isRegistrationAllowed(), realm.getPasswordPolicy().toString(),
-                    realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)));
+                    realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)),
+                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.tenants;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
@@ -7,6 +8,7 @@ import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.tenant.TenantService;
@@ -154,6 +156,12 @@ public class TenantResource {
                     validator.error("lockout.failure_mode", "must be open or closed");
                 }
             }
+            JsonNode retention = request.auditRetentionDays();
+            if (retention != null && !retention.isNull() && !(retention.canConvertToInt() && retention.isIntegralNumber()
+                    && retention.intValue() >= 1 && retention.intValue() <= AuditRetention.MAX_DAYS)) {
+                validator.error("audit_retention_days", "must be null (keep forever) or a whole number of days from 1 to "
+                        + AuditRetention.MAX_DAYS);
+            }
             PasswordPolicy policy = null;
             if (request.passwordPolicy() != null && !validator.hasErrors()) {
                 try {
@@ -166,6 +174,9 @@ public class TenantResource {
 
             if (lockout != null && !LockoutFlows.updateSettings(realm, lockout.asConfig())) {
                 throw ApiProblem.conflict("The tenant's direct-grant flow has no lockout-rate-limit step; add it in the admin console.");
+            }
+            if (retention != null) {
+                AuditRetention.set(realm, retention.isNull() ? null : retention.intValue());
             }
             if (request.registrationAllowed() != null) {
                 realm.setRegistrationAllowed(request.registrationAllowed());

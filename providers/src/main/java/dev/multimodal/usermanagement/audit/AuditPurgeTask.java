@@ -1,0 +1,46 @@
+package dev.multimodal.usermanagement.audit;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.timer.ScheduledTask;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The scheduled retention purge: every realm with a retention loses its rows older than that. Run by Keycloak's
+ * cluster-aware scheduler, so one node of a cluster purges per interval. Each realm's purge runs in transactions of
+ * its own (see {@link AuditPurge}); one realm's failure does not stop the others.
+ */
+public class AuditPurgeTask implements ScheduledTask {
+
+    private static final Logger LOG = Logger.getLogger(AuditPurgeTask.class);
+
+    @Override
+    public void run(KeycloakSession session) {
+        record Due(String realmId, String name, int days) {
+        }
+        List<Due> due = session.realms().getRealmsStream()
+                .map(realm -> {
+                    Integer days = AuditRetention.of(realm);
+                    return days == null ? null : new Due(realm.getId(), realm.getName(), days);
+                })
+                .filter(Objects::nonNull)
+                .toList();
+        AuditPurge purge = new AuditPurge(session.getKeycloakSessionFactory());
+        long now = System.currentTimeMillis();
+        for (Due realm : due) {
+            try {
+                purge.purge(realm.realmId(), AuditRetention.cutoff(realm.days(), now), null, "schedule");
+            } catch (RuntimeException e) {
+                LOG.warnf("Audit purge of realm %s failed: %s", realm.name(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public String getTaskName() {
+        return "um-audit-purge";
+    }
+}
