@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Reads a realm's audit log: filtered keyset pages, a streaming walk, and the chain verification. */
@@ -33,12 +34,62 @@ public final class AuditLog {
     public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid, long checkpointSequence) {
     }
 
-    /** Rows with a sequence above {@code after}, in sequence order: each filter an indexed (realm, column, seq) range. */
+    /**
+     * Rows with a sequence above {@code after}, in sequence order: each equality filter an indexed (realm, column, seq)
+     * range. A time range is first turned into the sequence range of its rows (see {@link #sequencesWithin}), because
+     * Postgres would otherwise walk the sequence index and filter by time, reading most of a large log for one page.
+     */
     public List<AuditRow> page(String realmId, Filter filter, long after, Long upTo, int limit) {
+        return sequencesWithin(realmId, filter).map(range -> page(realmId, filter, range, after, upTo, limit)).orElse(List.of());
+    }
+
+    /** Every matching row in sequence order, in batches of keyset pages: memory stays flat whatever the count. */
+    public void forEach(String realmId, Filter filter, Consumer<AuditRow> each) {
+        Optional<SequenceRange> range = sequencesWithin(realmId, filter);
+        if (range.isEmpty()) {
+            return;
+        }
+        long after = 0;
+        while (true) {
+            List<AuditRow> batch = page(realmId, filter, range.get(), after, null, BATCH);
+            batch.forEach(each);
+            if (batch.size() < BATCH) {
+                return;
+            }
+            after = batch.get(batch.size() - 1).sequence();
+        }
+    }
+
+    /** The first and last sequence a page may hold; everything for a filter without a time range. */
+    private record SequenceRange(long first, long last) {
+        static final SequenceRange ALL = new SequenceRange(0, Long.MAX_VALUE);
+    }
+
+    /**
+     * The lowest and highest sequence among the rows in the filter's time range, read from the (realm, time, seq)
+     * index alone (its cost grows with the rows in the range: about 40 ms for 80,000); empty when no row is in it. Exact, although times and sequences are only roughly in step
+     * (a sequence is taken at commit): every row of the range lies between the two.
+     */
+    private Optional<SequenceRange> sequencesWithin(String realmId, Filter filter) {
+        if (filter.from() == null && filter.to() == null) {
+            return Optional.of(SequenceRange.ALL);
+        }
+        // "+ 0": else Postgres answers min/max by walking the sequence index and filtering by time, the slow way
+        Object[] bounds = em.createQuery("select min(a.sequence + 0), max(a.sequence + 0) from AuditEntity a where a.realmId = :realm"
+                        + " and a.time >= :from and a.time < :to", Object[].class)
+                .setParameter("realm", realmId)
+                .setParameter("from", filter.from() == null ? Long.MIN_VALUE : filter.from())
+                .setParameter("to", filter.to() == null ? Long.MAX_VALUE : filter.to())
+                .getSingleResult();
+        return bounds[0] == null ? Optional.empty()
+                : Optional.of(new SequenceRange(((Number) bounds[0]).longValue(), ((Number) bounds[1]).longValue()));
+    }
+
+    private List<AuditRow> page(String realmId, Filter filter, SequenceRange range, long after, Long upTo, int limit) {
         StringBuilder jpql = new StringBuilder(AuditRow.SELECT).append(" where a.realmId = :realm and a.sequence > :after");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("realm", realmId);
-        params.put("after", after);
+        params.put("after", Math.max(after, range.first() - 1));
         condition(jpql, params, "a.userId = :user", "user", filter.userId());
         condition(jpql, params, "a.type = :type", "type", filter.type());
         condition(jpql, params, "a.outcome = :outcome", "outcome", filter.outcome());
@@ -46,7 +97,8 @@ public final class AuditLog {
         condition(jpql, params, "a.ip = :ip", "ip", filter.ip());
         condition(jpql, params, "a.time >= :from", "from", filter.from());
         condition(jpql, params, "a.time < :to", "to", filter.to());
-        condition(jpql, params, "a.sequence <= :upTo", "upTo", upTo);
+        long last = Math.min(upTo == null ? Long.MAX_VALUE : upTo, range.last());
+        condition(jpql, params, "a.sequence <= :upTo", "upTo", last == Long.MAX_VALUE ? null : last);
         jpql.append(" order by a.sequence");
         TypedQuery<AuditRow> query = em.createQuery(jpql.toString(), AuditRow.class);
         params.forEach(query::setParameter);
@@ -57,19 +109,6 @@ public final class AuditLog {
         if (value != null) {
             jpql.append(" and ").append(clause);
             params.put(name, value);
-        }
-    }
-
-    /** Every matching row in sequence order, in batches of keyset pages: memory stays flat whatever the count. */
-    public void forEach(String realmId, Filter filter, Consumer<AuditRow> each) {
-        long after = 0;
-        while (true) {
-            List<AuditRow> batch = page(realmId, filter, after, null, BATCH);
-            batch.forEach(each);
-            if (batch.size() < BATCH) {
-                return;
-            }
-            after = batch.get(batch.size() - 1).sequence();
         }
     }
 

@@ -250,6 +250,22 @@ class AuditIT {
         assertEquals(all.stream().filter(r -> r.path("type").asText().equals("LOGIN")).count(), rows(tenant, "type=LOGIN").size());
         assertEquals(0, rows(tenant, "from=2999-01-01T00:00:00Z").size());
         assertEquals(all.size(), rows(tenant, "from=2000-01-01T00:00:00Z&to=2999-01-01T00:00:00Z").size());
+        // a window inside the log: exactly the rows whose time is in [from, to), in sequence order, paged by 1
+        long from = java.time.Instant.parse(all.get(1).path("time").asText()).toEpochMilli();
+        long to = java.time.Instant.parse(all.get(all.size() - 1).path("time").asText()).toEpochMilli();
+        List<Long> expected = all.stream().filter(r -> {
+            long time = java.time.Instant.parse(r.path("time").asText()).toEpochMilli();
+            return time >= from && time < to;
+        }).map(r -> r.path("sequence").asLong()).toList();
+        assertFalse(expected.isEmpty());
+        List<Long> windowed = new ArrayList<>();
+        String after = "0";
+        while (after != null) {
+            JsonNode page = Http.get(tenant.audit() + "?limit=1&from=" + from + "&to=" + to + "&after=" + after, tenant.bossToken()).json();
+            page.path("items").forEach(item -> windowed.add(item.path("sequence").asLong()));
+            after = page.path("next_after").isNull() || page.path("next_after").isMissingNode() ? null : page.path("next_after").asText();
+        }
+        assertEquals(expected, windowed);
         assertEquals(0, rows(tenant, "client=nobody").size());
         assertEquals(400, Http.get(tenant.audit() + "?limit=101", tenant.bossToken()).status());
         assertEquals(400, Http.get(tenant.audit() + "?outcome=maybe", tenant.bossToken()).status());
