@@ -121,7 +121,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             return;
         }
         Decision failure = store.recordFailure(attempt, settings);
-        describeLock(context, user, failure);
+        describeLock(context, user, username, failure, settings);
         context.getEvent().user(user).error(user == null ? Errors.USER_NOT_FOUND : Errors.INVALID_USER_CREDENTIALS);
         // with a response: failure(error) alone in a direct grant ends as a 500
         context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, invalidCredentials());
@@ -192,7 +192,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         if (status == FlowStatus.SUCCESS) {
             store.recordSuccess(attempt, settings);
         } else if (status == FlowStatus.FAILURE_CHALLENGE || status == FlowStatus.FAILED) {
-            describeLock(context, user, store.recordFailure(attempt, settings));
+            describeLock(context, user, username, store.recordFailure(attempt, settings), settings);
         } else {
             store.release(attempt); // disabled account and the like: Keycloak answered without a guess being judged
         }
@@ -248,8 +248,12 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         }
     }
 
-    /** Adds the lock to this attempt's event and logs it once: operators want to see locks. */
-    private static void describeLock(AuthenticationFlowContext context, UserModel user, Decision failure) {
+    /**
+     * Adds the lock to this attempt's event, logs it once (operators want to see locks) and fires the lock's own
+     * event (and e-mail).
+     */
+    private static void describeLock(AuthenticationFlowContext context, UserModel user, String username, Decision failure,
+                                     LockoutSettings settings) {
         if (failure.verdict() != Decision.Verdict.LOCKED) {
             return;
         }
@@ -260,6 +264,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         LOG.infof("Lockout: %s in realm %s locked for %d s (lock %d in a row)",
                 user != null ? "user " + user.getId() : "an unknown username", context.getRealm().getName(), seconds,
                 failure.consecutiveLocks());
+        LockoutEvents.locked(context.getSession(), context.getRealm(), user, username, failure, settings);
     }
 
     static Response invalidCredentials() {

@@ -8,6 +8,7 @@ import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -59,9 +60,17 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
 
     /** The store for this session; also for the admin API (unlock, lock state). */
     public LockoutStore store(KeycloakSession session) {
+        return new MeteredLockoutStore(backingStore(session), realmId -> realmName(session, realmId));
+    }
+
+    private LockoutStore backingStore(KeycloakSession session) {
         RedisClientProvider redis = session.getProvider(RedisClientProvider.class);
         if (redis != null && redis.isConfigured()) {
-            return new RedisLockoutStore(redis::connection, redis::reportFailure);
+            return new RedisLockoutStore(redis::connection, failure -> {
+                redis.reportFailure(failure);
+                RealmModel realm = session.getContext().getRealm();
+                LockoutMetrics.storeError(realm == null ? null : realm.getName());
+            });
         }
         InMemoryLockoutStore store = embeddedStore;
         if (store == null) {
@@ -70,6 +79,16 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
             embeddedStore = store = new InMemoryLockoutStore();
         }
         return store;
+    }
+
+    /** The metrics' tag: the session's realm in nearly every call, else a (cached) lookup. */
+    private static String realmName(KeycloakSession session, String realmId) {
+        RealmModel current = session.getContext().getRealm();
+        if (current != null && current.getId().equals(realmId)) {
+            return current.getName();
+        }
+        RealmModel realm = session.realms().getRealm(realmId);
+        return realm == null ? realmId : realm.getName();
     }
 
     @Override
@@ -159,7 +178,7 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
                 .add()
                 .property().name(LockoutSettings.LOCKOUT_EMAIL).label("Lockout e-mail")
                 .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutEmail()))
-                .helpText("Send a locked user an e-mail with a one-time unlock link. (Not implemented yet.)")
+                .helpText("Send a locked user an e-mail (realm SMTP settings, e-mail theme user-management) with a one-time unlock link that expires with the lock.")
                 .add()
                 .build();
     }

@@ -7,6 +7,7 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.lockout.AccountKeys;
+import dev.multimodal.usermanagement.lockout.LockoutEventListenerProvider;
 import dev.multimodal.usermanagement.lockout.LockState;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
@@ -214,6 +215,7 @@ public class UserResource {
                 throw ApiProblem.weakPassword("temporary_password", weak.brokenRules());
             }
             accounts.endSessions(user, null);
+            LockoutEventListenerProvider.unlockAfterCommit(session, caller.tenant().getId(), user.getId());
             UserAccess.logAdminAction(caller, OperationType.ACTION, user);
             return Response.noContent().build();
         });
