@@ -44,6 +44,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     public static final String REMEMBER_ME_PARAMETER = "remember_me";
 
     static final String DIRECT_GRANT_FLOW_PATH = "token";
+    /** The "forgot password" flow; this step goes right after "Choose User" there. */
+    static final String RESET_CREDENTIALS_FLOW_PATH = "reset-credentials";
     /** Keycloak's stock direct grant says this for a wrong password and an unknown user alike. */
     static final String INVALID_CREDENTIALS = "Invalid user credentials";
     /** Theme message (login theme {@code user-management}); parameter: seconds to wait. */
@@ -72,6 +74,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     public void authenticate(AuthenticationFlowContext context) {
         if (DIRECT_GRANT_FLOW_PATH.equals(context.getFlowPath())) {
             authenticateDirectGrant(context);
+        } else if (RESET_CREDENTIALS_FLOW_PATH.equals(context.getFlowPath())) {
+            guardPasswordReset(context);
         } else {
             super.authenticate(context); // shows the login form; the POST comes to action()
         }
@@ -166,6 +170,10 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
 
     @Override
     public void action(AuthenticationFlowContext context) {
+        if (RESET_CREDENTIALS_FLOW_PATH.equals(context.getFlowPath())) {
+            guardPasswordReset(context); // the 429 page's form was sent again: ask once more
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         UserModel preset = isUserAlreadySetBeforeUsernamePasswordAuth(context) ? context.getUser() : null;
         String username = preset != null ? preset.getUsername() : form.getFirst(AuthenticationManager.FORM_USERNAME);
@@ -229,6 +237,35 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
                         .createLoginUsernamePassword());
             }
         }
+    }
+
+    // ---- "forgot password"
+
+    /**
+     * After "Choose User": the request limits for the name that was asked for (the account when it exists), before
+     * any e-mail is sent. A lock does not refuse: resetting the password is how a locked user gets back in.
+     */
+    private void guardPasswordReset(AuthenticationFlowContext context) {
+        String username = context.getAuthenticationSession().getAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+        UserModel user = context.getUser();
+        if (username == null && user == null) {
+            context.success(); // no "Choose User" before this step: nothing to limit
+            return;
+        }
+        String accountKey = user != null ? AccountKeys.forUser(user.getId()) : AccountKeys.forUnknownName(username);
+        LockoutSettings settings = RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
+        Decision decision = RequestLimits.check(store, settings, context.getRealm().getId(), accountKey, context.getConnection().getRemoteAddr());
+        if (decision.allowed()) {
+            context.success();
+            return;
+        }
+        context.getEvent().detail(Details.USERNAME, username).user(user)
+                .detail(DETAIL_DECISION, RequestLimits.decisionName(decision)).error(RequestLimits.eventError(decision));
+        context.forceChallenge(context.form().setExecution(context.getExecution().getId())
+                .setStatus(RequestLimits.status(decision))
+                .setResponseHeader("Retry-After", Long.toString(decision.retryAfterSeconds()))
+                .addError(RequestLimits.message(decision))
+                .createPasswordReset());
     }
 
     // ---- shared

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  */
 public final class KeycloakServer {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** 4 minutes; more on a loaded machine with -Dit.keycloak.start-timeout-seconds=N. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("it.keycloak.start-timeout-seconds", 240));
     private static KeycloakServer instance;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));

@@ -43,7 +43,9 @@ class LockoutEventsIT {
 
     @AfterAll
     static void stopSmtp() throws IOException {
-        smtp.close();
+        if (smtp != null) {
+            smtp.close();
+        }
     }
 
     @Test
