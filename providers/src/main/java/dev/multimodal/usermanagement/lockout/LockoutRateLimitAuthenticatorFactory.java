@@ -19,7 +19,8 @@ import static dev.multimodal.usermanagement.lockout.LockoutSettings.DEFAULTS;
 
 /**
  * {@code lockout-rate-limit}: use it in place of "Username Validation" + "Password" in a direct-grant flow and
- * in place of "Username Password Form" in a browser flow. Its settings are the execution's config (admin
+ * in place of "Username Password Form" in a browser flow, and right after "Choose User" in a reset-credentials
+ * flow (request limits only). Its settings are the execution's config (admin
  * console), so each tenant has its own. The store is Redis when the {@code redis} SPI has a URL, else the
  * embedded in-memory store (one node only).
  */
@@ -130,7 +131,8 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
     public String getHelpText() {
         return "Validates username and password, locks an account after repeated failures (unknown usernames alike) "
                 + "and rate-limits logins per client IP and per username. Direct grant: replaces 'Username Validation' "
-                + "and 'Password'. Browser: replaces 'Username Password Form'.";
+                + "and 'Password'. Browser: replaces 'Username Password Form'. Reset credentials: right after 'Choose User' "
+                + "(request limits only; a locked user may still reset the password).";
     }
 
     @Override

@@ -111,7 +111,7 @@ class LockoutEventsIT {
     @Test
     void lockoutEmailLinkUnlocksOnceAndForgedLinksAreRefused() throws Exception {
         String tenant = tenant();
-        settings(tenant, Map.of("lockout_email", true));
+        settings(tenant, Map.of("lockout_email", true, "requests_per_username_per_minute", 50));
         smtpOf(tenant, smtp.port());
         String grace = Fixtures.createUser(server, platform(), tenant, "grace", PASSWORD, true, "user");
         lock(tenant, "grace");
@@ -149,6 +149,21 @@ class LockoutEventsIT {
         Wait.until("the second lock's mail", Duration.ofSeconds(20), () -> smtp.mailsTo("grace@" + tenant + ".example").size() == 2);
         assertEquals(0, smtp.mails().stream().filter(m -> m.recipients().stream().anyMatch(r -> r.contains("nobody-here"))).count(),
                 "no mail for an unknown username");
+    }
+
+    @Test
+    void anExpiredUnlockLinkIsRefused() throws Exception {
+        String tenant = tenant();
+        settings(tenant, Map.of("lockout_email", true, "lockout_minutes", 1, "lockout_cap_minutes", 1));
+        smtpOf(tenant, smtp.port());
+        Fixtures.createUser(server, platform(), tenant, "judy", PASSWORD, true, "user");
+        lock(tenant, "judy");
+        String link = SmtpSink.link(smtp.awaitMailTo("judy@" + tenant + ".example", Duration.ofSeconds(20)), "action-token");
+        Thread.sleep(62_000); // the link expires with the one-minute lock
+        HttpResponse<String> expired = browserGet(link);
+        assertNotEquals(200, expired.statusCode(), "an expired token");
+        assertFalse(expired.body().contains("Your account is unlocked"));
+        assertTrue(expired.body().contains("expired"), expired.body());
     }
 
     @Test

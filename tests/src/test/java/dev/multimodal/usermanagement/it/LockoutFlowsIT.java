@@ -193,8 +193,17 @@ class LockoutFlowsIT {
                     .POST(HttpRequest.BodyPublishers.ofString(body)));
         }
 
+        /** Follows redirects within Keycloak (not to the client's redirect URI). */
         HttpResponse<String> get(String url) {
-            return send(HttpRequest.newBuilder(URI.create(url)).GET());
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).GET());
+            for (int hops = 0; hops < 5 && (response.statusCode() == 302 || response.statusCode() == 303); hops++) {
+                String location = response.headers().firstValue("Location").orElse("");
+                if (!location.startsWith("/") && !location.startsWith(server.baseUrl())) {
+                    break;
+                }
+                response = send(HttpRequest.newBuilder(URI.create(absolute(location))).GET());
+            }
+            return response;
         }
 
         private static String absolute(String url) {
