@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  */
 public final class KeycloakServer {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** 4 minutes; more on a loaded machine with -Dit.keycloak.start-timeout-seconds=N. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("it.keycloak.start-timeout-seconds", 240));
     private static KeycloakServer instance;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));
@@ -118,6 +119,19 @@ public final class KeycloakServer {
             return ready();
         });
         System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        lengthenPlatformTokens();
+    }
+
+    /**
+     * Test classes fetch a platform admin token once; master's 60 s lifespan runs out mid-class on a loaded machine
+     * (2 cores shared by several runs), so platform tokens of the test server live 15 minutes.
+     */
+    private void lengthenPlatformTokens() {
+        Http.Reply reply = Http.put(baseUrl() + "/admin/realms/master", Tokens.platformAdmin(this),
+                java.util.Map.of("realm", "master", "accessTokenLifespan", 900));
+        if (reply.status() != 204) {
+            throw new IllegalStateException("master token lifespan not set: " + reply.status() + " " + reply.raw().body());
+        }
     }
 
     private boolean ready() {
