@@ -15,12 +15,15 @@ import java.util.Optional;
 
 /**
  * Every new tenant realm gets a direct-grant flow made of the lockout step, so API logins and the token endpoint
- * are protected from the start; admins see and configure it in the admin console like any flow. A realm that
- * arrives with a direct-grant flow of its own keeps it.
+ * are protected from the start, and copies of Keycloak's registration and "reset credentials" flows with the rate
+ * limits in them; admins see and configure them in the admin console like any flow. A realm that arrives with flows
+ * of its own (not Keycloak's built-in ones) keeps them.
  */
 public final class LockoutFlows {
 
     public static final String DIRECT_GRANT_ALIAS = "user-management direct grant";
+    public static final String REGISTRATION_ALIAS = "user-management registration";
+    public static final String RESET_CREDENTIALS_ALIAS = "user-management reset credentials";
     private static final Logger LOG = Logger.getLogger(LockoutFlows.class);
 
     private LockoutFlows() {
@@ -31,6 +34,8 @@ public final class LockoutFlows {
             if (event instanceof RealmModel.RealmPostCreateEvent created
                     && !created.getCreatedRealm().getName().equals(Config.getAdminRealm())) {
                 bindDirectGrant(created.getCreatedRealm());
+                bindRegistration(created.getCreatedRealm());
+                bindResetCredentials(created.getCreatedRealm());
             }
         });
     }
@@ -58,6 +63,85 @@ public final class LockoutFlows {
         realm.addAuthenticatorExecution(step);
         realm.setDirectGrantFlow(flow);
         LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
+    }
+
+    /** A copy of Keycloak's registration flow whose form first checks the rate limits. */
+    static void bindRegistration(RealmModel realm) {
+        AuthenticationFlowModel current = realm.getRegistrationFlow();
+        if (current == null || !DefaultAuthenticationFlows.REGISTRATION_FLOW.equals(current.getAlias())
+                || realm.getFlowByAlias(REGISTRATION_ALIAS) != null) {
+            return;
+        }
+        AuthenticationFlowModel flow = copy(realm, current, REGISTRATION_ALIAS, true);
+        realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(AuthenticationExecutionModel::isAuthenticatorFlow)
+                .findFirst()
+                .ifPresent(form -> {
+                    int first = realm.getAuthenticationExecutionsStream(form.getFlowId())
+                            .mapToInt(AuthenticationExecutionModel::getPriority).min().orElse(10);
+                    addStep(realm, form.getFlowId(), LockoutRegistrationFormActionFactory.PROVIDER_ID, first - 1);
+                });
+        realm.setRegistrationFlow(flow);
+        LOG.debugf("Realm %s: registration bound to %s", realm.getName(), REGISTRATION_ALIAS);
+    }
+
+    /** A copy of Keycloak's "reset credentials" flow with the lockout step right after "Choose User". */
+    static void bindResetCredentials(RealmModel realm) {
+        AuthenticationFlowModel current = realm.getResetCredentialsFlow();
+        if (current == null || !DefaultAuthenticationFlows.RESET_CREDENTIALS_FLOW.equals(current.getAlias())
+                || realm.getFlowByAlias(RESET_CREDENTIALS_ALIAS) != null) {
+            return;
+        }
+        AuthenticationFlowModel flow = copy(realm, current, RESET_CREDENTIALS_ALIAS, true);
+        int chooseUser = realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(step -> "reset-credentials-choose-user".equals(step.getAuthenticator()))
+                .mapToInt(AuthenticationExecutionModel::getPriority).findFirst().orElse(0);
+        addStep(realm, flow.getId(), LockoutRateLimitAuthenticatorFactory.PROVIDER_ID, chooseUser + 1);
+        realm.setResetCredentialsFlow(flow);
+        LOG.debugf("Realm %s: reset credentials bound to %s", realm.getName(), RESET_CREDENTIALS_ALIAS);
+    }
+
+    private static void addStep(RealmModel realm, String flowId, String provider, int priority) {
+        AuthenticationExecutionModel step = new AuthenticationExecutionModel();
+        step.setParentFlow(flowId);
+        step.setAuthenticator(provider);
+        step.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
+        step.setPriority(priority);
+        step.setAuthenticatorFlow(false);
+        realm.addAuthenticatorExecution(step);
+    }
+
+    /** A deep copy of a flow: its steps, sub-flows and step configs, under new aliases. */
+    private static AuthenticationFlowModel copy(RealmModel realm, AuthenticationFlowModel source, String alias, boolean topLevel) {
+        AuthenticationFlowModel flow = new AuthenticationFlowModel();
+        flow.setAlias(alias);
+        flow.setDescription(source.getDescription() + " (with lockout rate limits, user-management)");
+        flow.setProviderId(source.getProviderId());
+        flow.setTopLevel(topLevel);
+        flow.setBuiltIn(false);
+        flow = realm.addAuthenticationFlow(flow);
+        for (AuthenticationExecutionModel step : realm.getAuthenticationExecutionsStream(source.getId()).toList()) {
+            AuthenticationExecutionModel clone = new AuthenticationExecutionModel();
+            clone.setParentFlow(flow.getId());
+            clone.setAuthenticator(step.getAuthenticator());
+            clone.setRequirement(step.getRequirement());
+            clone.setPriority(step.getPriority());
+            clone.setAuthenticatorFlow(step.isAuthenticatorFlow());
+            if (step.isAuthenticatorFlow()) {
+                AuthenticationFlowModel sub = realm.getAuthenticationFlowById(step.getFlowId());
+                clone.setFlowId(copy(realm, sub, alias + " " + sub.getAlias(), false).getId());
+            }
+            AuthenticatorConfigModel config = step.getAuthenticatorConfig() == null ? null
+                    : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
+            if (config != null) {
+                AuthenticatorConfigModel configCopy = new AuthenticatorConfigModel();
+                configCopy.setAlias(alias + " " + config.getAlias());
+                configCopy.setConfig(new HashMap<>(config.getConfig()));
+                clone.setAuthenticatorConfig(realm.addAuthenticatorConfig(configCopy).getId());
+            }
+            realm.addAuthenticatorExecution(clone);
+        }
+        return flow;
     }
 
     /** The settings of the realm's lockout step in its direct-grant flow; the defaults when it has none. */

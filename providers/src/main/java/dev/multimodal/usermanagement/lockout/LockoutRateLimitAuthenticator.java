@@ -44,6 +44,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     public static final String REMEMBER_ME_PARAMETER = "remember_me";
 
     static final String DIRECT_GRANT_FLOW_PATH = "token";
+    /** The "forgot password" flow; this step goes right after "Choose User" there. */
+    static final String RESET_CREDENTIALS_FLOW_PATH = "reset-credentials";
     /** Keycloak's stock direct grant says this for a wrong password and an unknown user alike. */
     static final String INVALID_CREDENTIALS = "Invalid user credentials";
     /** Theme message (login theme {@code user-management}); parameter: seconds to wait. */
@@ -72,6 +74,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     public void authenticate(AuthenticationFlowContext context) {
         if (DIRECT_GRANT_FLOW_PATH.equals(context.getFlowPath())) {
             authenticateDirectGrant(context);
+        } else if (RESET_CREDENTIALS_FLOW_PATH.equals(context.getFlowPath())) {
+            guardPasswordReset(context);
         } else {
             super.authenticate(context); // shows the login form; the POST comes to action()
         }
@@ -121,7 +125,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             return;
         }
         Decision failure = store.recordFailure(attempt, settings);
-        describeLock(context, user, failure);
+        describeLock(context, user, username, failure, settings);
         context.getEvent().user(user).error(user == null ? Errors.USER_NOT_FOUND : Errors.INVALID_USER_CREDENTIALS);
         // with a response: failure(error) alone in a direct grant ends as a 500
         context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, invalidCredentials());
@@ -166,6 +170,10 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
 
     @Override
     public void action(AuthenticationFlowContext context) {
+        if (RESET_CREDENTIALS_FLOW_PATH.equals(context.getFlowPath())) {
+            guardPasswordReset(context); // the 429 page's form was sent again: ask once more
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         UserModel preset = isUserAlreadySetBeforeUsernamePasswordAuth(context) ? context.getUser() : null;
         String username = preset != null ? preset.getUsername() : form.getFirst(AuthenticationManager.FORM_USERNAME);
@@ -192,7 +200,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         if (status == FlowStatus.SUCCESS) {
             store.recordSuccess(attempt, settings);
         } else if (status == FlowStatus.FAILURE_CHALLENGE || status == FlowStatus.FAILED) {
-            describeLock(context, user, store.recordFailure(attempt, settings));
+            describeLock(context, user, username, store.recordFailure(attempt, settings), settings);
         } else {
             store.release(attempt); // disabled account and the like: Keycloak answered without a guess being judged
         }
@@ -231,6 +239,35 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         }
     }
 
+    // ---- "forgot password"
+
+    /**
+     * After "Choose User": the request limits for the name that was asked for (the account when it exists), before
+     * any e-mail is sent. A lock does not refuse: resetting the password is how a locked user gets back in.
+     */
+    private void guardPasswordReset(AuthenticationFlowContext context) {
+        String username = context.getAuthenticationSession().getAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+        UserModel user = context.getUser();
+        if (username == null && user == null) {
+            context.success(); // no "Choose User" before this step: nothing to limit
+            return;
+        }
+        String accountKey = user != null ? AccountKeys.forUser(user.getId()) : AccountKeys.forUnknownName(username);
+        LockoutSettings settings = RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
+        Decision decision = RequestLimits.check(store, settings, context.getRealm().getId(), accountKey, context.getConnection().getRemoteAddr());
+        if (decision.allowed()) {
+            context.success();
+            return;
+        }
+        context.getEvent().detail(Details.USERNAME, username).user(user)
+                .detail(DETAIL_DECISION, RequestLimits.decisionName(decision)).error(RequestLimits.eventError(decision));
+        context.forceChallenge(context.form().setExecution(context.getExecution().getId())
+                .setStatus(RequestLimits.status(decision))
+                .setResponseHeader("Retry-After", Long.toString(decision.retryAfterSeconds()))
+                .addError(RequestLimits.message(decision))
+                .createPasswordReset());
+    }
+
     // ---- shared
 
     private Attempt attempt(AuthenticationFlowContext context, UserModel user, String username) {
@@ -248,8 +285,12 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         }
     }
 
-    /** Adds the lock to this attempt's event and logs it once: operators want to see locks. */
-    private static void describeLock(AuthenticationFlowContext context, UserModel user, Decision failure) {
+    /**
+     * Adds the lock to this attempt's event, logs it once (operators want to see locks) and fires the lock's own
+     * event (and e-mail).
+     */
+    private static void describeLock(AuthenticationFlowContext context, UserModel user, String username, Decision failure,
+                                     LockoutSettings settings) {
         if (failure.verdict() != Decision.Verdict.LOCKED) {
             return;
         }
@@ -260,6 +301,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         LOG.infof("Lockout: %s in realm %s locked for %d s (lock %d in a row)",
                 user != null ? "user " + user.getId() : "an unknown username", context.getRealm().getName(), seconds,
                 failure.consecutiveLocks());
+        LockoutEvents.locked(context.getSession(), context.getRealm(), user, username, failure, settings);
     }
 
     static Response invalidCredentials() {

@@ -38,7 +38,10 @@ public final class PasswordGuesses {
         if (matched) {
             store.recordSuccess(attempt, settings);
         } else {
-            store.recordFailure(attempt, settings);
+            Decision failure = store.recordFailure(attempt, settings);
+            if (failure.verdict() == Decision.Verdict.LOCKED) {
+                LockoutEvents.locked(session, realm, user, user.getUsername(), failure, settings);
+            }
         }
         return new Outcome(null, matched);
     }

@@ -44,12 +44,19 @@ public final class RedisLockoutStore implements LockoutStore {
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
     private final RedisClientProvider redis;
+    private final Runnable onFailure;
     /** The last attempt whose check got no answer from Redis (a store serves one session). */
     private volatile String unansweredAttemptId;
 
     /** @param redis the shared client; its command timeout bounds each call */
     public RedisLockoutStore(RedisClientProvider redis) {
+        this(redis, () -> { });
+    }
+
+    /** @param onFailure told of each failed call (after the shared client), e.g. to count it */
+    public RedisLockoutStore(RedisClientProvider redis, Runnable onFailure) {
         this.redis = redis;
+        this.onFailure = onFailure;
     }
 
     /** A Lua script and its SHA-1, the name Redis caches it under. */
@@ -288,5 +295,6 @@ public final class RedisLockoutStore implements LockoutStore {
         }
         Throwable cause = unwrap(e);
         redis.reportFailure(cause instanceof Exception ex ? ex : e);
+        onFailure.run();
     }
 }

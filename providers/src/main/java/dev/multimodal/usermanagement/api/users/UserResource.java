@@ -8,6 +8,7 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.lockout.AccountKeys;
+import dev.multimodal.usermanagement.lockout.LockoutEventListenerProvider;
 import dev.multimodal.usermanagement.lockout.LockState;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
@@ -225,6 +226,7 @@ public class UserResource {
                 throw ApiProblem.weakPassword("temporary_password", weak.brokenRules());
             }
             accounts.endSessions(user, null);
+            LockoutEventListenerProvider.unlockAfterCommit(session, caller.tenant().getId(), user.getId());
             AdminActions.of(session, caller).detail("temporary", "true")
                     .record(OperationType.ACTION, ResourceType.USER.name(), null, "users", user.getId(), "reset-password");
             return Response.noContent().build();

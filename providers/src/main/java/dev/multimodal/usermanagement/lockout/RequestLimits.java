@@ -1,0 +1,54 @@
+package dev.multimodal.usermanagement.lockout;
+
+import jakarta.ws.rs.core.Response;
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.FormMessage;
+
+/**
+ * The request limits alone (per client IP, per username), for the steps that guess no password: registration and
+ * "forgot password". A lock does not refuse them: a locked user must still be able to reset the password.
+ */
+final class RequestLimits {
+
+    /** Theme message (login theme {@code user-management}); parameter: seconds to wait. */
+    static final String TOO_MANY_REQUESTS_MESSAGE = "umTooManyRequestsRetryMessage";
+
+    private RequestLimits() {
+    }
+
+    /** The step's own config when it has one, else the tenant's (the config of its direct-grant lockout step). */
+    static LockoutSettings settings(SettingsCache cache, AuthenticatorConfigModel config, RealmModel realm) {
+        return config != null && config.getConfig() != null ? cache.settings(config) : LockoutFlows.settingsOf(realm);
+    }
+
+    /** Counts the request; refuses only when a rate limit is reached or the store is down in {@code closed} mode. */
+    static Decision check(LockoutStore store, LockoutSettings settings, String realmId, String accountKey, String ip) {
+        Attempt attempt = Attempt.of(realmId, accountKey, ip);
+        Decision decision = store.check(attempt, settings);
+        if (decision.allowed() || decision.verdict() == Decision.Verdict.LOCKED) {
+            store.release(attempt); // no password is guessed here: drop the failure slot the check reserved
+            return Decision.ALLOWED;
+        }
+        return decision;
+    }
+
+    static Response.Status status(Decision refusal) {
+        return refusal.verdict() == Decision.Verdict.RATE_LIMITED ? Response.Status.TOO_MANY_REQUESTS : Response.Status.SERVICE_UNAVAILABLE;
+    }
+
+    static FormMessage message(Decision refusal) {
+        return refusal.verdict() == Decision.Verdict.RATE_LIMITED
+                ? new FormMessage(null, TOO_MANY_REQUESTS_MESSAGE, refusal.retryAfterSeconds())
+                : new FormMessage(null, LockoutRateLimitAuthenticator.UNAVAILABLE_MESSAGE);
+    }
+
+    static String eventError(Decision refusal) {
+        return refusal.verdict() == Decision.Verdict.RATE_LIMITED ? LockoutRateLimitAuthenticator.EVENT_ERROR_RATE_LIMITED
+                : LockoutRateLimitAuthenticator.EVENT_ERROR_STORE_UNAVAILABLE;
+    }
+
+    static String decisionName(Decision refusal) {
+        return refusal.verdict() == Decision.Verdict.RATE_LIMITED ? "rate_limited" : "unavailable";
+    }
+}
