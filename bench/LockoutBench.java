@@ -98,9 +98,18 @@ public class LockoutBench {
         List<Double> withRounds = new ArrayList<>();
         List<Double> withoutRounds = new ArrayList<>();
         List<Long> pairDiffs = new ArrayList<>();
+        List<String> roundDiffs = new ArrayList<>();
+        double[] p99DiffRange = {Double.MAX_VALUE, -Double.MAX_VALUE};
         for (int r = 1; r <= rounds; r++) {
             loads.add(loadAverage());
+            int withFrom = with.latencies.size();
+            int withoutFrom = without.latencies.size();
             latency(with, without, pairDiffs, next);
+            double[] d = {percentile(with.sortedLatencies(withFrom), 0.50) - percentile(without.sortedLatencies(withoutFrom), 0.50),
+                    percentile(with.sortedLatencies(withFrom), 0.99) - percentile(without.sortedLatencies(withoutFrom), 0.99)};
+            roundDiffs.add(String.format(Locale.ROOT, "%+.1f / %+.1f", d[0], d[1]));
+            p99DiffRange[0] = Math.min(p99DiffRange[0], d[1]);
+            p99DiffRange[1] = Math.max(p99DiffRange[1], d[1]);
             log(String.format(Locale.ROOT, "round %d/%d latency (1 caller, alternating): %d pairs so far", r, rounds, pairDiffs.size()));
             Login first = r % 2 == 1 ? with : without;
             Login second = first == with ? without : with;
@@ -115,8 +124,8 @@ public class LockoutBench {
         }
         loads.add(loadAverage());
 
-        long[] lw = with.sortedLatencies();
-        long[] lwo = without.sortedLatencies();
+        long[] lw = with.sortedLatencies(0);
+        long[] lwo = without.sortedLatencies(0);
         long[] diffs = pairDiffs.stream().mapToLong(Long::longValue).sorted().toArray();
         double p50w = percentile(lw, 0.50);
         double p99w = percentile(lw, 0.99);
@@ -137,12 +146,16 @@ public class LockoutBench {
         b.append(String.format(Locale.ROOT, "| latency p99, 1 caller (ms) | %.2f | %.2f | **%+.2f ms** |%n", p99w, p99wo, p99w - p99wo));
         b.append(String.format(Locale.ROOT, "| paired difference (same caller, back to back), p50 / p99 (ms) | | | %+.2f / %+.2f |%n",
                 signedPercentile(diffs, 0.50), signedPercentile(diffs, 0.99)));
+        b.append(String.format(Locale.ROOT, "| added latency per round, p50 / p99 (ms) | | | %s |%n", String.join("; ", roundDiffs)));
         b.append(String.format(Locale.ROOT, "| throughput, %d callers (logins/s) | %.1f | %.1f | **%.3fx** |%n", threads, tw, two, tw / two));
         b.append(String.format(Locale.ROOT, "| throughput per round | %s | %s | %s |%n", fmt(withRounds), fmt(withoutRounds), String.join(", ", perRound)));
         b.append(String.format(Locale.ROOT, "| requests (latency + throughput), errors | %d, %d | %d, %d | |%n",
                 with.ok.get(), with.errors.get(), without.ok.get(), without.errors.get()));
         b.append('\n');
-        b.append(String.format(Locale.ROOT, "- goal: at most 1 ms added at p99: %+.2f ms -> %s%n", p99w - p99wo, p99w - p99wo <= 1.0 ? "MET" : "MISSED"));
+        b.append(String.format(Locale.ROOT, "- goal: at most 1 ms added at p99: %+.2f ms -> %s%s%n", p99w - p99wo, p99w - p99wo <= 1.0 ? "MET" : "MISSED",
+                p99DiffRange[1] - p99DiffRange[0] > 1.0 ? String.format(Locale.ROOT, "; but the per-round p99 differences span %+.1f to %+.1f ms: "
+                        + "this machine's noise is larger than the goal, so the end-to-end figure cannot resolve 1 ms (see the store's own "
+                        + "latency below)", p99DiffRange[0], p99DiffRange[1]) : ""));
         b.append(String.format(Locale.ROOT, "- goal: throughput >= 0.97x without the step: %.3fx -> %s (per round %s)%n", tw / two,
                 tw / two >= 0.97 ? "MET" : "MISSED", String.join(", ", perRound)));
         b.append(String.format(Locale.ROOT, "- %d users, %d rounds: each %d s of latency (1 caller, the clients alternating request by request, "
@@ -206,8 +219,9 @@ public class LockoutBench {
             latencies.add(nanos);
         }
 
-        long[] sortedLatencies() {
-            return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        /** The latencies recorded from the given index on, sorted. */
+        long[] sortedLatencies(int from) {
+            return latencies.subList(from, latencies.size()).stream().mapToLong(Long::longValue).sorted().toArray();
         }
 
         void clear() {

@@ -13,7 +13,7 @@ usage: bench/audit.sh [options]
   bench/audit.sh --rows 20000 --rounds 1 --seconds 3 --queries 20    # smoke run
 
 Options (bench/AuditBench.java): --rows 1000000 --users 100 --threads 4 --rounds 4 --seconds 10 --warmup-seconds 5
-  --queries 200 --tenant auditbench
+  --queries 200 --filter-seconds 60 (per filter: whichever ends first) --tenant auditbench
 Variables (defaults): HTTP_PORT (18480) MANAGEMENT_PORT (19400) REDIS_PORT (18481: a redis-server the script starts)
   POSTGRES_HOST (127.0.0.1) POSTGRES_PORT (5432) POSTGRES_DB (um_bench_audit, dropped and recreated)
   POSTGRES_USER (postgres) POSTGRES_PASSWORD (empty) UM_RUN_DIR (./.run)

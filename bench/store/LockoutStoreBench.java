@@ -106,6 +106,9 @@ public class LockoutStoreBench {
                                 + "= %.0f decisions/s; ratio %.2f", r, rounds, r % 2 == 1 ? "store" : "redis-benchmark", store1,
                         raw1[0], raw1[1], raw1[2], store1 / raw1[2]));
             }
+            long[] latencies = stepLatencies(store, seconds);
+            log(String.format(Locale.ROOT, "one caller, check + recordSuccess: %d logins' worth, p50 %.3f ms, p99 %.3f ms",
+                    latencies.length, percentile(latencies, 0.50), percentile(latencies, 0.99)));
             loads.add(loadAverage());
             double decisions = mean(ours);
             double account = mean(theirs.stream().map(t -> t[0]).toList());
@@ -120,6 +123,8 @@ public class LockoutStoreBench {
             b.append(String.format(Locale.ROOT, "| script calls/s | %.0f | account %.0f, ip %.0f | |%n", 2 * decisions, account, ip));
             b.append(String.format(Locale.ROOT, "| per round, decisions/s | %s | %s | %s |%n", list(ours),
                     list(theirs.stream().map(t -> t[2]).toList()), ratios(ours, theirs)));
+            b.append(String.format(Locale.ROOT, "| a successful login's store calls (check, then recordSuccess), 1 caller: p50 / p99 / max (ms) | "
+                    + "%.3f / %.3f / %.3f | | |%n", percentile(latencies, 0.50), percentile(latencies, 0.99), latencies[latencies.length - 1] / 1e6));
             b.append('\n');
             b.append(String.format(Locale.ROOT, "- goal: store within 2x of raw Redis (ratio >= 0.50): %.2f -> %s%n", ratio, ratio >= 0.5 ? "MET" : "MISSED"));
             b.append(String.format(Locale.ROOT, "- %d callers (threads) on one lettuce connection vs redis-benchmark -c %d (one request in flight per "
@@ -172,6 +177,29 @@ public class LockoutStoreBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         return done / elapsed;
+    }
+
+    /**
+     * The Redis work the step adds to a successful login, timed alone: {@code check} (account + IP script, pipelined)
+     * then {@code recordSuccess}, one caller, for the given time. Sorted nanoseconds.
+     */
+    static long[] stepLatencies(RedisLockoutStore store, int runSeconds) {
+        List<Long> nanos = new ArrayList<>();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long end = System.nanoTime() + runSeconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            int account = random.nextInt(keys);
+            Attempt attempt = Attempt.of(REALM, "id:user-" + account, "10.1." + (account >> 8 & 255) + "." + (account & 255));
+            long t0 = System.nanoTime();
+            store.check(attempt, SETTINGS);
+            store.recordSuccess(attempt, SETTINGS);
+            nanos.add(System.nanoTime() - t0);
+        }
+        return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    static double percentile(long[] sortedNanos, double q) {
+        return sortedNanos[Math.max(0, (int) Math.ceil(q * sortedNanos.length) - 1)] / 1e6;
     }
 
     /** redis-benchmark on the same Redis, the same scripts by SHA, the same key pattern and arguments. */
