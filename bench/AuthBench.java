@@ -4,13 +4,8 @@ import static bench.BenchSupport.*;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -72,10 +67,6 @@ public class AuthBench {
     static final String STEP = "lockout-rate-limit";
     static final String PASSWORD = "BenchPass2026x";
     static final String ROLE = "user";
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) throws Exception {
         parse(args);
@@ -129,8 +120,8 @@ public class AuthBench {
         Side ourRefreshSide = new Side("ours", () -> {
             int i = Math.floorMod(next.getAndIncrement(), names.size());
             Answer a = post(api + "/auth/refresh", "application/json", "{\"refresh_token\":\"" + ourRefresh.get(i) + "\"}", null);
-            if (a.status == 200) {
-                ourRefresh.set(i, jsonString(a.body, "refresh_token"));
+            if (a.status() == 200) {
+                ourRefresh.set(i, jsonString(a.body(), "refresh_token"));
             }
             return a;
         });
@@ -138,8 +129,8 @@ public class AuthBench {
             int i = Math.floorMod(next.getAndIncrement(), names.size());
             Answer a = post(oidc + "/token", "application/x-www-form-urlencoded",
                     "grant_type=refresh_token&client_id=" + CLIENT + "&refresh_token=" + enc(stockRefresh.get(i)), null);
-            if (a.status == 200) {
-                stockRefresh.set(i, jsonString(a.body, "refresh_token"));
+            if (a.status() == 200) {
+                stockRefresh.set(i, jsonString(a.body(), "refresh_token"));
             }
             return a;
         });
@@ -211,9 +202,6 @@ public class AuthBench {
         Answer call() throws Exception;
     }
 
-    record Answer(int status, String body) {
-    }
-
     record Metric(Stats ours, Stats stock, List<Double> ourRounds, List<Double> stockRounds) {
     }
 
@@ -261,15 +249,15 @@ public class AuthBench {
                             a = new Answer(-1, e.toString());
                         }
                         long t1 = System.nanoTime();
-                        statuses.merge(a.status, 1L, Long::sum);
-                        if (a.status == 200) {
+                        statuses.merge(a.status(), 1L, Long::sum);
+                        if (a.status() == 200) {
                             good++;
                             mine.add(t1 - t0);
                         } else {
                             bad++;
                             synchronized (sampleErrors) {
                                 if (sampleErrors.size() < 3) {
-                                    sampleErrors.add(a.status + " " + abbreviate(a.body));
+                                    sampleErrors.add(a.status() + " " + abbreviate(a.body()));
                                 }
                             }
                         }
@@ -332,14 +320,6 @@ public class AuthBench {
         log(String.format(Locale.ROOT, "%s: ours %.1f req/s p50 %.1f p99 %.1f ms (%d errors); stock %.1f req/s p50 %.1f p99 %.1f ms (%d errors)",
                 label, m.ours.throughput(), m.ours.p50, m.ours.p99, m.ours.errors, m.stock.throughput(), m.stock.p50, m.stock.p99, m.stock.errors));
         return m;
-    }
-
-    static double percentile(long[] sortedNanos, double q) {
-        if (sortedNanos.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(q * sortedNanos.length);
-        return sortedNanos[Math.max(0, rank - 1)] / 1e6;
     }
 
     // ---------------------------------------------------------------- admin set-up
@@ -422,15 +402,15 @@ public class AuthBench {
                         + i + "\",\"enabled\":true,\"emailVerified\":true,\"credentials\":[{\"type\":\"password\",\"value\":\"" + PASSWORD
                         + "\",\"temporary\":false}]}";
                 Answer a = post(adminUrl("/users"), "application/json", body, token());
-                if (a.status != 201 && a.status != 409) {
-                    throw new IllegalStateException("create " + u + ": " + a.status + " " + abbreviate(a.body));
+                if (a.status() != 201 && a.status() != 409) {
+                    throw new IllegalStateException("create " + u + ": " + a.status() + " " + abbreviate(a.body()));
                 }
                 String found = expectOk(get(adminUrl("/users?exact=true&username=" + enc(u)), token()), "find " + u);
                 String id = jsonString(found, "id");
-                if (a.status == 409) {   // from an earlier run: the same password again (history refuses it when unchanged)
+                if (a.status() == 409) {   // from an earlier run: the same password again (history refuses it when unchanged)
                     Answer reset = put(adminUrl("/users/" + id + "/reset-password"),
                             "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", token());
-                    if (reset.status != 204 && !reset.body.contains("invalidPasswordHistoryMessage")) {
+                    if (reset.status() != 204 && !reset.body().contains("invalidPasswordHistoryMessage")) {
                         expectStatus(reset, 204, "reset " + u);
                     }
                 }
@@ -440,66 +420,6 @@ public class AuthBench {
             log(String.format(Locale.ROOT, "users ready in %.1f s", (System.nanoTime() - t0) / 1e9));
             return names;
         }
-    }
-
-    interface IndexTask {
-        void run(int i) throws Exception;
-    }
-
-    static void parallel(int n, IndexTask task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            futures.add(pool.submit(() -> {
-                task.run(index);
-                return null;
-            }));
-        }
-        try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    // ---------------------------------------------------------------- http
-
-    static Answer post(String url, String contentType, String body, String bearer) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        return send(b, bearer);
-    }
-
-    static Answer put(String url, String body, String bearer) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body));
-        return send(b, bearer);
-    }
-
-    static Answer get(String url, String bearer) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET(), bearer);
-    }
-
-    static Answer send(HttpRequest.Builder b, String bearer) throws IOException, InterruptedException {
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), r.body());
-    }
-
-    static String expectOk(Answer a, String what) {
-        return expectStatus(a, 200, what);
-    }
-
-    static String expectStatus(Answer a, int status, String what) {
-        if (a.status != status) {
-            throw new IllegalStateException(what + ": expected " + status + ", got " + a.status + " " + abbreviate(a.body));
-        }
-        return a.body;
     }
 
     // ---------------------------------------------------------------- results
