@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Every new tenant realm gets a direct-grant flow made of the lockout step, so API logins and the token endpoint
- * are protected from the start, and copies of Keycloak's registration and "reset credentials" flows with the rate
+ * are protected from the start, a copy of Keycloak's browser flow with the step in place of its password form, and
+ * copies of Keycloak's registration and "reset credentials" flows with the rate
  * limits in them; admins see and configure them in the admin console like any flow. A realm that arrives with flows
  * of its own (not Keycloak's built-in ones) keeps them.
  */
@@ -24,6 +25,9 @@ public final class LockoutFlows {
     public static final String DIRECT_GRANT_ALIAS = "user-management direct grant";
     public static final String REGISTRATION_ALIAS = "user-management registration";
     public static final String RESET_CREDENTIALS_ALIAS = "user-management reset credentials";
+    public static final String BROWSER_ALIAS = "user-management browser";
+    /** Keycloak's username-and-password form, which the lockout step wraps in the browser flow. */
+    private static final String PASSWORD_FORM = "auth-username-password-form";
     private static final Logger LOG = Logger.getLogger(LockoutFlows.class);
 
     private LockoutFlows() {
@@ -34,6 +38,7 @@ public final class LockoutFlows {
             if (event instanceof RealmModel.RealmPostCreateEvent created
                     && !created.getCreatedRealm().getName().equals(Config.getAdminRealm())) {
                 bindDirectGrant(created.getCreatedRealm());
+                bindBrowser(created.getCreatedRealm());
                 bindRegistration(created.getCreatedRealm());
                 bindResetCredentials(created.getCreatedRealm());
             }
@@ -63,6 +68,33 @@ public final class LockoutFlows {
         realm.addAuthenticatorExecution(step);
         realm.setDirectGrantFlow(flow);
         LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
+    }
+
+    /**
+     * A copy of Keycloak's browser flow whose username-and-password form is the lockout step (the same form, with the
+     * store asked before and told after), so the login page and the API count against the same lock.
+     */
+    static void bindBrowser(RealmModel realm) {
+        AuthenticationFlowModel current = realm.getBrowserFlow();
+        if (current == null || !DefaultAuthenticationFlows.BROWSER_FLOW.equals(current.getAlias())
+                || realm.getFlowByAlias(BROWSER_ALIAS) != null) {
+            return;
+        }
+        AuthenticationFlowModel flow = copy(realm, current, BROWSER_ALIAS, true);
+        replaceSteps(realm, flow.getId(), PASSWORD_FORM, LockoutRateLimitAuthenticatorFactory.PROVIDER_ID);
+        realm.setBrowserFlow(flow);
+        LOG.debugf("Realm %s: browser bound to %s", realm.getName(), BROWSER_ALIAS);
+    }
+
+    private static void replaceSteps(RealmModel realm, String flowId, String authenticator, String replacement) {
+        for (AuthenticationExecutionModel step : realm.getAuthenticationExecutionsStream(flowId).toList()) {
+            if (step.isAuthenticatorFlow()) {
+                replaceSteps(realm, step.getFlowId(), authenticator, replacement);
+            } else if (authenticator.equals(step.getAuthenticator())) {
+                step.setAuthenticator(replacement);
+                realm.updateAuthenticatorExecution(step);
+            }
+        }
     }
 
     /** A copy of Keycloak's registration flow whose form first checks the rate limits. */

@@ -186,7 +186,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         }
         username = username.trim();
         UserModel user = preset != null ? preset : findUser(context, username);
-        LockoutSettings settings = settingsCache.settings(context.getAuthenticatorConfig());
+        // a browser step without a config of its own follows the tenant's settings
+        LockoutSettings settings = RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
         Attempt attempt = attempt(context, user, username);
         Decision decision = store.check(attempt, settings);
         if (!decision.allowed()) {

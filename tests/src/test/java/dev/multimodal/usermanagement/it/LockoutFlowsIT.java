@@ -68,6 +68,27 @@ class LockoutFlowsIT {
     }
 
     @Test
+    void newTenantsLoginPageCountsAgainstTheSameLockAsTheApi() {
+        String tenant = tenant();
+        String token = Tokens.platformAdmin(server);
+        assertEquals("user-management browser", Http.get(server.baseUrl() + "/admin/realms/" + tenant, token).json()
+                .path("browserFlow").asText());
+        List<String> browserSteps = providers(Http.get(server.baseUrl() + "/admin/realms/" + tenant
+                + "/authentication/flows/user-management%20browser/executions", token).json());
+        assertTrue(browserSteps.contains("lockout-rate-limit") && !browserSteps.contains("auth-username-password-form"), browserSteps.toString());
+
+        Fixtures.createUser(server, token, tenant, "mia", PASSWORD, true, "user");
+        assertEquals(302, new Browser().login(tenant, "mia", PASSWORD).statusCode(), "the right password logs in");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, new Browser().login(tenant, "mia", "wrong-" + i).statusCode(), "the form again");
+        }
+        assertEquals(401, login(tenant, "mia", PASSWORD).status(), "locked by the login page: the API refuses too");
+        HttpResponse<String> locked = new Browser().login(tenant, "mia", PASSWORD);
+        assertEquals(200, locked.statusCode(), "locked: the page a wrong password gets");
+        assertTrue(locked.body().contains("Invalid username or password."), locked.body());
+    }
+
+    @Test
     void registrationIsRateLimitedPerUsernameWith429AndTheThemedMessage() {
         String tenant = tenant();
         settings(tenant, Map.of("requests_per_username_per_minute", 2));
@@ -167,6 +188,13 @@ class LockoutFlowsIT {
             assertEquals(200, page.statusCode(), page.body());
             return submit(page, "kc-register-form", Map.of("username", username, "email", username + "@" + tenant + ".example",
                     "firstName", "New", "lastName", "Comer", "password", password, "password-confirm", password));
+        }
+
+        HttpResponse<String> login(String tenant, String username, String password) {
+            HttpResponse<String> page = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/auth?client_id=web"
+                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
+            assertEquals(200, page.statusCode(), page.body());
+            return submit(page, "kc-form-login", Map.of("username", username, "password", password));
         }
 
         HttpResponse<String> forgotPassword(String tenant, String username) {
