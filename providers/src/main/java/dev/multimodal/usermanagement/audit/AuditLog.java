@@ -36,8 +36,9 @@ public final class AuditLog {
 
     /**
      * Rows with a sequence above {@code after}, in sequence order: each equality filter an indexed (realm, column, seq)
-     * range. A time range is first turned into the sequence range of its rows (see {@link #sequencesWithin}), because
-     * Postgres would otherwise walk the sequence index and filter by time, reading most of a large log for one page.
+     * range. A time range alone is first turned into the sequence range of its rows (see {@link #sequencesWithin}),
+     * because Postgres would otherwise walk the sequence index and filter by time, reading most of a large log for one
+     * page.
      */
     public List<AuditRow> page(String realmId, Filter filter, long after, Long upTo, int limit) {
         return sequencesWithin(realmId, filter).map(range -> page(realmId, filter, range, after, upTo, limit)).orElse(List.of());
@@ -71,7 +72,10 @@ public final class AuditLog {
      * (a sequence is taken at commit): every row of the range lies between the two.
      */
     private Optional<SequenceRange> sequencesWithin(String realmId, Filter filter) {
-        if (filter.from() == null && filter.to() == null) {
+        boolean narrowedByValue = filter.userId() != null || filter.type() != null || filter.outcome() != null
+                || filter.clientId() != null || filter.ip() != null;
+        if (filter.from() == null && filter.to() == null || narrowedByValue) {
+            // no time range, or one beside a value whose (realm, column, seq) index leads: time is only filtered
             return Optional.of(SequenceRange.ALL);
         }
         // "+ 0": else Postgres answers min/max by walking the sequence index and filtering by time, the slow way
