@@ -284,12 +284,16 @@ public class AuditBench {
     static BulkRows bulkInsert() throws Exception {
         long end = System.currentTimeMillis() - 60_000;
         long start = end - 90 * DAY;
-        long first = Long.parseLong(sql("select coalesce(max(seq), 0) from um_audit where realm_id = '" + realmId + "'")) + 1;
+        // the history comes first in the chain, as in a real log: the realm's few live rows move after it
+        long existing = Long.parseLong(sql("select coalesce(max(seq), 0) from um_audit where realm_id = '" + realmId + "'"));
+        long first = 1;
         log(String.format(Locale.ROOT, "bulk insert of %,d rows into um_audit for realm %s (generate_series), then VACUUM ANALYZE", rows, realmId));
         String insert = """
                 begin;
                 insert into um_audit_head (realm_id, last_seq, last_hash) values ('%1$s', 0, repeat('0', 64)) on conflict (realm_id) do nothing;
                 select last_seq from um_audit_head where realm_id = '%1$s' for update;
+                update um_audit set seq = seq + 1000000000000 where realm_id = '%1$s';
+                update um_audit set seq = seq - 1000000000000 + %5$d where realm_id = '%1$s';
                 insert into um_audit (id, realm_id, seq, event_time, type, user_id, client_id, ip_address, target, session_id,
                                       outcome, error, details, prev_hash, hash)
                 select md5('%1$s-bench-row-' || g)::uuid::text, '%1$s', %2$d + g - 1, %3$d + (g - 1) * %4$d / %5$d + (h %% 1000),
@@ -309,10 +313,10 @@ public class AuditBench {
                                                 else 'ADMIN_USER_DELETE' end as type) t
                 cross join lateral (select md5('bench-user-' || case when (h / 100) %% 5 = 0 then (h / 500) %% 100
                                                                      else (h / 500) %% %6$d end)::uuid::text as user_id) u;
-                update um_audit_head set last_seq = %2$d + %5$d - 1, last_hash = md5('h' || %5$d) || md5('i' || %5$d) where realm_id = '%1$s';
+                update um_audit_head set last_seq = %5$d + %7$d, last_hash = md5('h' || %5$d) || md5('i' || %5$d) where realm_id = '%1$s';
                 commit;
                 vacuum analyze um_audit;
-                """.formatted(realmId, first, start, end - start, rows, SYNTHETIC_USERS);
+                """.formatted(realmId, first, start, end - start, rows, SYNTHETIC_USERS, existing);
         sql(insert);
         return new BulkRows(first, first + rows - 1, start, end);
     }
