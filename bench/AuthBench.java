@@ -325,19 +325,10 @@ public class AuthBench {
     // ---------------------------------------------------------------- admin set-up
 
     static final class Admin {
-        private String token;
-        private long expires;
+        private final BenchSupport.AdminToken adminToken = new BenchSupport.AdminToken(base);
 
-        synchronized String token() throws Exception {
-            if (token == null || System.nanoTime() > expires) {
-                long t0 = System.nanoTime();
-                String body = expectOk(post(base + "/realms/master/protocol/openid-connect/token", "application/x-www-form-urlencoded",
-                        "grant_type=password&client_id=admin-cli&username=admin&password=admin", null), "admin token");
-                token = jsonString(body, "access_token");
-                long lifespan = Long.parseLong(jsonNumber(body, "expires_in"));
-                expires = t0 + Math.max(5, lifespan - 15) * 1_000_000_000L;
-            }
-            return token;
+        String token() throws Exception {
+            return adminToken.get();
         }
 
         String adminUrl(String path) {

@@ -33,20 +33,9 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-NAME=audit
-export HTTP_PORT=${HTTP_PORT:-18480}
-export MANAGEMENT_PORT=${MANAGEMENT_PORT:-19400}
-export REDIS_PORT=${REDIS_PORT:-18481}
-export POSTGRES_HOST=${POSTGRES_HOST:-127.0.0.1}
-export POSTGRES_PORT=${POSTGRES_PORT:-5432}
-export POSTGRES_DB=${POSTGRES_DB:-um_bench_audit}
-export POSTGRES_USER=${POSTGRES_USER:-postgres}
-export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-}
-export UM_RUN_DIR=${UM_RUN_DIR:-$ROOT/.run}
-export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
-unset REDIS_HOST
 # shellcheck source=bench/server-lib.sh
 . bench/server-lib.sh
+bench_env audit 18480 19400 18481
 
 check_tools
 trap 'stop_all; exit 130' INT TERM

@@ -38,20 +38,9 @@ done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-NAME=lockout
-export HTTP_PORT=${HTTP_PORT:-18380}
-export MANAGEMENT_PORT=${MANAGEMENT_PORT:-19300}
-export REDIS_PORT=${REDIS_PORT:-18381}
-export POSTGRES_HOST=${POSTGRES_HOST:-127.0.0.1}
-export POSTGRES_PORT=${POSTGRES_PORT:-5432}
-export POSTGRES_DB=${POSTGRES_DB:-um_bench_lockout}
-export POSTGRES_USER=${POSTGRES_USER:-postgres}
-export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-}
-export UM_RUN_DIR=${UM_RUN_DIR:-$ROOT/.run}
-export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
-unset REDIS_HOST
 # shellcheck source=bench/server-lib.sh
 . bench/server-lib.sh
+bench_env lockout 18380 19300 18381
 
 check_tools redis-benchmark
 trap 'stop_all; exit 130' INT TERM

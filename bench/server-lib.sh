@@ -1,6 +1,22 @@
 # Shared by bench/lockout.sh and bench/audit.sh (sourced, not run): a fresh database, the build, a Redis of the
 # benchmark's own (redis-server on its own port, no persistence) and ./run.sh in the background, all stopped by PID.
-# Expects ROOT, HTTP_PORT, MANAGEMENT_PORT, POSTGRES_*, REDIS_PORT, UM_RUN_DIR and NAME (log and pid file names).
+# Expects ROOT; bench_env sets the name, ports, database and Redis of one benchmark (each overridable).
+
+# One benchmark's name, ports and database (each overridable from the environment); Redis is the benchmark's own.
+bench_env() {
+  NAME=$1
+  export HTTP_PORT=${HTTP_PORT:-$2}
+  export MANAGEMENT_PORT=${MANAGEMENT_PORT:-$3}
+  export REDIS_PORT=${REDIS_PORT:-$4}
+  export POSTGRES_HOST=${POSTGRES_HOST:-127.0.0.1}
+  export POSTGRES_PORT=${POSTGRES_PORT:-5432}
+  export POSTGRES_DB=${POSTGRES_DB:-um_bench_$1}
+  export POSTGRES_USER=${POSTGRES_USER:-postgres}
+  export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-}
+  export UM_RUN_DIR=${UM_RUN_DIR:-$ROOT/.run}
+  export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+  unset REDIS_HOST
+}
 
 fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
