@@ -6,6 +6,7 @@ import dev.multimodal.usermanagement.api.auth.AuthResource;
 import dev.multimodal.usermanagement.api.openapi.OpenApiResource;
 import dev.multimodal.usermanagement.api.openapi.SwaggerUiResource;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
+import dev.multimodal.usermanagement.api.error.UnknownRoute;
 import dev.multimodal.usermanagement.api.tenants.TenantsResource;
 import dev.multimodal.usermanagement.api.users.UsersResource;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
@@ -67,5 +68,11 @@ public class ApiResource {
     @Path("v1/audit")
     public AuditResource audit() {
         return new AuditResource(session, new BearerAuth(session, platformRealm));
+    }
+
+    /** Any other path: a 404 problem for every method (literal paths above always match first). */
+    @Path("{unknown: .*}")
+    public UnknownRoute unknown() {
+        return new UnknownRoute();
     }
 }

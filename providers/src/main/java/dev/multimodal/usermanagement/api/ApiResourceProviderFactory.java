@@ -3,6 +3,7 @@ package dev.multimodal.usermanagement.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multimodal.usermanagement.api.openapi.OpenApiDocument;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
+import dev.multimodal.usermanagement.tenant.PlatformRealm;
 import dev.multimodal.usermanagement.tenant.TenantRegistry;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
 import org.keycloak.Config;
@@ -42,6 +43,7 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
     public void postInit(KeycloakSessionFactory factory) {
         databaseProbe = new DatabaseProbe(factory);
         TenantRegistry.listenToRealmChanges(factory);
+        PlatformRealm.auditFromStart(factory, platformRealm);
     }
 
     @Override

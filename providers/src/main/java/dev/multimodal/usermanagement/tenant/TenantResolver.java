@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which tenant a register or login call is for: {@code tenant_id} if given, else the tenant whose domain is the
- * e-mail's domain, else the realm in the path. One indexed query at most; never a walk over all realms.
+ * Which tenant a register or login call is for. On a tenant's own URL: that tenant (a {@code tenant_id} naming
+ * another one matches nothing). On the platform realm's URL, the one base URL for every tenant: {@code tenant_id} if
+ * given, else the tenant whose domain is the e-mail's domain. One indexed query at most; never a walk over all realms.
  */
 public final class TenantResolver {
 
@@ -20,17 +21,14 @@ public final class TenantResolver {
         this.platformRealm = platformRealm;
     }
 
-    /** Empty when {@code tenant_id} names no tenant, or when everything points at the platform realm. */
+    /** Empty when nothing names a tenant, or when what is named is no tenant of this URL. */
     public Optional<RealmModel> resolve(String tenantId, String email, RealmModel pathRealm) {
-        RealmModel realm;
-        if (tenantId != null && !tenantId.isBlank()) {
-            realm = session.realms().getRealmByName(tenantId.trim());
-        } else {
-            realm = domainOf(email)
-                    .flatMap(domain -> new TenantService(session).byDomain(domain))
-                    .map(Tenant::realm)
-                    .orElse(pathRealm);
+        boolean named = tenantId != null && !tenantId.isBlank();
+        if (!pathRealm.getName().equals(platformRealm)) {
+            return named && !tenantId.trim().equals(pathRealm.getName()) ? Optional.empty() : Optional.of(pathRealm);
         }
+        RealmModel realm = named ? session.realms().getRealmByName(tenantId.trim())
+                : domainOf(email).flatMap(domain -> new TenantService(session).byDomain(domain)).map(Tenant::realm).orElse(null);
         if (realm == null || realm.getName().equals(platformRealm)) {
             return Optional.empty();
         }

@@ -51,7 +51,7 @@ class ApiAuditIT {
         Http.Reply imported = Http.post(api + "/users/import", boss, Map.of("users", List.of(Map.of(
                 "email", "dave@" + tenant + ".example", "username", "dave", "password_hash", OLD_HASH))));
         assertEquals(200, imported.status(), imported.raw().body());
-        assertEquals(200, Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", boss,
+        assertEquals(200, Http.put(server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", boss,
                 Map.of("registration_allowed", true)).status());
         assertEquals(200, Http.put(server.apiUrl("master") + "/tenants/" + tenant, platform, Map.of("description", "audited")).status());
         assertEquals(204, Http.delete(api + "/users/" + carol, boss).status());
@@ -125,7 +125,7 @@ class ApiAuditIT {
         String tenant = Fixtures.createTenant(server, platform, Fixtures.unique("apiaudit"), false);
         String api = server.apiUrl(tenant);
         String boss = Tokens.password(server, tenant, "boss", Fixtures.ADMIN_PASSWORD);
-        assertEquals(200, Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", boss,
+        assertEquals(200, Http.put(server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", boss,
                 Map.of("registration_allowed", true)).status());
 
         Http.Reply registered = Http.post(api + "/auth/register", null, Map.of("email", "gina@" + tenant + ".example",

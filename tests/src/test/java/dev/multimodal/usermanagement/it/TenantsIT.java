@@ -296,13 +296,13 @@ class TenantsIT {
         String b = createTenant(Fixtures.unique("set-b"));
         String adminOfA = Tokens.password(server, a, "boss", ADMIN_PASSWORD);
 
-        Http.Reply own = Http.get(tenants + "/" + a + "/settings", adminOfA);
+        Http.Reply own = Http.get(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA);
         assertEquals(200, own.status(), own.raw().body());
         assertTrue(own.json().path("registration_allowed").asBoolean());
         assertEquals(1800, own.json().path("access_token_lifespan_seconds").asInt());
         assertEquals(604800, own.json().path("refresh_token_lifespan_seconds").asInt());
 
-        Http.Reply changed = Http.put(tenants + "/" + a + "/settings", adminOfA, Map.of("registration_allowed", false,
+        Http.Reply changed = Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("registration_allowed", false,
                 "access_token_lifespan_seconds", 600, "password_policy", "length(12) and digits(2)"));
         assertEquals(200, changed.status(), changed.raw().body());
         assertFalse(changed.json().path("registration_allowed").asBoolean());
@@ -312,28 +312,31 @@ class TenantsIT {
         assertEquals(600, realm.path("accessTokenLifespan").asInt());
         assertEquals("length(12) and digits(2)", realm.path("passwordPolicy").asText());
 
-        assertProblem(Http.get(tenants + "/" + b + "/settings", adminOfA), 404);
-        assertProblem(Http.put(tenants + "/" + b + "/settings", adminOfA, Map.of("registration_allowed", true)), 404);
+        // another tenant's settings: refused on its own URL (another id) and on any other URL (another realm)
+        assertProblem(Http.get(server.apiUrl(a) + "/tenants/" + b + "/settings", adminOfA), 403);
+        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + b + "/settings", adminOfA, Map.of("registration_allowed", true)), 403);
+        assertProblem(Http.get(tenants + "/" + a + "/settings", adminOfA), 403);
+        assertProblem(Http.get(server.apiUrl(b) + "/tenants/" + b + "/settings", adminOfA), 403);
         assertTrue(Http.get(tenants + "/" + b + "/settings", platformToken).json().path("registration_allowed").asBoolean(),
                 "tenant B is untouched");
 
-        assertProblem(Http.put(tenants + "/" + a + "/settings", adminOfA, Map.of("password_policy", "noSuchRule(3)")), 400);
-        assertProblem(Http.put(tenants + "/" + a + "/settings", adminOfA, Map.of("access_token_lifespan_seconds", 5)), 400);
-        assertProblem(Http.put(tenants + "/" + a + "/settings", adminOfA, Map.of("lockout", true)), 400);
+        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("password_policy", "noSuchRule(3)")), 400);
+        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("access_token_lifespan_seconds", 5)), 400);
+        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("lockout", true)), 400);
 
         // a plain user of tenant A
         String userId = Fixtures.createUser(server, platformToken, a, "plain", "Plain-Pass123", true, "user");
         assertNotNull(userId);
         String userOfA = Tokens.password(server, a, "plain", "Plain-Pass123");
-        assertProblem(Http.get(tenants + "/" + a + "/settings", userOfA), 403);
-        assertProblem(Http.put(tenants + "/" + a + "/settings", userOfA, Map.of("registration_allowed", true)), 403);
+        assertProblem(Http.get(server.apiUrl(a) + "/tenants/" + a + "/settings", userOfA), 403);
+        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", userOfA, Map.of("registration_allowed", true)), 403);
     }
 
     @Test
     void disabledTenantCannotLogInAndItsTokensStopWorking() {
         String id = createTenant(Fixtures.unique("off"));
         String adminToken = Tokens.password(server, id, "boss", ADMIN_PASSWORD);
-        assertEquals(200, Http.get(tenants + "/" + id + "/settings", adminToken).status());
+        assertEquals(200, Http.get(server.apiUrl(id) + "/tenants/" + id + "/settings", adminToken).status());
 
         assertEquals(204, Http.delete(tenants + "/" + id, platformToken).status());
 

@@ -9,6 +9,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
+import java.util.List;
+
 /**
  * The API's admin actions as Keycloak admin events, exactly as the admin console's own: every event listener of
  * the realm acted on sees them (the {@code audit} listener writes each as one row in the action's transaction, so
@@ -21,15 +23,16 @@ public final class AdminActions {
     public static final String TENANT = "TENANT";
     public static final String TENANT_SETTINGS = "TENANT_SETTINGS";
     public static final String USER_IMPORT = "USER_IMPORT";
+    public static final String AUDIT_LOG = "AUDIT_LOG";
 
     private static final Logger LOG = Logger.getLogger(AdminActions.class);
 
-    private final AdminEventBuilder event;
+    private final List<AdminEventBuilder> events;
     private final Caller caller;
     private final RealmModel realm;
 
-    private AdminActions(AdminEventBuilder event, Caller caller, RealmModel realm) {
-        this.event = event;
+    private AdminActions(List<AdminEventBuilder> events, Caller caller, RealmModel realm) {
+        this.events = events;
         this.caller = caller;
         this.realm = realm;
     }
@@ -39,18 +42,28 @@ public final class AdminActions {
         return in(session, caller, caller.tenant());
     }
 
-    /** Actions on the given realm, recorded in its log. */
+    /**
+     * Actions on the given realm, recorded in its log; a platform admin's action on a tenant also in the platform
+     * realm's own log, which outlives a purged tenant and is where platform actions are looked for.
+     */
     public static AdminActions in(KeycloakSession session, Caller caller, RealmModel realm) {
+        List<AdminEventBuilder> events = caller.realm().getId().equals(realm.getId())
+                ? List.of(builder(session, caller, realm))
+                : List.of(builder(session, caller, realm), builder(session, caller, caller.realm()));
+        return new AdminActions(events, caller, realm);
+    }
+
+    private static AdminEventBuilder builder(KeycloakSession session, Caller caller, RealmModel realm) {
         ClientModel client = session.clients().getClientByClientId(caller.realm(), caller.token().getIssuedFor());
         if (client == null) {
             throw ApiProblem.unauthorized("The token's client no longer exists.");
         }
         AdminAuth auth = new AdminAuth(caller.realm(), caller.token(), caller.user(), client);
-        return new AdminActions(new AdminEventBuilder(realm, auth, session, session.getContext().getConnection()), caller, realm);
+        return new AdminEventBuilder(realm, auth, session, session.getContext().getConnection());
     }
 
     public AdminActions detail(String key, String value) {
-        event.detail(key, value);
+        events.forEach(event -> event.detail(key, value));
         return this;
     }
 
@@ -61,7 +74,8 @@ public final class AdminActions {
      * @param path the resource's path below the realm, e.g. {@code "users", id}
      */
     public void record(OperationType operation, String resourceType, Object representation, String... path) {
-        event.operation(operation).resource(resourceType).resourcePath(path).representation(representation).success();
+        events.forEach(event -> event.operation(operation).resource(resourceType).resourcePath(path)
+                .representation(representation).success());
         LOG.infof("%s %s %s in tenant %s (by %s of %s)", operation, resourceType, String.join("/", path), realm.getName(),
                 caller.user().getUsername(), caller.realm().getName());
     }

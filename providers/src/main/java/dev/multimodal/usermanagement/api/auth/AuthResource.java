@@ -206,7 +206,7 @@ public class AuthResource {
     @Path("logout")
     public Response logout() {
         return Endpoint.run(session, () -> {
-            Caller caller = auth.authenticate();
+            Caller caller = auth.authenticate(BearerAuth.Access.OWN_SESSION);
             KeycloakContext context = session.getContext();
             RealmModel pathRealm = context.getRealm();
             context.setRealm(caller.realm()); // logout tokens to the clients are signed with this realm's keys

@@ -14,11 +14,30 @@ import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
- * The one place that turns a bearer token into a {@link Caller}. The token's realm comes from its issuer
- * (checked again by Keycloak's verifier), so a platform admin's token works on every tenant's URL while a
- * tenant's token carries its own realm; what the caller may do there is the resources' decision.
+ * The one place that turns a bearer token into a {@link Caller} and decides whether it may act on the realm in the
+ * path. The token's realm comes from its issuer (checked again by Keycloak's verifier). The rules, for every
+ * bearer endpoint:
+ * <ul>
+ *   <li>a tenant's token acts only on its own realm's URL (403 elsewhere, the platform realm's URL included);</li>
+ *   <li>a platform admin's token acts on any tenant in the path, as that tenant's admin would;</li>
+ *   <li>the platform realm is never a tenant: tenant-scoped endpoints answer 404 on its URL;</li>
+ *   <li>one's own account and session ({@code /users/me}, logout) only on the token's own realm's URL.</li>
+ * </ul>
+ * What the caller may do there (roles, permissions) is the resources' decision.
  */
 public final class BearerAuth {
+
+    /** What an endpoint acts on, which decides the realms a token is accepted on. */
+    public enum Access {
+        /** The path's realm: the token's own, or any for platform admins (tenant settings, tenants, audit). */
+        REALM,
+        /** A tenant's users and data: as {@link #REALM}, and never the platform realm. */
+        TENANT,
+        /** The caller's own session: only on its token's realm. */
+        OWN_SESSION,
+        /** The caller's own account: only on its token's realm, and never the platform realm. */
+        OWN_ACCOUNT
+    }
 
     private final KeycloakSession session;
     private final String platformRealm;
@@ -28,7 +47,37 @@ public final class BearerAuth {
         this.platformRealm = platformRealm;
     }
 
+    /** The caller, acting on the path's realm ({@link Access#REALM}). */
     public Caller authenticate() {
+        return authenticate(Access.REALM);
+    }
+
+    /** The caller, acting on the tenant in the path ({@link Access#TENANT}). */
+    public Caller authenticateForTenant() {
+        return authenticate(Access.TENANT);
+    }
+
+    public Caller authenticate(Access access) {
+        Caller caller = verified();
+        RealmModel pathRealm = session.getContext().getRealm();
+        if (pathRealm.getName().equals(platformRealm) && (access == Access.TENANT || access == Access.OWN_ACCOUNT)) {
+            // nothing in this API acts on platform-realm users
+            throw ApiProblem.notFound("The platform realm is not a tenant: use /realms/{tenant}/api/v1.");
+        }
+        boolean ownRealm = caller.realm().getId().equals(pathRealm.getId());
+        if (ownRealm) {
+            return caller;
+        }
+        if (access == Access.OWN_SESSION || access == Access.OWN_ACCOUNT) {
+            throw ApiProblem.forbidden("This token belongs to another realm: use it on its own realm's URL.");
+        }
+        if (!caller.platformAdmin()) {
+            throw ApiProblem.forbidden("This token belongs to another tenant.");
+        }
+        return caller.actingOn(pathRealm);
+    }
+
+    private Caller verified() {
         String header = session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             throw ApiProblem.unauthorized("A bearer token is required.");
@@ -59,22 +108,6 @@ public final class BearerAuth {
     static RealmModel realmOfIssuer(KeycloakSession session, String issuer) {
         int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
         return at < 0 ? null : session.realms().getRealmByName(Encode.decodePath(issuer.substring(at + "/realms/".length())));
-    }
-
-    /**
-     * The caller and the tenant it acts on: its own realm, or, for platform admins, the tenant in the path.
-     * A tenant's token on another tenant's URL is refused.
-     */
-    public Caller authenticateForTenant() {
-        Caller caller = authenticate();
-        RealmModel pathRealm = session.getContext().getRealm();
-        if (pathRealm.getId().equals(caller.realm().getId()) || pathRealm.getName().equals(platformRealm)) {
-            return caller;
-        }
-        if (caller.platformAdmin()) {
-            return caller.actingOn(pathRealm);
-        }
-        throw ApiProblem.forbidden("This token belongs to another tenant.");
     }
 
     private RealmModel enabledRealmOfToken(String token) {

@@ -30,8 +30,4 @@ public record Caller(RealmModel realm, UserModel user, AccessToken token, UserSe
     public int rank() {
         return platformAdmin ? TenantRoles.ROLES.size() : TenantRoles.rank(realm, user);
     }
-
-    public boolean belongsTo(RealmModel tenant) {
-        return realm.getId().equals(tenant.getId());
-    }
 }

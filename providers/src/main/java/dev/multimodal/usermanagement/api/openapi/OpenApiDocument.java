@@ -12,6 +12,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import dev.multimodal.usermanagement.api.error.UnknownRoute;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 
@@ -67,6 +68,9 @@ public final class OpenApiDocument {
         List<Method> methods = List.of(resource.getMethods()).stream()
                 .sorted(Comparator.comparing(Method::getName)).toList();
         for (Method method : methods) {
+            if (method.getReturnType() == UnknownRoute.class) {
+                continue; // the 404 for paths the API does not have
+            }
             Path path = method.getAnnotation(Path.class);
             String full = path == null ? prefix : join(prefix, path.value());
             String verb = verb(method);

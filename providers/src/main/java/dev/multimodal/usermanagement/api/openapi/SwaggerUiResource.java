@@ -1,11 +1,14 @@
 package dev.multimodal.usermanagement.api.openapi;
 
+import dev.multimodal.usermanagement.api.error.ApiProblem;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +58,13 @@ public class SwaggerUiResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response docs() {
+    public Response docs(@Context UriInfo uri) {
+        String path = uri.getAbsolutePath().getRawPath();
+        if (path.endsWith("/")) {
+            // the page's links are relative to .../v1/docs
+            return Response.status(Response.Status.MOVED_PERMANENTLY)
+                    .location(uri.getAbsolutePathBuilder().replacePath(path.replaceAll("/+$", "")).build()).build();
+        }
         return Response.ok(PAGE).build();
     }
 
@@ -65,7 +74,7 @@ public class SwaggerUiResource {
         String type = FILES.get(file);
         InputStream in = type == null ? null : SwaggerUiResource.class.getResourceAsStream(SWAGGER_UI + file);
         if (in == null) {
-            return Response.status(Response.Status.NOT_FOUND).build();
+            return ApiProblem.notFound("No such file of the API's documentation page.").toResponse();
         }
         try (in) {
             return Response.ok(in.readAllBytes(), type).header("Cache-Control", "public, max-age=86400").build();

@@ -7,6 +7,7 @@ import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
+import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.Tenant;
@@ -33,6 +34,7 @@ import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** {@code /tenants/{id}} (platform admins) and {@code /tenants/{id}/settings} (also the tenant's own admins). */
 @Produces(MediaType.APPLICATION_JSON)
@@ -198,18 +200,15 @@ public class TenantResource {
         });
     }
 
-    /** Platform admins reach every tenant; a tenant's own admins reach theirs; for anyone else it does not exist. */
+    /**
+     * Platform admins reach every tenant; a tenant's own admins reach theirs, and any other id, existing or not, is
+     * refused alike (no tenant names learnt this way).
+     */
     private RealmModel settingsRealm(Caller caller) {
-        Tenant tenant = new TenantService(session).find(id).orElse(null);
-        if (caller.platformAdmin()) {
-            if (tenant == null) {
-                throw ApiProblem.notFound("No tenant '" + id + "'.");
-            }
-            return tenant.realm();
+        if (!caller.platformAdmin() && !caller.realm().getName().equals(id)) {
+            throw ApiProblem.forbidden("Only your own tenant's settings.");
         }
-        if (tenant == null || !caller.belongsTo(tenant.realm())) {
-            throw ApiProblem.notFound("No tenant '" + id + "'.");
-        }
+        Tenant tenant = existing(new TenantService(session));
         if (!caller.has(TenantRoles.TENANT_SETTINGS)) {
             throw ApiProblem.forbidden("Changing tenant settings needs the tenant:settings permission.");
         }
@@ -217,6 +216,7 @@ public class TenantResource {
     }
 
     private Tenant existing(TenantService tenants) {
-        return tenants.find(id).orElseThrow(() -> ApiProblem.notFound("No tenant '" + id + "'."));
+        return (PathIds.isPlausible(id) ? tenants.find(id) : Optional.<Tenant>empty())
+                .orElseThrow(() -> ApiProblem.notFound("No such tenant."));
     }
 }

@@ -6,6 +6,7 @@ import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
+import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
@@ -136,7 +137,7 @@ public class MeResource {
     public Response endSession(@PathParam("id") String id) {
         return Endpoint.run(session, () -> {
             Caller caller = self(TenantRoles.PERMISSION_PROFILE_READ);
-            UserSessionModel target = session.sessions().getUserSession(caller.realm(), id);
+            UserSessionModel target = PathIds.isPlausible(id) ? session.sessions().getUserSession(caller.realm(), id) : null;
             if (target == null || !target.getUser().getId().equals(caller.user().getId())) {
                 throw ApiProblem.notFound("No such session of yours.");
             }
@@ -146,9 +147,9 @@ public class MeResource {
         });
     }
 
-    /** The caller acting on itself, in its own realm only. */
+    /** The caller acting on itself, on its own tenant's URL only. */
     private Caller self(String permission) {
-        Caller caller = auth.authenticate();
+        Caller caller = auth.authenticate(BearerAuth.Access.OWN_ACCOUNT);
         if (!caller.has(permission)) {
             throw ApiProblem.forbidden("This needs the " + permission + " permission.");
         }

@@ -4,6 +4,7 @@ import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
@@ -234,7 +235,7 @@ public class UserResource {
     }
 
     private UserModel target(Caller caller) {
-        UserModel user = id == null ? null : session.users().getUserById(caller.tenant(), id);
+        UserModel user = PathIds.isPlausible(id) ? session.users().getUserById(caller.tenant(), id) : null;
         if (user == null || user.getServiceAccountClientLink() != null) {
             throw ApiProblem.notFound("No such user in this tenant.");
         }

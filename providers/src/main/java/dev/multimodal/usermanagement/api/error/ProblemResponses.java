@@ -1,0 +1,59 @@
+package dev.multimodal.usermanagement.api.error;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+
+import java.lang.annotation.Annotation;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every error answer under {@code /realms/{realm}/api/v1} is problem+json, also those our resources never see:
+ * unknown routes and methods (404, 405), bodies the server fails to parse before our code runs (a malformed
+ * multipart body: our API reads only JSON, so 415), and Keycloak's own error answers. Other paths are left alone.
+ */
+@Provider
+public class ProblemResponses implements ContainerResponseFilter {
+
+    private static final Pattern API_PATH = Pattern.compile("^/?realms/[^/]+/api/v1(/.*)?$");
+    private static final MediaType PROBLEM = MediaType.valueOf(Problem.MEDIA_TYPE);
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        int status = response.getStatus();
+        if (status < 400 || PROBLEM.isCompatible(response.getMediaType())
+                || !API_PATH.matcher(request.getUriInfo().getPath()).matches()) {
+            return;
+        }
+        if (status == 500 && isForm(request.getMediaType())) {
+            status = 415; // the server's form parser failed on it before any resource ran
+        }
+        response.setStatus(status);
+        response.getHeaders().remove("Content-Length");
+        response.setEntity(new Problem("about:blank", title(status), status, detail(status), List.of()), new Annotation[0], PROBLEM);
+    }
+
+    private static boolean isForm(MediaType type) {
+        return type != null && (type.getType().equalsIgnoreCase("multipart")
+                || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE));
+    }
+
+    private static String title(int status) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return known != null ? known.getReasonPhrase() : "Error";
+    }
+
+    private static String detail(int status) {
+        return switch (status) {
+            case 404 -> "No such resource: see GET /realms/{realm}/api/v1/openapi.json for the API's paths.";
+            case 405 -> "This resource does not take this method: see GET /realms/{realm}/api/v1/openapi.json.";
+            case 415 -> "Send the body as application/json in UTF-8.";
+            case 500 -> "The server failed to answer; the server log has the details.";
+            default -> "The request was refused.";
+        };
+    }
+}
