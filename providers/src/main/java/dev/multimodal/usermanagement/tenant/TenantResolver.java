@@ -35,6 +35,14 @@ public final class TenantResolver {
         return Optional.of(realm);
     }
 
+    /** The realm of a token, if this URL serves it: its own tenant's URL or the platform realm's; else null. */
+    public RealmModel ofUrl(RealmModel tokenRealm, RealmModel pathRealm) {
+        if (tokenRealm == null || tokenRealm.getName().equals(platformRealm)) {
+            return null;
+        }
+        return pathRealm.getName().equals(platformRealm) || pathRealm.getId().equals(tokenRealm.getId()) ? tokenRealm : null;
+    }
+
     static Optional<String> domainOf(String email) {
         if (email == null) {
             return Optional.empty();

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tenant's token acts only on its own tenant's URL (issue 15, defect 7: {@code /users/me}, logout and settings
- * took A's token on B's URL), and a tenant's own URL is that tenant, whatever the e-mail's domain (defect 16).
+ * took A's token on B's URL; refresh too), and a tenant's own URL is that tenant, whatever the e-mail's domain (defect 16).
  */
 class RealmBoundaryIT {
 
@@ -55,6 +55,20 @@ class RealmBoundaryIT {
         assertEquals(403, Http.get(server.apiUrl(a) + "/tenants/" + b + "/settings", tokenOfA).status(), "another tenant's id");
         assertEquals(403, Http.get(server.apiUrl(a) + "/tenants/no-such-tenant/settings", tokenOfA).status(),
                 "an id that names no tenant answers alike");
+    }
+
+    @Test
+    void aRefreshTokenIsRefreshedOnlyOnItsTenantsUrlOrThePlatformUrl() {
+        Http.Reply login = Fixtures.apiLogin(server, a, "boss", Fixtures.ADMIN_PASSWORD);
+        assertEquals(200, login.status(), login.raw().body());
+        String refresh = login.json().path("refresh_token").asText();
+        Http.Reply onB = Http.post(server.apiUrl(b) + "/auth/refresh", null, Map.of("refresh_token", refresh));
+        assertEquals(401, onB.status(), onB.raw().body());
+        Http.Reply onA = Http.post(server.apiUrl(a) + "/auth/refresh", null, Map.of("refresh_token", refresh));
+        assertEquals(200, onA.status(), onA.raw().body());
+        Http.Reply onPlatform = Http.post(server.apiUrl("master") + "/auth/refresh", null,
+                Map.of("refresh_token", onA.json().path("refresh_token").asText()));
+        assertEquals(200, onPlatform.status(), onPlatform.raw().body());
     }
 
     @Test

@@ -184,7 +184,7 @@ public class AuthResource {
             new Validator().required("refresh_token", request.refreshToken(), 16_384).throwIfInvalid();
 
             RefreshToken unverified = unverifiedRefreshToken(request.refreshToken());
-            RealmModel realm = BearerAuth.realmOfIssuer(session, unverified.getIssuer());
+            RealmModel realm = tenants.ofUrl(BearerAuth.realmOfIssuer(session, unverified.getIssuer()), session.getContext().getRealm());
             // only our API client's tokens: a confidential client's refresh token must not be refreshed without its secret
             ClientModel client = realm == null || !realm.isEnabled() || !InProcessGrants.API_CLIENT.equals(unverified.getIssuedFor())
                     ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
