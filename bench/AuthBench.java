@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  *       with {@code grant_type=password&scope=openid} (our login asks for scope openid too);</li>
  *   <li>refresh: {@code POST /auth/refresh} vs {@code grant_type=refresh_token}; each side refreshes its own pool
  *       of sessions (one per user, made by its own login), keeping the newest refresh token of each;</li>
- *   <li>me: {@code GET /users/me} vs {@code GET /protocol/openid-connect/userinfo}, with the same access tokens.</li>
+ *   <li>me: {@code GET /users/me} vs {@code GET /protocol/openid-connect/userinfo}, with the same access tokens;</li>
+ *   <li>enumeration: a known user with a wrong password vs an unknown username, through {@code POST /auth/login}
+ *       and through the token endpoint: both 401, and their medians must be within 10% of each other.</li>
  * </ul>
  * Each metric: a warm-up of both sides, then rounds that alternate the sides (who goes first alternates too), each
  * with a fixed number of closed-loop threads for a fixed time, so background load on the machine hits both alike.
@@ -45,7 +47,7 @@ import java.util.regex.Pattern;
  *
  * <pre>javac -d .run/bench-classes bench/*.java &amp;&amp; java -cp .run/bench-classes bench.AuthBench [--base http://localhost:18280] [--realm demo] [--users 200] [--threads 8]
  *     [--rounds 3] [--seconds 10] [--warmup-seconds 10] [--java-pid PID] [--dumps DIR] [--results FILE]
- *     [--metrics login,refresh,me]</pre>
+ *     [--metrics login,refresh,me,enumeration]</pre>
  * Only JDK 17; no dependencies. The server must be running (bench/auth.sh starts and stops it).
  */
 public class AuthBench {
@@ -60,7 +62,7 @@ public class AuthBench {
     static long javaPid = -1;
     static Path dumps = null;
     static Path results = null;
-    static List<String> metrics = List.of("login", "refresh", "me");
+    static List<String> metrics = List.of("login", "refresh", "me", "enumeration");
 
     static final String CLIENT = "user-management-api";
     static final String FLOW = "user-management direct grant";
@@ -154,6 +156,22 @@ public class AuthBench {
             out.metric("profile (GET /users/me vs userinfo)", me);
         }
 
+        // ---------------------------------------------------------------- enumeration: known vs unknown accounts
+        // "ours" = an existing user with a wrong password, "stock" = a username that does not exist; both must
+        // answer 401 in the same time (one password hash each), through our API and through the token endpoint.
+        if (metrics.contains("enumeration")) {
+            for (boolean viaApi : new boolean[] {true, false}) {
+                Side known = new Side("known", 401, () -> wrongPassword(viaApi, api, oidc,
+                        names.get(Math.floorMod(next.getAndIncrement(), names.size()))));
+                Side unknown = new Side("unknown", 401, () -> wrongPassword(viaApi, api, oidc,
+                        "nobody-" + Math.floorMod(next.getAndIncrement(), names.size())));
+                String where = viaApi ? "POST /auth/login" : "token endpoint";
+                Metric timing = measure("enumeration " + where, known, unknown);
+                out.metric("enumeration, " + where + ": known user + wrong password (ours column) vs unknown user (stock column)", timing);
+                out.sameTiming("enumeration, " + where, timing, 0.10);
+            }
+        }
+
         if (login != null) {
             out.goal("login", login, 0.95);
         }
@@ -222,8 +240,16 @@ public class AuthBench {
         final Map<Integer, Long> statuses = new ConcurrentHashMap<>();
         final List<String> sampleErrors = new ArrayList<>();
 
+        /** The status a request of this side is meant to get (200, or 401 for the enumeration metric's refusals). */
+        final int expected;
+
         Side(String name, Call call) {
+            this(name, 200, call);
+        }
+
+        Side(String name, int expected, Call call) {
             this.name = name;
+            this.expected = expected;
             this.call = call;
         }
 
@@ -250,7 +276,7 @@ public class AuthBench {
                         }
                         long t1 = System.nanoTime();
                         statuses.merge(a.status(), 1L, Long::sum);
-                        if (a.status() == 200) {
+                        if (a.status() == expected) {
                             good++;
                             mine.add(t1 - t0);
                         } else {
@@ -345,7 +371,8 @@ public class AuthBench {
             }
             String execution = m.group();
             String id = jsonString(execution, "id");
-            String config = "{\"requestsPerUsernamePerMinute\":\"1000000\",\"requestsPerIpPerMinute\":\"1000000\",\"failuresPerIpPerMinute\":\"1000000\"}";
+            String config = "{\"requestsPerUsernamePerMinute\":\"1000000\",\"requestsPerIpPerMinute\":\"1000000\",\"failuresPerIpPerMinute\":\"1000000\","
+                    + "\"maxFailures\":\"1000000\"}";
             Matcher existing = Pattern.compile("\"authenticationConfig\"\\s*:\\s*\"([^\"]+)\"").matcher(execution);
             if (existing.find()) {
                 String configId = existing.group(1);
@@ -363,6 +390,7 @@ public class AuthBench {
                 merged.put("requestsPerUsernamePerMinute", "1000000");
                 merged.put("requestsPerIpPerMinute", "1000000");
                 merged.put("failuresPerIpPerMinute", "1000000");
+                merged.put("maxFailures", "1000000"); // the enumeration metric's wrong passwords must not lock
                 StringBuilder b = new StringBuilder("{");
                 merged.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
                 config = b.append('}').toString();
@@ -437,6 +465,13 @@ public class AuthBench {
                     ratio >= target ? "MET" : "MISSED", perRound.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()));
         }
 
+        /** Known and unknown accounts must not be told apart by time: medians within {@code tolerance}. */
+        void sameTiming(String label, Metric m, double tolerance) {
+            double ratio = m.ours.p50 / m.stock.p50;
+            goals.add(String.format(Locale.ROOT, "goal: %s p50 known / unknown within %.0f%%: %.1f / %.1f ms = %.3f -> %s",
+                    label, tolerance * 100, m.ours.p50, m.stock.p50, ratio, Math.abs(ratio - 1) <= tolerance ? "MET" : "MISSED"));
+        }
+
         void note(String note) {
             notes.add(note);
         }
@@ -492,5 +527,12 @@ public class AuthBench {
         if (!URI.create(base).getHost().matches("localhost|127\\.0\\.0\\.1")) {
             throw new IllegalArgumentException("the benchmark only talks to localhost; --base " + base);
         }
+    }
+
+    static Answer wrongPassword(boolean viaApi, String api, String oidc, String username) throws Exception {
+        return viaApi
+                ? post(api + "/auth/login", "application/json", "{\"username\":\"" + username + "\",\"password\":\"Wrong-" + PASSWORD + "\"}", null)
+                : post(oidc + "/token", "application/x-www-form-urlencoded", "grant_type=password&scope=openid&client_id=" + CLIENT
+                        + "&username=" + enc(username) + "&password=" + enc("Wrong-" + PASSWORD), null);
     }
 }
