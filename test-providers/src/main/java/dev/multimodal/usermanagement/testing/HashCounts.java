@@ -16,11 +16,6 @@ final class HashCounts {
         COUNTS.computeIfAbsent(realm == null ? "" : realm, r -> new AtomicLong()).incrementAndGet();
     }
 
-    static long get(String realm) {
-        AtomicLong count = COUNTS.get(realm);
-        return count == null ? 0 : count.get();
-    }
-
     static long reset(String realm) {
         AtomicLong count = COUNTS.remove(realm);
         return count == null ? 0 : count.get();
