@@ -212,6 +212,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, username);
         switch (decision.verdict()) {
             case LOCKED -> {
+                AuthenticatorUtils.dummyHash(context); // and in the time a wrong password takes
                 context.getEvent().detail(DETAIL_DECISION, "locked").error(Errors.USER_TEMPORARILY_DISABLED);
                 // the very page a wrong password (or, for an unknown name, a wrong username) gets
                 AuthenticatorUtils.setupReauthenticationInUsernamePasswordFormError(context);

@@ -2,6 +2,7 @@ package dev.multimodal.usermanagement.lockout;
 
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.FormMessage;
 
@@ -9,7 +10,7 @@ import org.keycloak.models.utils.FormMessage;
  * The request limits alone (per client IP, per username), for the steps that guess no password: registration and
  * "forgot password". A lock does not refuse them: a locked user must still be able to reset the password.
  */
-final class RequestLimits {
+public final class RequestLimits {
 
     /** Theme message (login theme {@code user-management}); parameter: seconds to wait. */
     static final String TOO_MANY_REQUESTS_MESSAGE = "umTooManyRequestsRetryMessage";
@@ -20,6 +21,17 @@ final class RequestLimits {
     /** The step's own config when it has one, else the tenant's (the config of its direct-grant lockout step). */
     static LockoutSettings settings(SettingsCache cache, AuthenticatorConfigModel config, RealmModel realm) {
         return config != null && config.getConfig() != null ? cache.settings(config) : LockoutFlows.settingsOf(realm);
+    }
+
+    /**
+     * The API's sign-up ({@code POST /auth/register}): the tenant's request limits for the username asked for and
+     * the client IP, as on the registration form.
+     *
+     * @return {@link Decision#ALLOWED}, or the refusal (rate limited, or the store down in {@code closed} mode)
+     */
+    public static Decision signUp(KeycloakSession session, RealmModel realm, String username) {
+        return check(LockoutRateLimitAuthenticatorFactory.storeFor(session), LockoutFlows.settingsOf(realm), realm.getId(),
+                AccountKeys.forUnknownName(username), session.getContext().getConnection().getRemoteAddr());
     }
 
     /** Counts the request; refuses only when a rate limit is reached or the store is down in {@code closed} mode. */

@@ -2,14 +2,17 @@ package dev.multimodal.usermanagement.user;
 
 import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.light.LightweightUserAdapter;
 import org.keycloak.services.managers.AuthenticationManager;
 
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.function.Supplier;
 
 /** Creating users and setting passwords the same way for sign-up, admin creation and password changes. */
 public final class UserAccounts {
+
+    private static final String DUMMY_PASSWORD = "SlightlyLongerDummyPassword";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -45,12 +50,26 @@ public final class UserAccounts {
         }
     }
 
-    /** @throws ModelDuplicateException when the username or e-mail is taken, also by a parallel request */
+    /**
+     * The password policy comes first, so a weak password gets the same answer whether the name is taken or not; a
+     * taken name then costs the one hash a new account's password costs.
+     *
+     * @throws WeakPasswordException when the password breaks the policy
+     * @throws ModelDuplicateException when the username or e-mail is taken, also by a parallel request
+     */
     public UserModel create(NewUser request) {
         return inRealm(() -> {
             String username = request.username().trim().toLowerCase(Locale.ROOT);
             String email = request.email().trim().toLowerCase(Locale.ROOT);
+            UserModel candidate = new LightweightUserAdapter(session, realm, null); // held nowhere, no credentials
+            candidate.setUsername(username);
+            candidate.setEmail(email);
+            List<String> broken = PasswordRules.broken(session, realm, candidate, request.password());
+            if (!broken.isEmpty()) {
+                throw new WeakPasswordException(broken);
+            }
             if (session.users().getUserByUsername(realm, username) != null || session.users().getUserByEmail(realm, email) != null) {
+                hashOnce(request.password());
                 throw new ModelDuplicateException("username or e-mail taken");
             }
             UserModel user = session.users().addUser(realm, username);
@@ -104,6 +123,22 @@ public final class UserAccounts {
                 user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
             } else {
                 user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Hashes once with the realm's algorithm and cost and throws the result away: what checking a password costs,
+     * for the answers that must not tell, by their timing, that an account does not exist.
+     */
+    public void hashOnce(String password) {
+        inRealm(() -> {
+            PasswordPolicy policy = realm.getPasswordPolicy();
+            PasswordHashProvider hash = policy.getHashAlgorithm() == null ? session.getProvider(PasswordHashProvider.class)
+                    : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
+            if (hash != null) {
+                hash.encodedCredential(password == null ? DUMMY_PASSWORD : password, policy.getHashIterations());
             }
             return null;
         });

@@ -229,7 +229,9 @@ public final class KeycloakServer implements AutoCloseable {
             Files.createDirectories(log.getParentFile().toPath());
             Files.deleteIfExists(log.toPath());
             // copy only what changed: Keycloak refuses to start optimized when a provider jar is newer than its build
-            for (String jar : List.of(System.getProperty("providers.jar"), System.getProperty("themes.jar"))) {
+            // the test providers (hash counting) only ever go into this test distribution
+            for (String jar : List.of(System.getProperty("providers.jar"), System.getProperty("themes.jar"),
+                    System.getProperty("test-providers.jar"))) {
                 Path source = Path.of(jar);
                 Path target = home.resolve("providers").resolve(source.getFileName());
                 if (!Files.exists(target) || Files.mismatch(source, target) != -1) {

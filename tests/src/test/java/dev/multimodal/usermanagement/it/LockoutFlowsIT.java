@@ -5,20 +5,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LockoutFlowsIT {
 
     private static final String PASSWORD = "Start-Pass123";
-    private static final String REDIRECT_URI = "http://localhost/callback";
 
     private static KeycloakServer server;
     private static SmtpSink smtp;
@@ -78,12 +67,12 @@ class LockoutFlowsIT {
         assertTrue(browserSteps.contains("lockout-rate-limit") && !browserSteps.contains("auth-username-password-form"), browserSteps.toString());
 
         Fixtures.createUser(server, token, tenant, "mia", PASSWORD, true, "user");
-        assertEquals(302, new Browser().login(tenant, "mia", PASSWORD).statusCode(), "the right password logs in");
+        assertEquals(302, new Browser(server).login(tenant, "mia", PASSWORD).statusCode(), "the right password logs in");
         for (int i = 0; i < 5; i++) {
-            assertEquals(200, new Browser().login(tenant, "mia", "wrong-" + i).statusCode(), "the form again");
+            assertEquals(200, new Browser(server).login(tenant, "mia", "wrong-" + i).statusCode(), "the form again");
         }
         assertEquals(401, login(tenant, "mia", PASSWORD).status(), "locked by the login page: the API refuses too");
-        HttpResponse<String> locked = new Browser().login(tenant, "mia", PASSWORD);
+        HttpResponse<String> locked = new Browser(server).login(tenant, "mia", PASSWORD);
         assertEquals(200, locked.statusCode(), "locked: the page a wrong password gets");
         assertTrue(locked.body().contains("Invalid username or password."), locked.body());
     }
@@ -92,17 +81,17 @@ class LockoutFlowsIT {
     void registrationIsRateLimitedPerUsernameWith429AndTheThemedMessage() {
         String tenant = tenant();
         settings(tenant, Map.of("requests_per_username_per_minute", 2));
-        Browser browser = new Browser();
+        Browser browser = new Browser(server);
         HttpResponse<String> registered = browser.register(tenant, "newbie", PASSWORD);
         assertEquals(302, registered.statusCode(), "under the limit, registration works: " + registered.body());
 
-        HttpResponse<String> taken = new Browser().register(tenant, "newbie", PASSWORD);
+        HttpResponse<String> taken = new Browser(server).register(tenant, "newbie", PASSWORD);
         assertEquals(200, taken.statusCode(), "the 2nd request: Keycloak's own answer (name taken)");
-        HttpResponse<String> limited = new Browser().register(tenant, "newbie", PASSWORD);
+        HttpResponse<String> limited = new Browser(server).register(tenant, "newbie", PASSWORD);
         assertEquals(429, limited.statusCode(), limited.body());
         assertNotNull(limited.headers().firstValue("Retry-After").orElse(null));
         assertTrue(limited.body().contains("Too many requests. Please wait"), limited.body());
-        assertEquals(302, new Browser().register(tenant, "another", PASSWORD).statusCode(), "another username is not limited");
+        assertEquals(302, new Browser(server).register(tenant, "another", PASSWORD).statusCode(), "another username is not limited");
     }
 
     @Test
@@ -115,7 +104,7 @@ class LockoutFlowsIT {
         }
         assertEquals(401, login(tenant, "kate", PASSWORD).status(), "locked");
 
-        Browser browser = new Browser();
+        Browser browser = new Browser(server);
         HttpResponse<String> sent = browser.forgotPassword(tenant, "kate");
         assertEquals(200, sent.statusCode(), "a locked user may reset the password: " + sent.body());
         SmtpSink.Mail mail = smtp.awaitMailTo("kate@" + tenant + ".example", Duration.ofSeconds(20));
@@ -128,9 +117,9 @@ class LockoutFlowsIT {
 
         settings(tenant, Map.of("requests_per_username_per_minute", 2));
         Fixtures.createUser(server, Tokens.platformAdmin(server), tenant, "leo", PASSWORD, true, "user");
-        assertEquals(200, new Browser().forgotPassword(tenant, "leo").statusCode());
-        assertEquals(200, new Browser().forgotPassword(tenant, "leo").statusCode());
-        HttpResponse<String> limited = new Browser().forgotPassword(tenant, "leo");
+        assertEquals(200, new Browser(server).forgotPassword(tenant, "leo").statusCode());
+        assertEquals(200, new Browser(server).forgotPassword(tenant, "leo").statusCode());
+        HttpResponse<String> limited = new Browser(server).forgotPassword(tenant, "leo");
         assertEquals(429, limited.statusCode(), limited.body());
         assertNotNull(limited.headers().firstValue("Retry-After").orElse(null));
         assertTrue(limited.body().contains("Too many requests. Please wait"), limited.body());
@@ -151,7 +140,7 @@ class LockoutFlowsIT {
         String token = Tokens.platformAdmin(server);
         String tenant = Fixtures.createTenant(server, token, Fixtures.unique("lockflow"), false);
         Http.Reply client = Http.post(server.baseUrl() + "/admin/realms/" + tenant + "/clients", token, Map.of("clientId", "web",
-                "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(REDIRECT_URI)));
+                "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
         assertEquals(201, client.status(), client.raw().body());
         return tenant;
     }
@@ -170,96 +159,5 @@ class LockoutFlowsIT {
 
     private static Http.Reply login(String tenant, String username, String password) {
         return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
-    }
-
-    /**
-     * One browser: keeps cookies by hand (Keycloak marks them Secure, which Java's CookieManager withholds over
-     * plain http) and follows no redirects, so each answer's status is seen.
-     */
-    private static final class Browser {
-
-        private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        private final Map<String, String> cookies = new LinkedHashMap<>();
-
-        HttpResponse<String> register(String tenant, String username, String password) {
-            HttpResponse<String> page = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/registrations?client_id=web"
-                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
-            assertEquals(200, page.statusCode(), page.body());
-            return submit(page, "kc-register-form", Map.of("username", username, "email", username + "@" + tenant + ".example",
-                    "firstName", "New", "lastName", "Comer", "password", password, "password-confirm", password));
-        }
-
-        HttpResponse<String> login(String tenant, String username, String password) {
-            HttpResponse<String> page = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/auth?client_id=web"
-                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
-            assertEquals(200, page.statusCode(), page.body());
-            return submit(page, "kc-form-login", Map.of("username", username, "password", password));
-        }
-
-        HttpResponse<String> forgotPassword(String tenant, String username) {
-            HttpResponse<String> login = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/auth?client_id=web"
-                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
-            assertEquals(200, login.statusCode(), login.body());
-            Matcher link = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(login.body());
-            assertTrue(link.find(), "no 'forgot password' link: " + login.body());
-            HttpResponse<String> form = get(absolute(link.group(1)));
-            assertEquals(200, form.statusCode(), form.body());
-            return submit(form, "kc-reset-password-form", Map.of("username", username));
-        }
-
-        HttpResponse<String> submit(HttpResponse<String> page, String formId, Map<String, String> fields) {
-            Matcher form = Pattern.compile("<form[^>]*id=\"" + formId + "\"[^>]*>").matcher(page.body());
-            assertTrue(form.find(), "no form " + formId + " in: " + page.body());
-            Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(form.group());
-            assertTrue(action.find(), form.group());
-            String body = fields.entrySet().stream()
-                    .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                    .collect(Collectors.joining("&"));
-            return send(HttpRequest.newBuilder(URI.create(absolute(action.group(1))))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)));
-        }
-
-        /** Follows redirects within Keycloak (not to the client's redirect URI). */
-        HttpResponse<String> get(String url) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).GET());
-            for (int hops = 0; hops < 5 && (response.statusCode() == 302 || response.statusCode() == 303); hops++) {
-                String location = response.headers().firstValue("Location").orElse("");
-                if (!location.startsWith("/") && !location.startsWith(server.baseUrl())) {
-                    break;
-                }
-                response = send(HttpRequest.newBuilder(URI.create(absolute(location))).GET());
-            }
-            return response;
-        }
-
-        private static String absolute(String url) {
-            String decoded = url.replace("&amp;", "&");
-            return decoded.startsWith("/") ? server.baseUrl() + decoded : decoded;
-        }
-
-        private HttpResponse<String> send(HttpRequest.Builder request) {
-            if (!cookies.isEmpty()) {
-                request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining("; ")));
-            }
-            try {
-                HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                for (String cookie : response.headers().allValues("Set-Cookie")) {
-                    String[] pair = cookie.split(";", 2)[0].split("=", 2);
-                    if (pair.length == 2) {
-                        cookies.put(pair[0], pair[1]);
-                    }
-                }
-                return response;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

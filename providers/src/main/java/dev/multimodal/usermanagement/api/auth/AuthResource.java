@@ -8,6 +8,7 @@ import dev.multimodal.usermanagement.api.users.UserView;
 import dev.multimodal.usermanagement.lockout.Decision;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticator;
 import dev.multimodal.usermanagement.lockout.PasswordGuesses;
+import dev.multimodal.usermanagement.lockout.RequestLimits;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.POST;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -29,7 +29,7 @@ import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -80,8 +80,9 @@ public class AuthResource {
             RealmModel realm = resolved.filter(RealmModel::isEnabled).orElse(null);
             ClientModel client = realm == null ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
             if (client == null) {
-                equalizeTiming(resolved.orElse(session.getContext().getRealm()), request.password());
-                throw ApiProblem.unauthorized(BAD_CREDENTIALS);
+                // no such tenant: counted, limited and hashed like an unknown name, with the same answer
+                throw guessRefusal(PasswordGuesses.checkUnknownTenant(session, resolved.orElse(session.getContext().getRealm()),
+                        loginName, request.password()).refusal());
             }
             EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                     .event(EventType.LOGIN).client(client).detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
@@ -92,11 +93,12 @@ public class AuthResource {
             if (outcome.succeeded()) {
                 return tokens(outcome);
             }
-            throw loginRefusal(realm, loginName, request.password(), outcome.refusal());
+            throw loginRefusal(realm, loginName, outcome.refusal());
         });
     }
 
-    private ApiProblem loginRefusal(RealmModel realm, String loginName, String password, Response refusal) {
+    /** The lockout step has already paid the one hash of every refused attempt (a dummy one where nothing was checked). */
+    private ApiProblem loginRefusal(RealmModel realm, String loginName, Response refusal) {
         if (refusal.getStatus() == 429) {
             return ApiProblem.tooManyRequests("Too many attempts; try again later.", refusal.getHeaderString("Retry-After"));
         }
@@ -112,8 +114,16 @@ public class AuthResource {
                     ? new ApiProblem(403, "Password expired", "The password has expired; set a new one before logging in.", List.of())
                     : new ApiProblem(403, "Account not set up", "The account has required actions to complete in the login page.", List.of());
         }
-        if (user == null || !user.isEnabled()) {
-            equalizeTiming(realm, password); // Keycloak skips the hash for these; a wrong password pays for one
+        return ApiProblem.unauthorized(BAD_CREDENTIALS);
+    }
+
+    /** A refused password guess outside the login flow answers as a refused login: locked (or none) is a plain 401. */
+    private static ApiProblem guessRefusal(Decision refusal) {
+        if (refusal != null && refusal.verdict() == Decision.Verdict.RATE_LIMITED) {
+            return ApiProblem.tooManyRequests("Too many attempts; try again later.", Long.toString(refusal.retryAfterSeconds()));
+        }
+        if (refusal != null && refusal.verdict() == Decision.Verdict.UNAVAILABLE) {
+            return ApiProblem.serviceUnavailable("Logins are paused; try again later.", Long.toString(refusal.retryAfterSeconds()));
         }
         return ApiProblem.unauthorized(BAD_CREDENTIALS);
     }
@@ -140,27 +150,19 @@ public class AuthResource {
             String loginName = (isBlank(request.username()) ? request.email() : request.username()).trim();
             RealmModel realm = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
                     .filter(RealmModel::isEnabled).orElse(null);
-            UserModel user = realm == null ? null : KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
-            UserAccounts accounts = realm == null ? null : new UserAccounts(session, realm);
-            PasswordGuesses.Outcome guess = user == null || !user.isEnabled() ? null
-                    : PasswordGuesses.check(session, realm, user, () -> accounts.passwordMatches(user, request.currentPassword()));
-            if (guess != null && guess.refusal() != null) {
-                if (guess.refusal().verdict() == Decision.Verdict.RATE_LIMITED) {
-                    throw ApiProblem.tooManyRequests("Too many attempts; try again later.",
-                            String.valueOf(Math.max(1, guess.refusal().retryAfter().toSeconds())));
-                }
-                throw ApiProblem.unauthorized(BAD_CREDENTIALS); // a locked account answers like a wrong password, as at login
-            }
-            if (guess == null || !guess.matched()) {
-                if (guess == null) {
-                    equalizeTiming(realm == null ? session.getContext().getRealm() : realm, request.currentPassword());
-                }
-                if (user != null && realm != null) {
+            UserModel user = realm == null ? null : findUser(realm, loginName);
+            // counted, limited and hashed as a login attempt is, whoever the name belongs to (or nobody)
+            PasswordGuesses.Outcome guess = realm == null
+                    ? PasswordGuesses.checkUnknownTenant(session, session.getContext().getRealm(), loginName, request.currentPassword())
+                    : PasswordGuesses.check(session, realm, user, loginName, request.currentPassword());
+            if (!guess.matched()) {
+                if (user != null && guess.refusal() == null) {
                     new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.UPDATE_PASSWORD_ERROR)
                             .user(user).error(org.keycloak.events.Errors.INVALID_USER_CREDENTIALS);
                 }
-                throw ApiProblem.unauthorized(BAD_CREDENTIALS);
+                throw guessRefusal(guess.refusal());
             }
+            UserAccounts accounts = new UserAccounts(session, realm);
             if (user.getRequiredActionsStream().noneMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals)) {
                 throw ApiProblem.badRequest("The password has not expired: log in and use POST /users/me/change-password.");
             }
@@ -245,6 +247,11 @@ public class AuthResource {
             if (!realm.isEnabled() || !realm.isRegistrationAllowed()) {
                 throw ApiProblem.forbidden("Self sign-up is off for this tenant.");
             }
+            // the registration form's limits (per client IP, per username) before anything about accounts is told
+            Decision limited = RequestLimits.signUp(session, realm, request.username());
+            if (!limited.allowed()) {
+                throw guessRefusal(limited);
+            }
             UserModel user;
             try {
                 user = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.username(), request.email(),
@@ -267,21 +274,19 @@ public class AuthResource {
         return Response.ok(AuthRepresentations.Tokens.of(outcome.tokens())).cacheControl(noStore).header("Pragma", "no-cache").build();
     }
 
-    /** Hashes once, as a check of a real password would, so unknown and disabled accounts answer in the same time. */
-    private void equalizeTiming(RealmModel realm, String password) {
-        PasswordPolicy policy = realm.getPasswordPolicy();
-        PasswordHashProvider hash = policy.getHashAlgorithm() == null ? session.getProvider(PasswordHashProvider.class)
-                : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
-        if (hash != null) {
-            hash.encodedCredential(password, policy.getHashIterations());
-        }
-    }
-
     private RefreshToken unverifiedRefreshToken(String token) {
         try {
             return new JWSInput(token).readJsonContent(RefreshToken.class);
         } catch (JWSInputException | RuntimeException e) {
             throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
+        }
+    }
+
+    private UserModel findUser(RealmModel realm, String loginName) {
+        try {
+            return KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
+        } catch (ModelDuplicateException e) {
+            return null; // an e-mail shared by two federated users: no single account, counted like an unknown name
         }
     }
 
