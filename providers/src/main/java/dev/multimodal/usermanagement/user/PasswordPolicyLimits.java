@@ -73,7 +73,7 @@ public final class PasswordPolicyLimits {
             int value = policy.getHashIterations();
             if (iterations == null) {
                 problems.add("hashIterations cannot be set for this server's default algorithm " + algorithm);
-            } else if (!iterations.contains(value)) {
+            } else if (value != -1 && !iterations.contains(value)) { // -1: the algorithm's default (the console's preset)
                 problems.add("hashIterations for " + algorithm + " must be from " + iterations.min() + " to " + iterations.max()
                         + ", not " + value);
             }
