@@ -12,9 +12,12 @@ public record Decision(Verdict verdict, Duration retryAfter, int consecutiveLock
 
     public enum Verdict {
         ALLOWED,
-        /** the account is locked (or its failure slots are all taken by attempts in flight) */
+        /** the account is locked */
         LOCKED,
-        /** too many requests or failures from this client IP, or for this username */
+        /**
+         * too many requests or failures from this client IP, or for this username, or (for about a second) too many
+         * attempts in flight for one account to wait for a failure slot
+         */
         RATE_LIMITED,
         /** the store failed and the failure mode is {@code closed} */
         UNAVAILABLE

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded store (no Redis configured): one node only, state lost on restart. Same semantics as
@@ -21,6 +22,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
 
     private final Clock clock;
     private final int maxEntries;
+    private final Duration maxWait;
     private final LinkedHashMap<String, Object> entries;
     private long nextPurgeAt;
 
@@ -29,11 +31,17 @@ public final class InMemoryLockoutStore implements LockoutStore {
     }
 
     public InMemoryLockoutStore(Clock clock, int maxEntries) {
+        this(clock, maxEntries, SlotWait.DEFAULT_MAX_WAIT);
+    }
+
+    /** @param maxWait how long an attempt waits for a failure slot held by attempts in flight */
+    public InMemoryLockoutStore(Clock clock, int maxEntries, Duration maxWait) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1");
         }
         this.clock = clock;
         this.maxEntries = maxEntries;
+        this.maxWait = maxWait;
         this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
@@ -97,7 +105,18 @@ public final class InMemoryLockoutStore implements LockoutStore {
     }
 
     @Override
-    public synchronized Decision check(Attempt attempt, LockoutSettings settings) {
+    public Decision check(Attempt attempt, LockoutSettings settings) {
+        // the wait happens outside the monitor, so that the attempts in flight can record their outcomes
+        return SlotWait.await(() -> firstCheck(attempt, settings, true), () -> reserve(attempt, settings), maxWait);
+    }
+
+    @Override
+    public synchronized Decision checkLimits(Attempt attempt, LockoutSettings settings) {
+        return firstCheck(attempt, settings, false).orElseThrow();
+    }
+
+    /** Counts the request; empty when every failure slot is held by an attempt in flight (nothing reserved). */
+    private synchronized Optional<Decision> firstCheck(Attempt attempt, LockoutSettings settings, boolean guess) {
         long now = clock.millis();
         IpState ip = ipState(attempt);
         Decision ipDecision = Decision.ALLOWED;
@@ -109,24 +128,37 @@ public final class InMemoryLockoutStore implements LockoutStore {
         }
 
         AccountState account = accountState(attempt.realmId(), attempt.accountKey(), true);
-        long windowMs = settings.failureWindow().toMillis();
-        account.prune(now, windowMs);
+        account.prune(now, settings.failureWindow().toMillis());
         long accountRequests = account.requests.increment(now);
-        if (account.lockedUntil > now) {
-            return ipDecision.allowed() ? Decision.locked(Duration.ofMillis(account.lockedUntil - now)) : ipDecision;
+        if (guess && account.lockedUntil > now) {
+            return Optional.of(ipDecision.allowed() ? Decision.locked(Duration.ofMillis(account.lockedUntil - now)) : ipDecision);
         }
         if (accountRequests > settings.requestsPerUsernamePerMinute()) {
-            return ipDecision.allowed() ? Decision.rateLimited(Duration.ofMillis(account.requests.resetsAt - now)) : ipDecision;
+            return Optional.of(ipDecision.allowed() ? Decision.rateLimited(Duration.ofMillis(account.requests.resetsAt - now)) : ipDecision);
         }
+        if (!ipDecision.allowed() || !guess) {
+            return Optional.of(ipDecision);
+        }
+        return reserveSlot(account, attempt, settings, now);
+    }
+
+    /** A later try for a slot alone: the request was counted by its first check. */
+    private synchronized Optional<Decision> reserve(Attempt attempt, LockoutSettings settings) {
+        long now = clock.millis();
+        AccountState account = accountState(attempt.realmId(), attempt.accountKey(), true);
+        account.prune(now, settings.failureWindow().toMillis());
+        if (account.lockedUntil > now) {
+            return Optional.of(Decision.locked(Duration.ofMillis(account.lockedUntil - now)));
+        }
+        return reserveSlot(account, attempt, settings, now);
+    }
+
+    private static Optional<Decision> reserveSlot(AccountState account, Attempt attempt, LockoutSettings settings, long now) {
         if (account.failures.size() + account.pending.size() >= settings.maxFailures()) {
-            // the attempts in flight could reach the threshold: refused like a locked account until they end
-            return ipDecision.allowed() ? Decision.locked(Duration.ofSeconds(1)) : ipDecision;
-        }
-        if (!ipDecision.allowed()) {
-            return ipDecision;
+            return Optional.empty(); // the attempts in flight could reach the threshold: wait for one of them to end
         }
         account.pending.put(attempt.id(), now);
-        return Decision.ALLOWED;
+        return Optional.of(Decision.ALLOWED);
     }
 
     @Override

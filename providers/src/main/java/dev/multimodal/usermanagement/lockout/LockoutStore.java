@@ -5,15 +5,26 @@ package dev.multimodal.usermanagement.lockout;
  * methods never throw: when the backing store fails, the decision follows {@link LockoutSettings#failureMode()}.
  *
  * <p>A login attempt calls {@link #check} before the credentials are verified, then exactly one of
- * {@link #recordFailure}, {@link #recordSuccess} or {@link #release}. {@code check} reserves a slot for the attempt
- * in flight, and refuses an attempt while failures plus attempts in flight reach {@code maxFailures}: parallel
- * attempts cannot overshoot the threshold (at most {@code maxFailures} passwords are checked before the lock).
+ * {@link #recordFailure}, {@link #recordSuccess} or {@link #release}. {@code check} reserves a failure slot for the
+ * attempt in flight; while failures plus attempts in flight fill {@code maxFailures} slots, a further attempt waits
+ * (briefly, see {@link SlotWait}) for one to free up: parallel attempts cannot overshoot the threshold (at most
+ * {@code maxFailures} passwords are checked before the lock), and parallel right passwords are not refused for it.
  * A reservation whose request died expires after 30 s.
  */
 public interface LockoutStore {
 
-    /** Counts the request against the rate limits, refuses locked accounts, and reserves a failure slot. */
+    /**
+     * Counts the request against the rate limits, refuses locked accounts, and reserves a failure slot, waiting
+     * briefly for one when all are held by attempts in flight ({@link Decision.Verdict#RATE_LIMITED} for about a
+     * second when none frees up in time; {@link Decision.Verdict#LOCKED} when the account got locked meanwhile).
+     */
     Decision check(Attempt attempt, LockoutSettings settings);
+
+    /**
+     * The request limits alone (per client IP, per username), for requests that guess no password: counts the
+     * request, reserves nothing, never waits, and a lock does not refuse. Never followed by the recording methods.
+     */
+    Decision checkLimits(Attempt attempt, LockoutSettings settings);
 
     /**
      * The attempt's credentials were wrong (or the account unknown): counts a failed attempt for its IP and

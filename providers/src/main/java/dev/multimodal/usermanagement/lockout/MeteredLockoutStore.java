@@ -31,6 +31,18 @@ final class MeteredLockoutStore implements LockoutStore {
     }
 
     @Override
+    public Decision checkLimits(Attempt attempt, LockoutSettings settings) {
+        long started = System.nanoTime();
+        Decision decision = delegate.checkLimits(attempt, settings);
+        String realm = realmNames.apply(attempt.realmId());
+        LockoutMetrics.decision(realm, Duration.ofNanos(System.nanoTime() - started));
+        if (decision.verdict() == Decision.Verdict.RATE_LIMITED) {
+            LockoutMetrics.rateLimited(realm);
+        }
+        return decision;
+    }
+
+    @Override
     public Decision recordFailure(Attempt attempt, LockoutSettings settings) {
         long started = System.nanoTime();
         Decision decision = delegate.recordFailure(attempt, settings);

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,7 @@ public final class RedisLockoutStore implements LockoutStore {
 
     private final RedisClientProvider redis;
     private final Runnable onFailure;
+    private final Duration maxWait;
     /** The last attempt whose check got no answer from Redis (a store serves one session). */
     private volatile String unansweredAttemptId;
 
@@ -55,8 +57,14 @@ public final class RedisLockoutStore implements LockoutStore {
 
     /** @param onFailure told of each failed call (after the shared client), e.g. to count it */
     public RedisLockoutStore(RedisClientProvider redis, Runnable onFailure) {
+        this(redis, onFailure, SlotWait.DEFAULT_MAX_WAIT);
+    }
+
+    /** @param maxWait how long an attempt waits for a failure slot held by attempts in flight */
+    public RedisLockoutStore(RedisClientProvider redis, Runnable onFailure, Duration maxWait) {
         this.redis = redis;
         this.onFailure = onFailure;
+        this.maxWait = maxWait;
     }
 
     /** A Lua script and its SHA-1, the name Redis caches it under. */
@@ -80,30 +88,53 @@ public final class RedisLockoutStore implements LockoutStore {
 
     @Override
     public Decision check(Attempt attempt, LockoutSettings settings) {
+        return SlotWait.await(() -> firstCheck(attempt, settings, true), () -> reserve(attempt, settings), maxWait);
+    }
+
+    @Override
+    public Decision checkLimits(Attempt attempt, LockoutSettings settings) {
+        return firstCheck(attempt, settings, false).orElseThrow();
+    }
+
+    /** Both scripts, pipelined; empty when every failure slot is held by an attempt in flight (nothing reserved). */
+    private Optional<Decision> firstCheck(Attempt attempt, LockoutSettings settings, boolean guess) {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
             String[] accountKeys = accountKeys(attempt.realmId(), attempt.accountKey());
             CompletableFuture<List<Object>> account = run(commands, ACCOUNT_SCRIPT, accountKeys, "check",
-                    millis(settings.failureWindow()), settings.maxFailures(), settings.requestsPerUsernamePerMinute(), attempt.id());
+                    millis(settings.failureWindow()), settings.maxFailures(), settings.requestsPerUsernamePerMinute(), attempt.id(),
+                    guess ? "1" : "0");
             CompletableFuture<List<Object>> clientIp = run(commands, CLIENT_IP_SCRIPT, ipKeys(attempt), "check",
                     settings.requestsPerIpPerMinute(), settings.failuresPerIpPerMinute());
             long deadline = deadline();
             List<Object> accountReply = await(account, deadline);
             List<Object> ipReply = await(clientIp, deadline);
 
-            Decision accountDecision = decision(accountReply);
-            Decision ipDecision = decision(ipReply);
+            Optional<Decision> accountDecision = decision(accountReply);
+            Decision ipDecision = decision(ipReply).orElseThrow();
             if (ipDecision.allowed()) {
                 return accountDecision;
             }
-            if (accountDecision.allowed()) {
+            if (accountDecision.map(Decision::allowed).orElse(false) && guess) {
                 // the account script reserved a failure slot for an attempt that will not be made
                 await(run(commands, ACCOUNT_SCRIPT, accountKeys, "release", attempt.id()), deadline());
             }
-            return ipDecision;
+            return Optional.of(ipDecision);
         } catch (Exception e) {
             unansweredAttemptId = attempt.id();
-            return outage(e, settings);
+            return Optional.of(outage(e, settings));
+        }
+    }
+
+    /** A waiting attempt's next try for a slot (its request was counted by its first check). */
+    private Optional<Decision> reserve(Attempt attempt, LockoutSettings settings) {
+        try {
+            List<Object> reply = await(run(redis.commands(), ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()),
+                    "reserve", millis(settings.failureWindow()), settings.maxFailures(), attempt.id()), deadline());
+            return decision(reply);
+        } catch (Exception e) {
+            unansweredAttemptId = attempt.id();
+            return Optional.of(outage(e, settings));
         }
     }
 
@@ -256,16 +287,17 @@ public final class RedisLockoutStore implements LockoutStore {
         return reply;
     }
 
-    private static Decision decision(List<Object> reply) {
+    /** A script's verdict; empty for "busy" (every failure slot held by an attempt in flight). */
+    private static Optional<Decision> decision(List<Object> reply) {
         long verdict = number(reply, 0);
         Duration retryAfter = Duration.ofMillis(number(reply, 1));
         if (verdict == 1) {
-            return Decision.locked(retryAfter);
+            return Optional.of(Decision.locked(retryAfter));
         }
         if (verdict == 2) {
-            return Decision.rateLimited(retryAfter);
+            return Optional.of(Decision.rateLimited(retryAfter));
         }
-        return Decision.ALLOWED;
+        return verdict == 3 ? Optional.empty() : Optional.of(Decision.ALLOWED);
     }
 
     private static long number(List<Object> reply, int index) {

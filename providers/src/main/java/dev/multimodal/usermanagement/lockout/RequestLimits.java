@@ -36,13 +36,7 @@ public final class RequestLimits {
 
     /** Counts the request; refuses only when a rate limit is reached or the store is down in {@code closed} mode. */
     static Decision check(LockoutStore store, LockoutSettings settings, String realmId, String accountKey, String ip) {
-        Attempt attempt = Attempt.of(realmId, accountKey, ip);
-        Decision decision = store.check(attempt, settings);
-        if (decision.allowed() || decision.verdict() == Decision.Verdict.LOCKED) {
-            store.release(attempt); // no password is guessed here: drop the failure slot the check reserved
-            return Decision.ALLOWED;
-        }
-        return decision;
+        return store.checkLimits(Attempt.of(realmId, accountKey, ip), settings);
     }
 
     static Response.Status status(Decision refusal) {

@@ -5,7 +5,8 @@
 -- KEYS[4] requests: integer, requests this minute (fixed window opened by the first)
 -- KEYS[5] pending:  sorted set, attempt id -> time (ms) of the attempts in flight (checked, outcome not yet recorded)
 -- ARGV[1] operation; the rest depends on it. Replies are arrays of integers: {verdict, millis, run}
---   verdict 0 allowed, 1 locked, 2 rate limited
+--   verdict 0 allowed, 1 locked, 2 rate limited, 3 busy (every failure slot is held by an attempt in flight:
+--   nothing reserved, the caller waits and asks again with 'reserve')
 local op = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -18,22 +19,34 @@ local function prune(window)
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - PENDING_MS)
 end
 
-if op == 'check' then
-  -- ARGV: window ms, max failures, requests per minute, attempt id
-  local window, max_failures, per_minute, id = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-  local requests = redis.call('INCR', KEYS[4])
-  if requests == 1 then redis.call('PEXPIRE', KEYS[4], 60000) end
-  local lock_ttl = redis.call('PTTL', KEYS[2])
-  if lock_ttl > 0 then return {1, lock_ttl, 0} end
-  if requests > per_minute then return {2, math.max(redis.call('PTTL', KEYS[4]), 1), 0} end
+-- a failure slot for the attempt, unless failures and attempts in flight could already reach the threshold
+local function reserve(window, max_failures, id)
   prune(window)
   if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[5]) >= max_failures then
-    -- the attempts in flight could reach the threshold: refused like a locked account until they end
-    return {1, 1000, 0}
+    return {3, 0, 0}
   end
   redis.call('ZADD', KEYS[5], now, id)
   redis.call('PEXPIRE', KEYS[5], PENDING_MS)
   return {0, 0, 0}
+end
+
+if op == 'check' then
+  -- ARGV: window ms, max failures, requests per minute, attempt id, and '0' for the request limits alone
+  -- (no password guessed: a lock does not refuse, no slot is reserved)
+  local window, max_failures, per_minute, id = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+  local guess = ARGV[6] ~= '0'
+  local requests = redis.call('INCR', KEYS[4])
+  if requests == 1 then redis.call('PEXPIRE', KEYS[4], 60000) end
+  local lock_ttl = redis.call('PTTL', KEYS[2])
+  if guess and lock_ttl > 0 then return {1, lock_ttl, 0} end
+  if requests > per_minute then return {2, math.max(redis.call('PTTL', KEYS[4]), 1), 0} end
+  if not guess then return {0, 0, 0} end
+  return reserve(window, max_failures, id)
+elseif op == 'reserve' then
+  -- ARGV: window ms, max failures, attempt id (a waiting attempt's next try; its request was counted by 'check')
+  local lock_ttl = redis.call('PTTL', KEYS[2])
+  if lock_ttl > 0 then return {1, lock_ttl, 0} end
+  return reserve(tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
 elseif op == 'release' then
   -- ARGV: attempt id (its reservation, when another limit refused the attempt)
   redis.call('ZREM', KEYS[5], ARGV[2])

@@ -25,7 +25,7 @@ class InMemoryLockoutStoreTest extends LockoutStoreContract {
     @BeforeEach
     void newStore() {
         clock = new MutableClock();
-        store = new InMemoryLockoutStore(clock, 1000);
+        store = new InMemoryLockoutStore(clock, 1000, SLOT_WAIT);
     }
 
     @Override

@@ -5,6 +5,13 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
 import static dev.multimodal.usermanagement.lockout.Decision.Verdict.LOCKED;
@@ -31,6 +38,8 @@ abstract class LockoutStoreContract {
             LockoutSettings.FailureMode.open, false);
 
     static final String REALM = "realm-1";
+    /** How long the stores under test let an attempt wait for a failure slot. */
+    static final Duration SLOT_WAIT = Duration.ofMillis(500);
 
     abstract LockoutStore store();
 
@@ -123,40 +132,136 @@ abstract class LockoutStoreContract {
         assertEquals(1, store().lockState(REALM, "id:alice", SETTINGS).recentFailures());
     }
 
-    @Test
-    void parallelAttemptsCannotOvershootTheThreshold() {
+    /** Five attempts in flight for the account: every failure slot is held. */
+    List<Attempt> fillTheSlots(String account) {
         List<Attempt> inFlight = new ArrayList<>();
-        int allowed = 0;
-        for (int i = 0; i < 50; i++) {
-            Attempt attempt = attempt("id:alice", "198.51.100." + i);
-            Decision decision = store().check(attempt, SETTINGS);
-            if (decision.allowed()) {
-                allowed++;
-                inFlight.add(attempt);
-            } else {
-                assertEquals(LOCKED, decision.verdict(), "refused like a locked account");
-            }
+        for (int i = 0; i < 5; i++) {
+            Attempt attempt = attempt(account, "198.51.100." + i);
+            assertEquals(ALLOWED, store().check(attempt, SETTINGS).verdict(), "slot " + i);
+            inFlight.add(attempt);
         }
-        assertEquals(5, allowed, "each check reserves a failure slot");
+        return inFlight;
+    }
+
+    /** A check on another thread, timed. */
+    record Timed(Decision decision, long millis) {
+    }
+
+    CompletableFuture<Timed> checkInBackground(Attempt attempt) {
+        CompletableFuture<Timed> result = CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            Decision decision = store().check(attempt, SETTINGS);
+            return new Timed(decision, Duration.ofNanos(System.nanoTime() - started).toMillis());
+        }, BACKGROUND);
+        sleep(100); // it is waiting now
+        return result;
+    }
+
+    private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "contract-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anAttemptBeyondTheFreeSlotsWaitsForOne() throws Exception {
+        List<Attempt> inFlight = fillTheSlots("id:alice");
+        CompletableFuture<Timed> sixth = checkInBackground(attempt("id:alice", "203.0.113.6"));
+        assertFalse(sixth.isDone(), "the sixth attempt waits instead of being refused");
+        store().recordSuccess(inFlight.get(0), SETTINGS);
+        Timed timed = sixth.get(5, TimeUnit.SECONDS);
+        assertEquals(ALLOWED, timed.decision().verdict(), "the freed slot is the sixth attempt's");
+        assertTrue(timed.millis() < SLOT_WAIT.toMillis(), timed.millis() + " ms");
+    }
+
+    @Test
+    void aWaitingAttemptSeesTheLockItsPredecessorsMade() throws Exception {
+        List<Attempt> inFlight = fillTheSlots("id:alice");
+        CompletableFuture<Timed> sixth = checkInBackground(attempt("id:alice", "203.0.113.6"));
         Decision last = null;
         for (Attempt attempt : inFlight) {
             last = store().recordFailure(attempt, SETTINGS);
         }
         assertEquals(LOCKED, last.verdict(), "the fifth failure locks");
-        assertTrue(store().lockState(REALM, "id:alice", SETTINGS).locked());
+        assertEquals(LOCKED, sixth.get(5, TimeUnit.SECONDS).decision().verdict(), "so the waiting attempt is refused unchecked");
+    }
+
+    @Test
+    void theWaitIsBoundedAndReservesNothing() {
+        List<Attempt> inFlight = fillTheSlots("id:alice");
+        long started = System.nanoTime();
+        Decision refused = store().check(attempt("id:alice", "203.0.113.6"), SETTINGS);
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertEquals(RATE_LIMITED, refused.verdict(), "no slot freed up: try again shortly");
+        assertEquals(1, refused.retryAfterSeconds());
+        assertTrue(millis >= SLOT_WAIT.toMillis() - 20 && millis < SLOT_WAIT.toMillis() + 1000, millis + " ms");
+
+        store().release(inFlight.get(0));
+        assertEquals(ALLOWED, store().check(attempt("id:alice", "203.0.113.7"), SETTINGS).verdict(),
+                "the refused attempt held no slot: the released one is free");
+        assertEquals(RATE_LIMITED, store().check(attempt("id:alice", "203.0.113.8"), SETTINGS).verdict(), "full again");
+    }
+
+    @Test
+    void parallelRightPasswordsAllGetInButNeverMoreThanTheThresholdAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Decision>> results = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Attempt attempt = attempt("id:alice", "198.51.100." + i);
+            results.add(pool.submit(() -> {
+                start.await();
+                Decision decision = store().check(attempt, SETTINGS);
+                if (decision.allowed()) {
+                    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    sleep(20); // the password check
+                    inFlight.decrementAndGet();
+                    store().recordSuccess(attempt, SETTINGS);
+                }
+                return decision;
+            }));
+        }
+        start.countDown();
+        for (Future<Decision> result : results) {
+            assertEquals(ALLOWED, result.get(30, TimeUnit.SECONDS).verdict());
+        }
+        pool.shutdown();
+        assertTrue(mostInFlight.get() <= 5, "at most max_failures passwords checked at once: " + mostInFlight.get());
+        assertFalse(store().lockState(REALM, "id:alice", SETTINGS).locked());
     }
 
     @Test
     void releasedReservationsFreeTheirSlot() {
-        List<Attempt> inFlight = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            Attempt attempt = attempt("id:alice");
-            assertEquals(ALLOWED, store().check(attempt, SETTINGS).verdict());
-            inFlight.add(attempt);
-        }
-        assertEquals(LOCKED, store().check(attempt("id:alice"), SETTINGS).verdict());
+        List<Attempt> inFlight = fillTheSlots("id:alice");
         store().release(inFlight.get(0));
         assertEquals(ALLOWED, store().check(attempt("id:alice"), SETTINGS).verdict());
+    }
+
+    @Test
+    void requestLimitsAloneIgnoreLocksAndSlots() {
+        lock("id:alice");
+        assertEquals(ALLOWED, store().checkLimits(attempt("id:alice"), SETTINGS).verdict(), "a lock does not refuse");
+        fillTheSlots("id:bob");
+        long started = System.nanoTime();
+        assertEquals(ALLOWED, store().checkLimits(attempt("id:bob"), SETTINGS).verdict(), "held slots do not refuse");
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < SLOT_WAIT.toMillis(), "nor make it wait");
+        assertEquals(ALLOWED, store().check(attempt("id:carol"), SETTINGS).verdict());
+
+        LockoutSettings perUsername = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 2, LockoutSettings.FailureMode.open, false);
+        assertEquals(ALLOWED, store().checkLimits(attempt("id:dave"), perUsername).verdict());
+        assertEquals(ALLOWED, store().checkLimits(attempt("id:dave"), perUsername).verdict());
+        assertEquals(RATE_LIMITED, store().checkLimits(attempt("id:dave"), perUsername).verdict(), "requests are counted");
     }
 
     @Test

@@ -86,7 +86,7 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
         connection.sync().flushall();
         connection.sync().scriptFlush();
         reported.clear();
-        store = new RedisLockoutStore(new DirectRedisClient(() -> connection, reported));
+        store = new RedisLockoutStore(new DirectRedisClient(() -> connection, reported), () -> { }, SLOT_WAIT);
     }
 
     @Override

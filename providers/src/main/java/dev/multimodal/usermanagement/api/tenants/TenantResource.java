@@ -30,6 +30,8 @@ import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
+import dev.multimodal.usermanagement.lockout.LockoutSettings;
+import dev.multimodal.usermanagement.user.PasswordPolicyLimits;
 
 import java.io.InputStream;
 import java.util.List;
@@ -42,6 +44,7 @@ public class TenantResource {
 
     private static final int MIN_LIFESPAN = 60;
     private static final int MAX_LIFESPAN = 365 * 24 * 3600;
+    private static final int MAX_POLICY_LENGTH = 2000;
 
     private final KeycloakSession session;
     private final BearerAuth auth;
@@ -138,7 +141,7 @@ public class TenantResource {
             RealmModel realm = settingsRealm(caller);
             TenantRepresentations.Settings request = JsonBodies.read(headers, body, TenantRepresentations.Settings.class);
             Validator validator = new Validator()
-                    .optional("password_policy", request.passwordPolicy(), 2000)
+                    .optional("password_policy", request.passwordPolicy(), MAX_POLICY_LENGTH)
                     .range("access_token_lifespan_seconds", request.accessTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN)
                     .range("refresh_token_lifespan_seconds", request.refreshTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN);
             TenantRepresentations.Lockout lockout = request.lockout();
@@ -157,6 +160,14 @@ public class TenantResource {
                 if (lockout.failureMode() != null && !List.of("open", "closed").contains(lockout.failureMode())) {
                     validator.error("lockout.failure_mode", "must be open or closed");
                 }
+                // the cap must not be below the first lock (the step would otherwise quietly raise it)
+                LockoutSettings current = LockoutFlows.settingsOf(realm);
+                int lockMinutes = lockout.lockoutMinutes() != null ? lockout.lockoutMinutes() : (int) current.lockoutDuration().toMinutes();
+                int capMinutes = lockout.lockoutCapMinutes() != null ? lockout.lockoutCapMinutes() : (int) current.lockoutCap().toMinutes();
+                if (!validator.hasErrors() && capMinutes < lockMinutes) {
+                    validator.error(lockout.lockoutCapMinutes() != null ? "lockout.lockout_cap_minutes" : "lockout.lockout_minutes",
+                            "lockout_cap_minutes (" + capMinutes + ") must be at least lockout_minutes (" + lockMinutes + ")");
+                }
             }
             JsonNode retention = request.auditRetentionDays();
             if (retention != null && !retention.isNull() && !(retention.canConvertToInt() && retention.isIntegralNumber()
@@ -165,9 +176,13 @@ public class TenantResource {
                         + AuditRetention.MAX_DAYS);
             }
             PasswordPolicy policy = null;
-            if (request.passwordPolicy() != null && !validator.hasErrors()) {
+            if (request.passwordPolicy() != null && request.passwordPolicy().length() <= MAX_POLICY_LENGTH) {
                 try {
                     policy = PasswordPolicy.parse(session, request.passwordPolicy());
+                    // Keycloak checks the rule names and syntax; the numbers must also leave a working, affordable hash
+                    for (String problem : PasswordPolicyLimits.problems(session, policy)) {
+                        validator.error("password_policy", problem);
+                    }
                 } catch (ModelException | IllegalArgumentException e) {
                     validator.error("password_policy", "is not a valid Keycloak password policy: " + e.getMessage());
                 }

@@ -127,10 +127,11 @@ public class UsersResource {
             UserAccounts accounts = new UserAccounts(session, caller.tenant());
             List<UserRepresentations.RowError> errors = new ArrayList<>();
             Set<String> seen = new HashSet<>();
+            int bcryptMaxCost = BcryptPasswordHashProvider.of(session).maxCost();
             int imported = 0;
             for (int row = 0; row < request.users().size(); row++) {
                 UserRepresentations.ImportedUser user = request.users().get(row);
-                Optional<UserRepresentations.RowError> problem = importProblem(caller, row, user, seen);
+                Optional<UserRepresentations.RowError> problem = importProblem(caller, row, user, seen, bcryptMaxCost);
                 if (problem.isPresent()) {
                     errors.add(problem.get());
                     continue;
@@ -149,7 +150,7 @@ public class UsersResource {
     }
 
     private Optional<UserRepresentations.RowError> importProblem(Caller caller, int row, UserRepresentations.ImportedUser user,
-                                                                 Set<String> seen) {
+                                                                 Set<String> seen, int bcryptMaxCost) {
         if (user == null) {
             return Optional.of(new UserRepresentations.RowError(row, null, "is not a user object"));
         }
@@ -160,6 +161,10 @@ public class UsersResource {
         }
         if (!BcryptPasswordHashProvider.isBcryptHash(user.passwordHash())) {
             validator.error("password_hash", "must be a bcrypt hash ($2a$, $2b$ or $2y$)");
+        } else if (BcryptPasswordHashProvider.costOf(user.passwordHash()) > bcryptMaxCost) {
+            // each cost step doubles a login's hashing time: above the cap one login could hold a core for hours
+            validator.error("password_hash", "has bcrypt cost " + BcryptPasswordHashProvider.costOf(user.passwordHash())
+                    + ", above this server's cap of " + bcryptMaxCost + "; the user must set a new password instead");
         }
         String role = user.role() == null ? TenantRoles.USER : user.role();
         if (!TenantRoles.ROLES.contains(role)) {
