@@ -40,7 +40,7 @@ public final class PasswordGuesses {
         } else {
             Decision failure = store.recordFailure(attempt, settings);
             if (failure.verdict() == Decision.Verdict.LOCKED) {
-                LockoutEvents.locked(session, realm, user, user.getUsername(), failure, settings);
+                LockoutEvents.locked(session, realm, user, user.getUsername(), failure, attempt.id(), settings);
             }
         }
         return new Outcome(null, matched);
