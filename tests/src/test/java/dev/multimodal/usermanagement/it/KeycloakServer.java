@@ -182,7 +182,7 @@ public final class KeycloakServer implements AutoCloseable {
         long started = System.nanoTime();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
-                "--http-management-port=" + managementPort, "--hostname-strict=false",
+                "--http-management-port=" + managementPort, "--hostname=" + baseUrl(), // links never follow a request's Host
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run
                 "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));
