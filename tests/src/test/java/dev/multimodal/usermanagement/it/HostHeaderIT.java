@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +77,27 @@ class HostHeaderIT {
         String link = SmtpSink.link(mail, "action-token");
         assertTrue(link.startsWith(server.baseUrl() + "/realms/" + tenant + "/login-actions/action-token?key="), link);
         assertFalse(mail.decoded().contains(EVIL), "no link to the forged host: " + mail.decoded());
+    }
+
+    @Test
+    void withoutAConfiguredHostnameTheLockoutMailIsNotSentAndTheLogSaysWhy() {
+        String tenant = tenant();
+        String token = Tokens.platformAdmin(server);
+        Http.Reply settings = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", token,
+                Map.of("lockout", Map.of("lockout_email", true)));
+        assertEquals(200, settings.status(), settings.raw().body());
+        String quinn = Fixtures.createUser(server, token, tenant, "quinn", PASSWORD, true, "user");
+        try (KeycloakServer node = KeycloakServer.startNode("no-hostname", List.of(), false)) {
+            for (int i = 0; i < 5; i++) {
+                RawHttp.Response reply = RawHttp.send(node.baseUrl(), "POST", "/realms/" + tenant + "/api/v1/auth/login", EVIL,
+                        Map.of("Content-Type", "application/json"), "{\"username\":\"quinn\",\"password\":\"wrong-" + i + "\"}");
+                assertEquals(401, reply.status(), reply.body());
+            }
+            Wait.until("the reason in the log", Duration.ofSeconds(20), () -> node.log().contains(
+                    "Lockout e-mail to user " + quinn + " of realm " + tenant + " not sent: no public hostname is configured"));
+            assertEquals(401, Fixtures.apiLogin(server, tenant, "quinn", PASSWORD).status(), "locked all the same");
+            assertEquals(List.of(), smtp.mailsTo("quinn@" + tenant + ".example"), "no mail");
+        }
     }
 
     /** The login page's "forgot password" for {@code username}, every request with the given {@code Host} header. */
