@@ -102,7 +102,7 @@ else
   echo "$fingerprint" > "$KC_HOME/.um-build"
 fi
 
-step "[4/4] Starting Keycloak on http://localhost:$HTTP_PORT (database: $database; lockout store: $cache)"
+step "[4/4] Starting Keycloak on http://localhost:$HTTP_PORT (public URL: $KC_HOSTNAME; database: $database; lockout store: $cache)"
 "$KC_HOME/bin/kc.sh" start --optimized "${runtime_options[@]}" &
 kc_pid=$!
 trap 'kill -TERM $kc_pid 2>/dev/null; wait $kc_pid; exit 0' INT TERM
