@@ -14,6 +14,8 @@ KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom
 RUN_DIR=${UM_RUN_DIR:-$ROOT/.run}
 KC_HOME=$RUN_DIR/keycloak-$KC_VERSION
 HTTP_PORT=${HTTP_PORT:-8080}
+# The public URL of every link Keycloak and our e-mails make (Keycloak's own variable: bash sets HOSTNAME itself)
+KC_HOSTNAME=${KC_HOSTNAME:-http://localhost:$HTTP_PORT}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-9000}
 export KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}
 export KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}
@@ -54,7 +56,7 @@ install -m 644 realm-config/import/*.json "$KC_HOME/data/import/"
 # Build-time options: a change of these or of the jars needs a new augmentation (kc.sh build, ~40 s).
 build_options=(--health-enabled=true --metrics-enabled=true)
 runtime_options=(--http-enabled=true --http-port="$HTTP_PORT" --http-management-port="$MANAGEMENT_PORT"
-                 --hostname-strict=false --import-realm)
+                 --hostname="$KC_HOSTNAME" --import-realm)
 if [ -n "${POSTGRES_HOST:-}" ]; then
   build_options+=(--db=postgres)
   runtime_options+=(--db-url="jdbc:postgresql://$POSTGRES_HOST:${POSTGRES_PORT:-5432}/${POSTGRES_DB:-keycloak}"
@@ -100,7 +102,7 @@ else
   echo "$fingerprint" > "$KC_HOME/.um-build"
 fi
 
-step "[4/4] Starting Keycloak on http://localhost:$HTTP_PORT (database: $database; lockout store: $cache)"
+step "[4/4] Starting Keycloak on http://localhost:$HTTP_PORT (public URL: $KC_HOSTNAME; database: $database; lockout store: $cache)"
 "$KC_HOME/bin/kc.sh" start --optimized "${runtime_options[@]}" &
 kc_pid=$!
 trap 'kill -TERM $kc_pid 2>/dev/null; wait $kc_pid; exit 0' INT TERM

@@ -84,6 +84,8 @@ public final class InMemoryLockoutStore implements LockoutStore {
         /** attempt id → time of the check, for attempts in flight */
         final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
         long lockedUntil;
+        /** the id of the attempt that set the lock */
+        String lockId;
         int consecutiveLocks;
         long consecutiveLocksExpireAt;
         long windowMs;
@@ -177,6 +179,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
         Duration lock = settings.lockDuration(run);
         account.consecutiveLocks = run;
         account.lockedUntil = now + lock.toMillis();
+        account.lockId = attempt.id();
         // a run of locks ends when no new lock follows within the cap after this one ends
         account.consecutiveLocksExpireAt = account.lockedUntil + settings.lockoutCap().toMillis();
         account.failures.clear();
@@ -205,6 +208,16 @@ public final class InMemoryLockoutStore implements LockoutStore {
     public synchronized boolean unlock(String realmId, String accountKey) {
         AccountState removed = (AccountState) entries.remove(accountKey(realmId, accountKey));
         return removed != null && removed.lockedUntil > clock.millis();
+    }
+
+    @Override
+    public synchronized boolean unlock(String realmId, String accountKey, String lockId) {
+        AccountState account = accountState(realmId, accountKey, false);
+        if (account == null || account.lockedUntil <= clock.millis() || !account.lockId.equals(lockId)) {
+            return false;
+        }
+        entries.remove(accountKey(realmId, accountKey));
+        return true;
     }
 
     @Override

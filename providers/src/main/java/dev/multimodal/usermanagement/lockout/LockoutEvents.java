@@ -2,6 +2,7 @@ package dev.multimodal.usermanagement.lockout;
 
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -38,6 +39,8 @@ final class LockoutEvents {
     static final String MAIL_TEMPLATE = "um-lockout.ftl";
     static final String MAIL_SUBJECT = "umLockoutSubject";
     private static final String MAIL_EXECUTOR = "um-lockout-mail";
+    /** The realm attribute behind "Frontend URL" in the admin console's realm settings. */
+    private static final String FRONTEND_URL = "frontendUrl";
 
     private LockoutEvents() {
     }
@@ -45,15 +48,21 @@ final class LockoutEvents {
     /**
      * @param user     the locked user; null for an unknown username (no e-mail then)
      * @param username the name the attempt used
+     * @param lockId   the lock's id in the store (the attempt that set it): the unlock link ends this lock only
      */
     static void locked(KeycloakSession session, RealmModel realm, UserModel user, String username, Decision lock,
-                       LockoutSettings settings) {
+                       String lockId, LockoutSettings settings) {
         KeycloakContext context = session.getContext();
         String userId = user == null ? null : user.getId();
         String ip = context.getConnection() == null ? null : context.getConnection().getRemoteAddr();
         ClientModel client = context.getClient();
-        String link = settings.lockoutEmail() && user != null && user.getEmail() != null && !user.getEmail().isBlank()
-                ? unlockLink(session, realm, user, lock) : null;
+        boolean mailWanted = settings.lockoutEmail() && user != null && user.getEmail() != null && !user.getEmail().isBlank();
+        if (mailWanted && !publicUrlConfigured(realm)) {
+            LOG.warnf("Lockout e-mail to user %s of realm %s not sent: no public hostname is configured (--hostname, or the "
+                    + "realm's Frontend URL), and a link built from the request's Host header could point anywhere", userId, realm.getName());
+            mailWanted = false;
+        }
+        String link = mailWanted ? unlockLink(session, realm, user, lock, lockId) : null;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         ExecutorService mailer = link == null ? null : session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR);
         try {
@@ -79,9 +88,22 @@ final class LockoutEvents {
         }
     }
 
-    private static String unlockLink(KeycloakSession session, RealmModel realm, UserModel user, Decision lock) {
+    /**
+     * Whether links have a configured origin: the server's {@code hostname} option (hostname v2) or the realm's
+     * Frontend URL. Without either, Keycloak takes the host from the request, which the caller chooses.
+     */
+    static boolean publicUrlConfigured(RealmModel realm) {
+        String frontendUrl = realm.getAttribute(FRONTEND_URL);
+        if (frontendUrl != null && !frontendUrl.isBlank()) {
+            return true;
+        }
+        String hostname = Config.scope("hostname", "v2").get("hostname");
+        return hostname != null && !hostname.isBlank();
+    }
+
+    private static String unlockLink(KeycloakSession session, RealmModel realm, UserModel user, Decision lock, String lockId) {
         int expires = Time.currentTime() + (int) Math.min(Integer.MAX_VALUE / 2, lock.retryAfterSeconds());
-        UnlockActionToken token = new UnlockActionToken(user.getId(), expires);
+        UnlockActionToken token = new UnlockActionToken(user.getId(), expires, lockId);
         UriInfo uri = session.getContext().getUri();
         return LoginActionsService.actionTokenProcessor(uri)
                 .queryParam("key", token.serialize(session, realm, uri))

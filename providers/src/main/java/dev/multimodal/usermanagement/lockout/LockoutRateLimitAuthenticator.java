@@ -125,7 +125,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             return;
         }
         Decision failure = store.recordFailure(attempt, settings);
-        describeLock(context, user, username, failure, settings);
+        describeLock(context, user, username, failure, attempt.id(), settings);
         context.getEvent().user(user).error(user == null ? Errors.USER_NOT_FOUND : Errors.INVALID_USER_CREDENTIALS);
         // with a response: failure(error) alone in a direct grant ends as a 500
         context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, invalidCredentials());
@@ -201,7 +201,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         if (status == FlowStatus.SUCCESS) {
             store.recordSuccess(attempt, settings);
         } else if (status == FlowStatus.FAILURE_CHALLENGE || status == FlowStatus.FAILED) {
-            describeLock(context, user, username, store.recordFailure(attempt, settings), settings);
+            describeLock(context, user, username, store.recordFailure(attempt, settings), attempt.id(), settings);
         } else {
             store.release(attempt); // disabled account and the like: Keycloak answered without a guess being judged
         }
@@ -292,7 +292,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
      * event (and e-mail).
      */
     private static void describeLock(AuthenticationFlowContext context, UserModel user, String username, Decision failure,
-                                     LockoutSettings settings) {
+                                     String lockId, LockoutSettings settings) {
         if (failure.verdict() != Decision.Verdict.LOCKED) {
             return;
         }
@@ -303,7 +303,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         LOG.infof("Lockout: %s in realm %s locked for %d s (lock %d in a row)",
                 user != null ? "user " + user.getId() : "an unknown username", context.getRealm().getName(), seconds,
                 failure.consecutiveLocks());
-        LockoutEvents.locked(context.getSession(), context.getRealm(), user, username, failure, settings);
+        LockoutEvents.locked(context.getSession(), context.getRealm(), user, username, failure, lockId, settings);
     }
 
     static Response invalidCredentials() {

@@ -49,6 +49,15 @@ public interface LockoutStore {
      */
     boolean unlock(String realmId, String accountKey);
 
+    /**
+     * Like {@link #unlock(String, String)}, but only while the account's lock is the one {@code lockId} names (the
+     * {@link Attempt#id()} of the attempt that set it): a link sent for one lock never ends a later one.
+     *
+     * @return whether that lock was on and is now ended
+     * @throws LockoutStoreException when the store cannot be reached
+     */
+    boolean unlock(String realmId, String accountKey, String lockId);
+
     /** For admins; {@link LockState#UNKNOWN} when the store cannot answer. */
     LockState lockState(String realmId, String accountKey, LockoutSettings settings);
 }

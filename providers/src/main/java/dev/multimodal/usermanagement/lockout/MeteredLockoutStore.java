@@ -76,6 +76,15 @@ final class MeteredLockoutStore implements LockoutStore {
     }
 
     @Override
+    public boolean unlock(String realmId, String accountKey, String lockId) {
+        boolean ended = delegate.unlock(realmId, accountKey, lockId);
+        if (ended) {
+            LockoutMetrics.unlocked(realmNames.apply(realmId));
+        }
+        return ended;
+    }
+
+    @Override
     public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         return delegate.lockState(realmId, accountKey, settings);
     }

@@ -94,7 +94,7 @@ public final class PasswordGuesses {
         } else {
             Decision failure = store.recordFailure(attempt, settings);
             if (failure.verdict() == Decision.Verdict.LOCKED) {
-                LockoutEvents.locked(session, realm, user, loginName, failure, settings);
+                LockoutEvents.locked(session, realm, user, loginName, failure, attempt.id(), settings);
             }
         }
         return new Outcome(null, matched);

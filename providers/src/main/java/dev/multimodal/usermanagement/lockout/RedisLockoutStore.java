@@ -210,6 +210,19 @@ public final class RedisLockoutStore implements LockoutStore {
     }
 
     @Override
+    public boolean unlock(String realmId, String accountKey, String lockId) {
+        try {
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            List<Object> reply = await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock-lock", lockId),
+                    deadline());
+            return number(reply, 0) == 1;
+        } catch (Exception e) {
+            report(e);
+            throw new LockoutStoreException("Cannot unlock: the lockout store is unavailable", e);
+        }
+    }
+
+    @Override
     public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();

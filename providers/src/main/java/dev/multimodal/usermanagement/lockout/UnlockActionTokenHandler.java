@@ -14,7 +14,8 @@ import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.messages.Messages;
 
 /**
- * Follows the lockout e-mail's link: ends the lock and shows a themed info page. Single use: the token's key goes
+ * Follows the lockout e-mail's link: ends the lock it was sent for (never a later one: the store compares the lock's
+ * id) and shows a themed info page. Single use: the token's key goes
  * into Keycloak's single-use store (shared by the cluster) before the lock is cleared, so a second click finds it
  * there and gets Keycloak's "expired link" page. Fires one {@code EXECUTE_ACTION_TOKEN} event with
  * {@code action=um-unlock-account}.
@@ -46,9 +47,10 @@ public class UnlockActionTokenHandler extends AbstractActionTokenHandler<UnlockA
             return session.getProvider(LoginFormsProvider.class).setAuthenticationSession(tokenContext.getAuthenticationSession())
                     .setError(Messages.EXPIRED_ACTION).createErrorPage(Response.Status.BAD_REQUEST);
         }
-        boolean wasLocked;
+        boolean ended;
         try {
-            wasLocked = LockoutRateLimitAuthenticatorFactory.storeFor(session).unlock(realm.getId(), AccountKeys.forUser(user.getId()));
+            ended = token.getLockId() != null && LockoutRateLimitAuthenticatorFactory.storeFor(session)
+                    .unlock(realm.getId(), AccountKeys.forUser(user.getId()), token.getLockId());
         } catch (LockoutStoreException e) {
             LOG.warnf("Unlock link of user %s in realm %s: the lockout store is unreachable", user.getId(), realm.getName());
             session.singleUseObjects().remove(token.serializeKey()); // nothing happened: the link may be used again
@@ -56,8 +58,15 @@ public class UnlockActionTokenHandler extends AbstractActionTokenHandler<UnlockA
             return session.getProvider(LoginFormsProvider.class).setAuthenticationSession(tokenContext.getAuthenticationSession())
                     .setError(LockoutRateLimitAuthenticator.UNAVAILABLE_MESSAGE).createErrorPage(Response.Status.SERVICE_UNAVAILABLE);
         }
+        if (!ended) {
+            // that lock is over (it expired or ended otherwise); whatever lock there is now is not this link's
+            tokenContext.getEvent().user(user).detail(Details.ACTION, UnlockActionToken.TOKEN_TYPE)
+                    .detail(LockoutRateLimitAuthenticator.DETAIL_DECISION, "lock_over").error(Errors.EXPIRED_CODE);
+            return session.getProvider(LoginFormsProvider.class).setAuthenticationSession(tokenContext.getAuthenticationSession())
+                    .setError(Messages.EXPIRED_ACTION).createErrorPage(Response.Status.BAD_REQUEST);
+        }
         tokenContext.getEvent().user(user).detail(Details.ACTION, UnlockActionToken.TOKEN_TYPE)
-                .detail(LockoutRateLimitAuthenticator.DETAIL_DECISION, wasLocked ? "unlock" : "not_locked").success();
+                .detail(LockoutRateLimitAuthenticator.DETAIL_DECISION, "unlock").success();
         Response page = session.getProvider(LoginFormsProvider.class).setAuthenticationSession(tokenContext.getAuthenticationSession())
                 .setSuccess(UNLOCKED_MESSAGE).setAttribute("skipLink", true).createInfoPage();
         // the session existed only to show this page; nothing continues from it

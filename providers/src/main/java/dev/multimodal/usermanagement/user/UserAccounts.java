@@ -14,10 +14,12 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.light.LightweightUserAdapter;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.UserSessionManager;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** Creating users and setting passwords the same way for sign-up, admin creation and password changes. */
 public final class UserAccounts {
@@ -148,7 +150,11 @@ public final class UserAccounts {
         return inRealm(() -> user.credentialManager().isValid(UserCredentialModel.password(password)));
     }
 
-    /** Ends the user's sessions (all but {@code keep}, which may be null), telling their clients as a logout does. */
+    /**
+     * Ends the user's sessions (all but {@code keep}, which may be null), telling their clients as a logout does, and
+     * every offline session (offline tokens), {@code keep}'s included: an offline token must not outlive a password
+     * change, a reset or a disable.
+     */
     public void endSessions(UserModel user, String keep) {
         inRealm(() -> {
             KeycloakContext context = session.getContext();
@@ -158,8 +164,32 @@ public final class UserAccounts {
                 AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(), context.getConnection(),
                         context.getRequestHeaders(), true);
             }
+            UserSessionManager offline = new UserSessionManager(session);
+            offline.findOfflineSessionsStream(realm, user).toList().forEach(offline::revokeOfflineUserSession);
             return null;
         });
+    }
+
+    /** The user's sessions, online and offline (an offline session has the id of the login that made it). */
+    public List<UserSessionModel> sessions(UserModel user) {
+        return Stream.concat(session.sessions().getUserSessionsStream(realm, user),
+                session.sessions().getOfflineUserSessionsStream(realm, user)).toList();
+    }
+
+    /** Ends the user's session {@code id}, online and offline; false when the user has neither. */
+    public boolean endSession(UserModel user, String id) {
+        boolean ended = false;
+        UserSessionModel online = session.sessions().getUserSession(realm, id);
+        if (online != null && online.getUser().getId().equals(user.getId())) {
+            session.sessions().removeUserSession(realm, online);
+            ended = true;
+        }
+        UserSessionModel offline = session.sessions().getOfflineUserSession(realm, id);
+        if (offline != null && offline.getUser().getId().equals(user.getId())) {
+            new UserSessionManager(session).revokeOfflineUserSession(offline);
+            ended = true;
+        }
+        return ended;
     }
 
     /** Keycloak's credential, policy and logout code reads the context realm: make it the tenant's while we work. */

@@ -1,6 +1,6 @@
 -- One account's lockout state; one call = one atomic decision. Keys share one hash tag (Cluster-safe).
 -- KEYS[1] failures: sorted set, attempt id -> time (ms) of each failure in the window
--- KEYS[2] lock:     string, the lock's place in the run of locks; its TTL is the rest of the lock
+-- KEYS[2] lock:     string, the lock's id (the attempt that set it); its TTL is the rest of the lock
 -- KEYS[3] run:      integer, consecutive locks; ends when no new lock follows within the cap after the last one
 -- KEYS[4] requests: integer, requests this minute (fixed window opened by the first)
 -- KEYS[5] pending:  sorted set, attempt id -> time (ms) of the attempts in flight (checked, outcome not yet recorded)
@@ -66,7 +66,7 @@ elseif op == 'fail' then
   local duration = lock_ms * (factor ^ (run - 1))
   if duration > cap_ms then duration = cap_ms end
   duration = math.floor(duration)
-  redis.call('SET', KEYS[2], run, 'PX', duration)
+  redis.call('SET', KEYS[2], id, 'PX', duration)
   redis.call('PEXPIRE', KEYS[3], duration + cap_ms)
   redis.call('DEL', KEYS[1])
   return {1, duration, run}
@@ -79,6 +79,11 @@ elseif op == 'unlock' then
   local was_locked = redis.call('DEL', KEYS[2])
   redis.call('DEL', KEYS[1], KEYS[3], KEYS[5])
   return {was_locked, 0, 0}
+elseif op == 'unlock-lock' then
+  -- ARGV: the lock's id; another lock (or none) stays as it is
+  if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {0, 0, 0} end
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5])
+  return {1, 0, 0}
 elseif op == 'state' then
   -- ARGV: window ms; reply {lock ms left (0: not locked), failures in the window, run}
   prune(tonumber(ARGV[2]))

@@ -320,6 +320,19 @@ abstract class LockoutStoreContract {
     }
 
     @Test
+    void unlockOfOneLockEndsThatLockOnly() {
+        String firstLock = lockWithId("id:alice");
+        assertTrue(store().unlock(REALM, "id:alice"));
+        String secondLock = lockWithId("id:alice");
+        assertFalse(store().unlock(REALM, "id:alice", firstLock), "an earlier lock's id");
+        assertTrue(store().lockState(REALM, "id:alice", SETTINGS).locked(), "the later lock stays");
+        assertTrue(store().unlock(REALM, "id:alice", secondLock));
+        assertEquals(ALLOWED, store().check(attempt("id:alice"), SETTINGS).verdict());
+        assertFalse(store().unlock(REALM, "id:alice", secondLock), "once");
+        assertFalse(store().unlock(REALM, "id:nobody", secondLock), "nothing to unlock");
+    }
+
+    @Test
     void lockStateShowsLockFailuresAndRun() {
         fail("id:alice");
         fail("id:alice");
@@ -351,5 +364,16 @@ abstract class LockoutStoreContract {
         }
         assertEquals(LOCKED, decision.verdict());
         return decision;
+    }
+
+    /** Locks the account; returns the lock's id (the attempt that set it). */
+    String lockWithId(String account) {
+        for (int i = 1; i < 5; i++) {
+            fail(account);
+        }
+        Attempt locking = attempt(account);
+        assertEquals(ALLOWED, store().check(locking, SETTINGS).verdict());
+        assertEquals(LOCKED, store().recordFailure(locking, SETTINGS).verdict());
+        return locking.id();
     }
 }

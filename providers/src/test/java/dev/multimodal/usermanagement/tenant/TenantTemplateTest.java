@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The imported demo tenant must come from the same template as tenants created through the API. */
@@ -55,5 +56,16 @@ class TenantTemplateTest {
         assertTrue(template.path("adminEventsEnabled").asBoolean());
         assertEquals("user-management", template.path("loginTheme").asText());
         assertTrue(template.path("clients").toString().contains(TenantClaimsMapper.PROVIDER_ID));
+    }
+
+    @Test
+    void theApiClientOffersNoOfflineTokens() throws IOException {
+        JsonNode template = JSON.readTree(new File("../realm-config/tenant-template.json"));
+        JsonNode client = template.path("clients").get(0);
+        assertEquals(OfflineAccess.API_CLIENT, client.path("clientId").asText());
+        // both lists are explicit: Keycloak would otherwise give the client the realm's defaults, offline_access among them
+        assertTrue(client.path("defaultClientScopes").isArray() && client.path("optionalClientScopes").isArray(), client.toString());
+        assertTrue(client.path("defaultClientScopes").toString().contains("\"profile\""), client.toString());
+        assertFalse(client.toString().contains("offline_access"), client.toString());
     }
 }

@@ -43,6 +43,8 @@ public final class KeycloakServer implements AutoCloseable {
     private final int managementPort = freePort();
     private Process process;
     private List<String> launchedRedisOptions;
+    /** false: no --hostname, so links take their host from each request (only to test that our mails refuse that) */
+    private boolean publicHostname = true;
 
     private KeycloakServer() {
         log = new File(System.getProperty("keycloak.log"));
@@ -90,7 +92,13 @@ public final class KeycloakServer implements AutoCloseable {
      * @param redisOptions the node's {@code --spi-redis--...} options; empty: the first node's Redis
      */
     public static KeycloakServer startNode(String name, List<String> redisOptions) {
+        return startNode(name, redisOptions, true);
+    }
+
+    /** @param publicHostname false: a node started without {@code --hostname} ({@code --hostname-strict=false}) */
+    public static KeycloakServer startNode(String name, List<String> redisOptions, boolean publicHostname) {
         KeycloakServer node = new KeycloakServer(get(), name);
+        node.publicHostname = publicHostname;
         try {
             Files.deleteIfExists(node.log.toPath());
         } catch (IOException e) {
@@ -182,7 +190,8 @@ public final class KeycloakServer implements AutoCloseable {
         long started = System.nanoTime();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
-                "--http-management-port=" + managementPort, "--hostname-strict=false",
+                "--http-management-port=" + managementPort,
+                publicHostname ? "--hostname=" + baseUrl() : "--hostname-strict=false", // links never follow a request's Host
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run
                 "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));

@@ -10,6 +10,7 @@ import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.tenant.TenantService;
@@ -197,6 +198,9 @@ public class TenantResource {
             }
             if (request.registrationAllowed() != null) {
                 realm.setRegistrationAllowed(request.registrationAllowed());
+            }
+            if (request.offlineAccess() != null && !OfflineAccess.set(realm, request.offlineAccess())) {
+                throw ApiProblem.conflict("The tenant has no user-management-api client or no offline_access client scope.");
             }
             if (policy != null) {
                 realm.setPasswordPolicy(policy);

@@ -126,7 +126,7 @@ public class MeResource {
     public Response sessions() {
         return Endpoint.run(session, () -> {
             Caller caller = self(TenantRoles.PERMISSION_PROFILE_READ);
-            return Response.ok(session.sessions().getUserSessionsStream(caller.realm(), caller.user())
+            return Response.ok(new UserAccounts(session, caller.realm()).sessions(caller.user()).stream()
                     .map(userSession -> UserRepresentations.SessionView.of(userSession, caller.userSession().getId()))
                     .toList()).build();
         });
@@ -137,11 +137,9 @@ public class MeResource {
     public Response endSession(@PathParam("id") String id) {
         return Endpoint.run(session, () -> {
             Caller caller = self(TenantRoles.PERMISSION_PROFILE_READ);
-            UserSessionModel target = PathIds.isPlausible(id) ? session.sessions().getUserSession(caller.realm(), id) : null;
-            if (target == null || !target.getUser().getId().equals(caller.user().getId())) {
+            if (!PathIds.isPlausible(id) || !new UserAccounts(session, caller.realm()).endSession(caller.user(), id)) {
                 throw ApiProblem.notFound("No such session of yours.");
             }
-            session.sessions().removeUserSession(caller.realm(), target);
             event(caller, EventType.LOGOUT).session(id).success();
             return Response.noContent().build();
         });

@@ -77,13 +77,15 @@ public final class UserRepresentations {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SessionView(String id, String ipAddress, String startedAt, String lastAccess, List<String> clients, boolean current) {
+    public record SessionView(String id, String ipAddress, String startedAt, String lastAccess, List<String> clients, boolean current,
+                              boolean offline) {
 
+        /** {@code offline}: the session of offline tokens (it keeps the id of the login that made it, never current). */
         static SessionView of(UserSessionModel session, String currentId) {
             return new SessionView(session.getId(), session.getIpAddress(),
                     Instant.ofEpochSecond(session.getStarted()).toString(), Instant.ofEpochSecond(session.getLastSessionRefresh()).toString(),
                     session.getAuthenticatedClientSessions().values().stream().map(c -> c.getClient().getClientId()).sorted().toList(),
-                    session.getId().equals(currentId));
+                    !session.isOffline() && session.getId().equals(currentId), session.isOffline());
         }
     }
 }

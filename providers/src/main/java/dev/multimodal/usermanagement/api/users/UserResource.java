@@ -171,7 +171,7 @@ public class UserResource {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_READ);
             UserModel user = manageable(caller); // sessions show IPs: only for accounts the caller manages
-            return Response.ok(session.sessions().getUserSessionsStream(caller.tenant(), user)
+            return Response.ok(new UserAccounts(session, caller.tenant()).sessions(user).stream()
                     .map(userSession -> UserRepresentations.SessionView.of(userSession, caller.userSession().getId()))
                     .toList()).build();
         });
