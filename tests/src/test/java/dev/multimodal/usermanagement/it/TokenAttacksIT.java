@@ -326,6 +326,11 @@ class TokenAttacksIT {
         return reply.json();
     }
 
+    private static String abbreviate(String text) {
+        String flat = text.replace("\n", " ");
+        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
+    }
+
     private static String b64(String json) {
         return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
     }
