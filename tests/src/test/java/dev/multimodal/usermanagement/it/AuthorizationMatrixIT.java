@@ -114,8 +114,8 @@ class AuthorizationMatrixIT {
             List<String> violations = outcomes.stream().filter(Outcome::violates).map(Outcome::describe).toList();
             writeActual(outcomes);
             violations.forEach(violation -> System.out.println("[security] matrix violation: " + violation));
-            System.out.printf("[security] authorization matrix: %d cells, %d violations (%d s)%n", rows.size(), violations.size(),
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds());
+            System.out.printf("[it] authorization matrix: %d cells in %d s%n", rows.size(), Duration.ofNanos(System.nanoTime() - started).toSeconds());
+            System.out.printf("[security] authorization matrix: %d cells, %d violations%n", rows.size(), violations.size());
             assertEquals(List.of(), violations, violations.size() + " of " + rows.size() + " cells differ from "
                     + AuthorizationMatrix.RESOURCE + " (all cells: target/security/authorization-matrix-actual.tsv)");
         } finally {
