@@ -27,7 +27,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -604,9 +603,5 @@ class HostileInputIT {
     private static String abbreviate(String text, int max) {
         String flat = text.replace("\n", "\\n").replace("\r", "\\r");
         return flat.length() <= max ? flat : flat.substring(0, max) + "...(" + flat.length() + " chars)";
-    }
-
-    static Set<String> categories() {
-        return REQUESTS.keySet();
     }
 }
