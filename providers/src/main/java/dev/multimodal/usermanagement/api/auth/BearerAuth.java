@@ -92,10 +92,13 @@ public final class BearerAuth {
         AuthenticationManager.AuthResult result;
         try {
             result = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(tokenRealm).setTokenString(token).authenticate();
+        } catch (RuntimeException malformed) {
+            result = null; // e.g. a header without "alg": Keycloak's verifier fails on it instead of refusing
         } finally {
             context.setRealm(pathRealm);
         }
-        if (result == null || !result.user().isEnabled()) {
+        if (result == null || !result.user().isEnabled()
+                || (result.token().getSubject() != null && !result.token().getSubject().equals(result.user().getId()))) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }
         boolean platformAdmin = tokenRealm.getName().equals(platformRealm)

@@ -59,7 +59,7 @@ public final class JsonBodies {
     }
 
     public static <T> T read(HttpHeaders headers, InputStream body, Class<T> type, int maxBytes) {
-        if (!isUtf8Json(headers.getMediaType())) {
+        if (!isUtf8Json(mediaType(headers))) {
             throw ApiProblem.unsupportedMediaType("Send the body as application/json in UTF-8.");
         }
         byte[] bytes;
@@ -97,6 +97,15 @@ public final class JsonBodies {
             throw ApiProblem.badRequest("The body is not valid JSON.");
         } catch (IOException e) {
             throw ApiProblem.badRequest("The body could not be read.");
+        }
+    }
+
+    /** The body's media type; null when absent or not a media type at all ("json", "a/b, c/d"). */
+    static MediaType mediaType(HttpHeaders headers) {
+        try {
+            return headers.getMediaType();
+        } catch (IllegalArgumentException unparsable) {
+            return null;
         }
     }
 

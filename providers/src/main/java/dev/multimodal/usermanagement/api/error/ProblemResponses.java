@@ -29,15 +29,21 @@ public class ProblemResponses implements ContainerResponseFilter {
                 || !API_PATH.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
-        if (status == 500 && isForm(request.getMediaType())) {
-            status = 415; // the server's form parser failed on it before any resource ran
+        if (status == 500 && unreadableBody(request)) {
+            status = 415; // a form, multipart or unparsable type the server choked on before any resource ran
         }
         response.setStatus(status);
         response.getHeaders().remove("Content-Length");
         response.setEntity(new Problem("about:blank", title(status), status, detail(status), List.of()), new Annotation[0], PROBLEM);
     }
 
-    private static boolean isForm(MediaType type) {
+    private static boolean unreadableBody(ContainerRequestContext request) {
+        MediaType type;
+        try {
+            type = request.getMediaType();
+        } catch (IllegalArgumentException unparsable) {
+            return true; // not a media type at all: nothing of ours could read it
+        }
         return type != null && (type.getType().equalsIgnoreCase("multipart")
                 || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE));
     }

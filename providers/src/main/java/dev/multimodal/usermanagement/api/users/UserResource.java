@@ -235,7 +235,9 @@ public class UserResource {
     }
 
     private UserModel target(Caller caller) {
-        UserModel user = PathIds.isPlausible(id) ? session.users().getUserById(caller.tenant(), id) : null;
+        // a platform admin's own id: Keycloak's per-request user cache would hand back the caller, whatever the realm
+        boolean callerOfAnotherRealm = !caller.realm().getId().equals(caller.tenant().getId()) && caller.user().getId().equals(id);
+        UserModel user = PathIds.isPlausible(id) && !callerOfAnotherRealm ? session.users().getUserById(caller.tenant(), id) : null;
         if (user == null || user.getServiceAccountClientLink() != null) {
             throw ApiProblem.notFound("No such user in this tenant.");
         }
