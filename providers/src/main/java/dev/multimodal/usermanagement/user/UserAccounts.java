@@ -11,9 +11,12 @@ import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.userprofile.UserProfileContext;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** Creating users and setting passwords the same way for sign-up, admin creation and password changes. */
@@ -45,11 +48,21 @@ public final class UserAccounts {
         }
     }
 
-    /** @throws ModelDuplicateException when the username or e-mail is taken, also by a parallel request */
+    /** A user made by an admin (our API's user administration and tenant creation). */
     public UserModel create(NewUser request) {
+        return create(request, UserProfileContext.USER_API);
+    }
+
+    /**
+     * @param context the user-profile context whose rules the attributes must meet ({@code REGISTRATION} for sign-up)
+     * @throws ProfileRules.InvalidProfileException when the realm's user profile refuses an attribute
+     * @throws ModelDuplicateException when the username or e-mail is taken, also by a parallel request
+     */
+    public UserModel create(NewUser request, UserProfileContext context) {
         return inRealm(() -> {
             String username = request.username().trim().toLowerCase(Locale.ROOT);
             String email = request.email().trim().toLowerCase(Locale.ROOT);
+            ProfileRules.require(session, realm, context, null, attributes(username, email, request.firstName(), request.lastName()));
             if (session.users().getUserByUsername(realm, username) != null || session.users().getUserByEmail(realm, email) != null) {
                 throw new ModelDuplicateException("username or e-mail taken");
             }
@@ -85,6 +98,16 @@ public final class UserAccounts {
             }
             return user;
         });
+    }
+
+    /** Keycloak's attribute names to values (null: not given). */
+    public static Map<String, String> attributes(String username, String email, String firstName, String lastName) {
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(UserModel.USERNAME, username);
+        attributes.put(UserModel.EMAIL, email);
+        attributes.put(UserModel.FIRST_NAME, firstName);
+        attributes.put(UserModel.LAST_NAME, lastName);
+        return attributes;
     }
 
     /** Sends pending inserts now, so a unique key broken by a parallel request is a conflict here, not at commit. */
