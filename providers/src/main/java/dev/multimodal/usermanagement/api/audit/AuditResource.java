@@ -95,7 +95,7 @@ public class AuditResource {
                 throw ApiProblem.forbidden("A full verification is for platform admins; the incremental one is the default.");
             }
             String realmId = caller.tenant().getId();
-            try (HeavyCalls.Permit permit = HeavyCalls.acquire(realmId)) {
+            try (HeavyCalls.Permit permit = HeavyCalls.acquire(session, realmId)) {
                 return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId, walkAll))).build();
             }
         });
@@ -149,7 +149,7 @@ public class AuditResource {
             validator.throwIfInvalid();
             boolean csv = chosen.equals("csv");
             KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-            HeavyCalls.Permit permit = HeavyCalls.acquire(realmId);
+            HeavyCalls.Permit permit = HeavyCalls.acquire(session, realmId);
             try {
                 // at most MAX_EXPORT_ROWS rows a call: where they end is known before the first byte, so it is a header
                 Optional<Long> cut = new AuditLog(session).cutAfter(realmId, filter, afterSequence, MAX_EXPORT_ROWS);

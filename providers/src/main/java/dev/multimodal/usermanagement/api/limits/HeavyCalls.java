@@ -1,31 +1,53 @@
 package dev.multimodal.usermanagement.api.limits;
 
 import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.redis.RedisClientProvider;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jboss.logging.Logger;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How many expensive calls (audit verification and export, user import) one tenant may have in flight at once, per
- * node: beyond the limit a call gets 429 with {@code Retry-After}, so one tenant's admin cannot take the server's
- * cores and database connections from everyone else. Option {@code --spi-realm-restapi-extension--api--heavy-calls-per-tenant}
- * (default {@value #DEFAULT_LIMIT}). With several nodes a tenant may have that many on each.
+ * How many expensive calls (audit verification and export, user import) one tenant may have in flight at once:
+ * beyond the limit a call gets 429 with {@code Retry-After}, so one tenant's admin cannot take the server's cores and
+ * database connections from everyone else. Option {@code --spi-realm-restapi-extension--api--heavy-calls-per-tenant}
+ * (default {@value #DEFAULT_LIMIT}).
  *
- * <p>A permit is returned when the call ends (a streamed export: when its last byte is written or the client goes
- * away); one that is never returned (a response that was never written) lapses after {@link #LEASE}.
+ * <p>With Redis the count is cluster-wide: a sorted set per tenant of permit tokens scored by their expiry, taken and
+ * counted in one script. Without Redis (embedded run), or while it cannot be reached, each node counts for itself.
+ * A permit is returned when the call ends (a streamed export: when its last byte is written or the client goes away);
+ * one that is never returned (a response that was never written, a node that died) lapses after {@link #LEASE}.
  */
 public final class HeavyCalls {
+
+    private static final Logger LOG = Logger.getLogger(HeavyCalls.class);
 
     public static final int DEFAULT_LIMIT = 2;
     static final Duration LEASE = Duration.ofMinutes(15);
     static final String RETRY_AFTER_SECONDS = "5";
 
+    /** KEYS[1] the tenant's permits (token → expiry in ms); ARGV now, lease, limit, token. 1: granted, 0: full. */
+    private static final String TAKE = """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+            redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[4])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """;
+
     private static volatile int limit = DEFAULT_LIMIT;
-    private static final ConcurrentHashMap<String, Set<Permit>> IN_FLIGHT = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Set<LocalLease>> LOCAL = new ConcurrentHashMap<>();
 
     private HeavyCalls() {
     }
@@ -39,21 +61,36 @@ public final class HeavyCalls {
 
     /** One heavy call in flight; closing it more than once is harmless. */
     public static final class Permit implements AutoCloseable {
-        private final String tenant;
-        private final long expiresAt;
+        private final Runnable release;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Permit(String tenant, long expiresAt) {
-            this.tenant = tenant;
-            this.expiresAt = expiresAt;
+        private Permit(Runnable release) {
+            this.release = release;
         }
 
         @Override
         public void close() {
-            IN_FLIGHT.computeIfPresent(tenant, (key, permits) -> {
-                permits.remove(this);
-                return permits.isEmpty() ? null : permits;
-            });
+            if (closed.compareAndSet(false, true)) {
+                release.run();
+            }
         }
+    }
+
+    /**
+     * @param tenant the tenant's realm id
+     * @throws ApiProblem 429 with {@code Retry-After} when the tenant has its limit of heavy calls in flight
+     */
+    public static Permit acquire(KeycloakSession session, String tenant) {
+        RedisClientProvider redis = session.getProvider(RedisClientProvider.class);
+        Permit permit = redis != null && redis.isConfigured() ? shared(redis, tenant) : null;
+        if (permit == null) {
+            permit = local(tenant);
+        }
+        if (permit == DENIED) {
+            throw ApiProblem.tooManyRequests("This tenant has " + limit + " expensive calls (audit verification or export,"
+                    + " user import) in progress; try again when one has finished.", RETRY_AFTER_SECONDS);
+        }
+        return permit;
     }
 
     /**
@@ -62,7 +99,7 @@ public final class HeavyCalls {
      * @throws ApiProblem 429 with {@code Retry-After} when the tenant has its limit of heavy calls in flight
      */
     public static void holdUntilTransactionEnds(KeycloakSession session, String tenant) {
-        Permit permit = acquire(tenant);
+        Permit permit = acquire(session, tenant);
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
@@ -76,27 +113,67 @@ public final class HeavyCalls {
         });
     }
 
-    /**
-     * @param tenant the tenant's realm id
-     * @throws ApiProblem 429 with {@code Retry-After} when the tenant has its limit of heavy calls in flight
-     */
-    public static Permit acquire(String tenant) {
+    private static final Permit DENIED = new Permit(() -> { });
+
+    /** The cluster-wide permit, {@link #DENIED}, or null when Redis cannot answer (then the node counts alone). */
+    private static Permit shared(RedisClientProvider redis, String tenant) {
+        String key = "um:heavy:{" + tenant + "}";
+        String token = UUID.randomUUID().toString();
+        try {
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            Long granted = commands.<Long>eval(TAKE, ScriptOutputType.INTEGER, new String[] {key},
+                    Long.toString(System.currentTimeMillis()), Long.toString(LEASE.toMillis()), Integer.toString(limit), token)
+                    .get(redis.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+            redis.reportSuccess();
+            if (granted == null || granted == 0) {
+                return DENIED;
+            }
+            return new Permit(() -> commands.zrem(key, token).whenComplete((removed, error) -> {
+                if (error != null) {
+                    LOG.debugf("Heavy-call permit of %s not returned (it lapses after %s): %s", tenant, LEASE, error.getMessage());
+                }
+            }));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            redis.reportFailure(e instanceof ExecutionException && e.getCause() instanceof Exception cause ? cause : e);
+            return null;
+        }
+    }
+
+    /** Compared by identity: two leases of the same millisecond are two permits. */
+    private static final class LocalLease {
+        private final long expiresAt;
+
+        LocalLease(long expiresAt) {
+            this.expiresAt = expiresAt;
+        }
+
+        long expiresAt() {
+            return expiresAt;
+        }
+    }
+
+    private static Permit local(String tenant) {
         long now = System.currentTimeMillis();
-        Permit permit = new Permit(tenant, now + LEASE.toMillis());
+        LocalLease lease = new LocalLease(now + LEASE.toMillis());
         boolean[] granted = {false};
-        IN_FLIGHT.compute(tenant, (key, permits) -> {
-            Set<Permit> held = permits == null ? new HashSet<>() : permits;
-            held.removeIf(old -> old.expiresAt < now);
+        LOCAL.compute(tenant, (key, leases) -> {
+            Set<LocalLease> held = leases == null ? new HashSet<>() : leases;
+            held.removeIf(old -> old.expiresAt() < now);
             if (held.size() < limit) {
-                held.add(permit);
+                held.add(lease);
                 granted[0] = true;
             }
             return held.isEmpty() ? null : held;
         });
         if (!granted[0]) {
-            throw ApiProblem.tooManyRequests("This tenant has " + limit + " expensive calls (audit verification or export,"
-                    + " user import) in progress; try again when one has finished.", RETRY_AFTER_SECONDS);
+            return DENIED;
         }
-        return permit;
+        return new Permit(() -> LOCAL.computeIfPresent(tenant, (key, leases) -> {
+            leases.remove(lease);
+            return leases.isEmpty() ? null : leases;
+        }));
     }
 }
