@@ -164,6 +164,25 @@ class AuditLimitsIT {
                 () -> Http.get(tenant.audit() + "/verify", tenant.bossToken()).status() == 200);
     }
 
+    @Test
+    void exportStopsAtItsCapAndTellsWhereToGoOn() {
+        AuditSupport.Tenant tenant = audit.tenant("cap");
+        int cap = 100_000;
+        // small rows straight into the table (the export does not care about the chain)
+        audit.sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, PREV_HASH, HASH)"
+                + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', 'x', 'y'"
+                + " FROM generate_series(1, ?) AS n", tenant.realmId(), cap + 5);
+        Http.Reply first = Http.get(tenant.audit() + "/export?format=ndjson&type=BULK", tenant.bossToken());
+        assertEquals(200, first.status());
+        assertEquals(cap, first.raw().body().lines().count());
+        String next = first.header("X-Next-After");
+        assertEquals(Long.toString(1000 + cap), next, "the last row's sequence");
+        Http.Reply rest = Http.get(tenant.audit() + "/export?format=ndjson&type=BULK&after=" + next, tenant.bossToken());
+        assertEquals(200, rest.status());
+        assertEquals(5, rest.raw().body().lines().count());
+        assertEquals(null, rest.header("X-Next-After"), "the end");
+    }
+
     // ---------------------------------------------------------------- CSV injection
 
     @Test
