@@ -148,6 +148,8 @@ class AuditLimitsIT {
                 assertEquals(200, export.statusCode());
                 held.add(export.body()); // not read: the server's writer blocks, the export stays in flight
             }
+            // counted in Redis, so every node sees them
+            assertEquals("2", server.redis().command("ZCARD um:heavy:{" + tenant.realmId() + "}"));
             Http.Reply refused = Http.get(tenant.audit() + "/verify", tenant.bossToken());
             assertEquals(429, refused.status(), refused.raw().body());
             assertNotNull(refused.header("Retry-After"));
@@ -161,7 +163,8 @@ class AuditLimitsIT {
             }
         }
         Wait.until("the exports' permits to be returned", Duration.ofSeconds(30),
-                () -> Http.get(tenant.audit() + "/verify", tenant.bossToken()).status() == 200);
+                () -> "0".equals(server.redis().command("ZCARD um:heavy:{" + tenant.realmId() + "}")));
+        assertEquals(200, Http.get(tenant.audit() + "/verify", tenant.bossToken()).status());
     }
 
     @Test

@@ -121,18 +121,23 @@ public final class HeavyCalls {
         String token = UUID.randomUUID().toString();
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            long timeoutMillis = redis.commandTimeout().toMillis() * 2;
             Long granted = commands.<Long>eval(TAKE, ScriptOutputType.INTEGER, new String[] {key},
                     Long.toString(System.currentTimeMillis()), Long.toString(LEASE.toMillis()), Integer.toString(limit), token)
-                    .get(redis.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
             redis.reportSuccess();
             if (granted == null || granted == 0) {
                 return DENIED;
             }
-            return new Permit(() -> commands.zrem(key, token).whenComplete((removed, error) -> {
-                if (error != null) {
-                    LOG.debugf("Heavy-call permit of %s not returned (it lapses after %s): %s", tenant, LEASE, error.getMessage());
+            return new Permit(() -> {
+                try {
+                    commands.zrem(key, token).get(timeoutMillis, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    LOG.debugf("Heavy-call permit of %s not returned (it lapses after %s): %s", tenant, LEASE, e.getMessage());
                 }
-            }));
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
