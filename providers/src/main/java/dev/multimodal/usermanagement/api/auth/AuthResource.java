@@ -33,10 +33,10 @@ import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.userprofile.UserProfileContext;
 
 import java.io.InputStream;
 import java.util.List;
