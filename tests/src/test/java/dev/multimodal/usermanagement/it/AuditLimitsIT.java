@@ -138,7 +138,10 @@ class AuditLimitsIT {
     @Test
     void exportsInFlightCountTowardTheLimitUntilTheyEnd() throws Exception {
         AuditSupport.Tenant tenant = audit.tenant("heavy");
-        audit.prependOldRows(tenant, 40_000, Duration.ofDays(1));
+        // ~30 MB of CSV, far more than socket buffers hold: an unread export stays in flight (the chain does not matter here)
+        audit.sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, DETAILS, PREV_HASH, HASH)"
+                + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', '{\"pad\":\"' || repeat('x', 400) || '\"}',"
+                + " md5(n::text), md5(n::text) FROM generate_series(1, 60000) AS n", tenant.realmId());
         HttpClient client = HttpClient.newHttpClient();
         List<InputStream> held = new ArrayList<>();
         try {
