@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multimodal.usermanagement.api.limits.HeavyCalls;
 import dev.multimodal.usermanagement.api.openapi.OpenApiDocument;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
 import dev.multimodal.usermanagement.tenant.PlatformRealm;
@@ -19,7 +20,8 @@ import java.util.Properties;
 
 /**
  * Serves {@code /realms/{realm}/api/v1/...}. Option: {@code --spi-realm-restapi-extension--api--platform-realm}
- * (default: Keycloak's admin realm, {@code master}), the realm of platform admins, which is never a tenant.
+ * (default: Keycloak's admin realm, {@code master}), the realm of platform admins, which is never a tenant;
+ * {@code --spi-realm-restapi-extension--api--heavy-calls-per-tenant} (default 2), see {@link HeavyCalls}.
  */
 public class ApiResourceProviderFactory implements RealmResourceProviderFactory {
 
@@ -35,6 +37,7 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
     public void init(Config.Scope config) {
         version = readVersion();
         platformRealm = config.get("platform-realm", Config.getAdminRealm());
+        HeavyCalls.configure(config.getInt("heavy-calls-per-tenant", HeavyCalls.DEFAULT_LIMIT));
         template = TenantTemplate.load();
         openApi = OpenApiDocument.build(ApiResource.class, version);
     }

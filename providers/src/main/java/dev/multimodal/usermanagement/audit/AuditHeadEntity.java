@@ -8,7 +8,9 @@ import jakarta.persistence.Table;
 /**
  * A realm's chain head: its last sequence number and hash, and the checkpoint of the last purge (the sequence and
  * hash of the last purged row, from which the remaining chain is verified; 0 and the genesis hash before any purge). Writers lock this one row (per realm) for the short
- * moment between sealing their rows and committing; see {@link AuditWriter}.
+ * moment between sealing their rows and committing; see {@link AuditWriter}. The verification's progress (last
+ * verified row, re-check cursor) is read here but written only by {@link AuditLog} with SQL of its own, so a writer's
+ * update of this entity never puts back an older value.
  */
 @Entity
 @Table(name = "UM_AUDIT_HEAD")
@@ -29,6 +31,15 @@ public class AuditHeadEntity {
 
     @Column(name = "CHECKPOINT_HASH", nullable = false, length = 64)
     private String checkpointHash = AuditChain.GENESIS;
+
+    @Column(name = "VERIFIED_SEQ", insertable = false, updatable = false)
+    private long verifiedSequence;
+
+    @Column(name = "VERIFIED_HASH", insertable = false, updatable = false, length = 64)
+    private String verifiedHash;
+
+    @Column(name = "SWEEP_SEQ", insertable = false, updatable = false)
+    private long sweepSequence;
 
     public String getRealmId() {
         return realmId;
@@ -60,5 +71,19 @@ public class AuditHeadEntity {
 
     public String getCheckpointHash() {
         return checkpointHash;
+    }
+
+    /** The last row a verification found valid (0: none yet). */
+    public long getVerifiedSequence() {
+        return verifiedSequence;
+    }
+
+    public String getVerifiedHash() {
+        return verifiedHash;
+    }
+
+    /** Where the next re-check of already verified rows starts (after this sequence). */
+    public long getSweepSequence() {
+        return sweepSequence;
     }
 }

@@ -5,6 +5,7 @@ import jakarta.persistence.TypedQuery;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,14 @@ public final class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
     static final int BATCH = 500;
+    /** Rows of the already verified chain that an incremental verification checks again. */
+    public static final int SWEEP_ROWS = 10_000;
 
+    private final KeycloakSession session;
     private final EntityManager em;
 
     public AuditLog(KeycloakSession session) {
+        this.session = session;
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
@@ -30,8 +35,13 @@ public final class AuditLog {
         public static final Filter NONE = new Filter(null, null, null, null, null, null, null);
     }
 
-    /** @param checkpointSequence the last purged row's sequence (0: nothing purged); the walk started after it */
-    public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid, long checkpointSequence) {
+    /**
+     * @param checkpointSequence the last purged row's sequence (0: nothing purged)
+     * @param full               whether every row from the checkpoint was walked (else: incremental, see {@link #verify})
+     * @param verifiedSequence   the head the walk went up to
+     */
+    public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid, long checkpointSequence,
+                               boolean full, long verifiedSequence) {
     }
 
     /**
@@ -44,15 +54,17 @@ public final class AuditLog {
         return sequencesWithin(realmId, filter).map(range -> page(realmId, filter, range, after, upTo, limit)).orElse(List.of());
     }
 
-    /** Every matching row in sequence order, in batches of keyset pages: memory stays flat whatever the count. */
-    public void forEach(String realmId, Filter filter, Consumer<AuditRow> each) {
+    /**
+     * Every matching row with a sequence in (after, upTo] in sequence order, in batches of keyset pages: memory stays
+     * flat whatever the count.
+     */
+    public void forEach(String realmId, Filter filter, long after, Long upTo, Consumer<AuditRow> each) {
         Optional<SequenceRange> range = sequencesWithin(realmId, filter);
         if (range.isEmpty()) {
             return;
         }
-        long after = 0;
         while (true) {
-            List<AuditRow> batch = page(realmId, filter, range.get(), after, null, BATCH);
+            List<AuditRow> batch = page(realmId, filter, range.get(), after, upTo, BATCH);
             batch.forEach(each);
             if (batch.size() < BATCH) {
                 return;
@@ -89,8 +101,24 @@ public final class AuditLog {
                 : Optional.of(new SequenceRange(((Number) bounds[0]).longValue(), ((Number) bounds[1]).longValue()));
     }
 
+    /**
+     * The sequence of the {@code count}-th row matching the filter after {@code after} when more rows than that match
+     * (where a capped export stops), else empty. Reads {@code count} entries of the filter's index, no rows.
+     */
+    public Optional<Long> cutAfter(String realmId, Filter filter, long after, int count) {
+        return sequencesWithin(realmId, filter).flatMap(range -> {
+            List<Long> sequences = query("select a.sequence from AuditEntity a", Long.class, realmId, filter, range, after, null)
+                    .setFirstResult(count - 1).setMaxResults(2).getResultList();
+            return sequences.size() == 2 ? Optional.of(sequences.get(0)) : Optional.empty();
+        });
+    }
+
     private List<AuditRow> page(String realmId, Filter filter, SequenceRange range, long after, Long upTo, int limit) {
-        StringBuilder jpql = new StringBuilder(AuditRow.SELECT).append(" where a.realmId = :realm and a.sequence > :after");
+        return query(AuditRow.SELECT, AuditRow.class, realmId, filter, range, after, upTo).setMaxResults(limit).getResultList();
+    }
+
+    private <T> TypedQuery<T> query(String select, Class<T> type, String realmId, Filter filter, SequenceRange range, long after, Long upTo) {
+        StringBuilder jpql = new StringBuilder(select).append(" where a.realmId = :realm and a.sequence > :after");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("realm", realmId);
         params.put("after", Math.max(after, range.first() - 1));
@@ -104,9 +132,9 @@ public final class AuditLog {
         long last = Math.min(upTo == null ? Long.MAX_VALUE : upTo, range.last());
         condition(jpql, params, "a.sequence <= :upTo", "upTo", last == Long.MAX_VALUE ? null : last);
         jpql.append(" order by a.sequence");
-        TypedQuery<AuditRow> query = em.createQuery(jpql.toString(), AuditRow.class);
+        TypedQuery<T> query = em.createQuery(jpql.toString(), type);
         params.forEach(query::setParameter);
-        return query.setMaxResults(limit).getResultList();
+        return query;
     }
 
     private static void condition(StringBuilder jpql, Map<String, Object> params, String clause, String name, Object value) {
@@ -117,17 +145,25 @@ public final class AuditLog {
     }
 
     /**
-     * Walks the realm's chain from its checkpoint (the last purged row; the genesis before any purge) up to its head
-     * as read at the start (every row up to it had committed by then; rows committed later are left for the next
-     * run), keeping only the last hash. Then rows beyond the head: a row whose sequence is above the head as read
-     * <em>after</em> seeing it cannot have been written by us (the head moves in the row's own transaction), so it was
-     * inserted. A purge that moves the checkpoint during the walk makes rows vanish under it: then the walk starts
-     * again from the new checkpoint.
+     * Verifies the realm's chain. A full walk goes from the checkpoint (the last purged row; the genesis before any
+     * purge) to the head as read at the start (every row up to it had committed by then; rows committed later are
+     * left for the next run), keeping only the last hash. An incremental one (the default once a walk succeeded) checks
+     * <ul>
+     *   <li>the rows written since the last verified row, chained from its stored hash;</li>
+     *   <li>that the last verified row still has that hash (its content is covered by the hash, and every earlier row's
+     *       by the chain up to it);</li>
+     *   <li>a window of {@value #SWEEP_ROWS} already verified rows, each call the next one, round the whole chain: an
+     *       edit, insertion or deletion among verified rows is found within ceil(verified rows / {@value #SWEEP_ROWS})
+     *       calls, and at once by a full walk.</li>
+     * </ul>
+     * Then, either way, rows beyond the head: a row whose sequence is above the head as read <em>after</em> seeing it
+     * cannot have been written by us (the head moves in the row's own transaction), so it was inserted. A purge that
+     * moves the checkpoint during the walk makes rows vanish under it: then the walk starts again.
      */
-    public Verification verify(String realmId) {
-        Verification result = walk(realmId);
+    public Verification verify(String realmId, boolean full) {
+        Verification result = walk(realmId, full);
         for (int retry = 0; retry < 3 && !result.valid() && checkpointMoved(realmId, result); retry++) {
-            result = walk(realmId);
+            result = walk(realmId, full);
         }
         AuditMetrics.verified(result.valid());
         if (result.valid()) {
@@ -152,44 +188,102 @@ public final class AuditLog {
         return head;
     }
 
-    private Verification walk(String realmId) {
+    private Verification walk(String realmId, boolean full) {
         AuditHeadEntity head = head(realmId);
         long headSequence = head == null ? 0 : head.getLastSequence();
         String headHash = head == null ? AuditChain.GENESIS : head.getLastHash();
         long checkpoint = head == null ? 0 : head.getCheckpointSequence();
         String checkpointHash = head == null ? AuditChain.GENESIS : head.getCheckpointHash();
-        AuditChain.Walker walker = new AuditChain.Walker(checkpoint + 1, checkpointHash);
-        long after = checkpoint;
-        boolean more = true;
-        while (more) {
-            List<AuditRow> batch = page(realmId, Filter.NONE, after, headSequence, BATCH);
-            for (AuditRow row : batch) {
-                if (!walker.accept(row.record(), row.prevHash(), row.hash())) {
-                    more = false;
-                    break;
-                }
+        long verified = head == null ? 0 : head.getVerifiedSequence();
+        boolean incremental = !full && verified > checkpoint && verified <= headSequence && head.getVerifiedHash() != null;
+
+        long checked = 0;
+        AuditChain.Break broken;
+        long nextSweep = checkpoint;
+        if (incremental) {
+            String verifiedHash = head.getVerifiedHash();
+            // 1. a window of rows verified before, from where the last call left off
+            long sweepFrom = head.getSweepSequence() >= checkpoint && head.getSweepSequence() < verified ? head.getSweepSequence() : checkpoint;
+            long sweepTo = Math.min(sweepFrom + SWEEP_ROWS, verified);
+            String sweepHash = sweepFrom == checkpoint ? checkpointHash : hashAt(realmId, sweepFrom);
+            AuditChain.Walker sweep = new AuditChain.Walker(sweepFrom + 1, sweepHash == null ? "" : sweepHash);
+            if (sweepHash == null) {
+                sweep.fail(sweepFrom, "sequence " + sweepFrom + " missing: a row was deleted");
+            } else {
+                walkRange(realmId, sweep, sweepFrom, sweepTo);
+                sweep.finish(sweepTo, null);
             }
-            if (batch.size() < BATCH) {
-                more = false;
-            } else if (more) {
-                after = batch.get(batch.size() - 1).sequence();
+            // 2. the last verified row still ends the verified chain
+            String anchor = hashAt(realmId, verified);
+            if (anchor == null || !anchor.equals(verifiedHash)) {
+                sweep.fail(verified, "the last verified row " + verified + (anchor == null ? " is missing: a row was deleted"
+                        : " changed since it was verified: rows were edited"));
             }
+            // 3. the rows written since
+            AuditChain.Walker fresh = new AuditChain.Walker(verified + 1, verifiedHash);
+            walkRange(realmId, fresh, verified, headSequence);
+            fresh.finish(headSequence, headHash);
+            checked = sweep.checked() + fresh.checked();
+            broken = sweep.broken() != null ? sweep.broken() : fresh.broken();
+            nextSweep = sweepTo >= verified ? checkpoint : sweepTo;
+        } else {
+            AuditChain.Walker walker = new AuditChain.Walker(checkpoint + 1, checkpointHash);
+            walkRange(realmId, walker, checkpoint, headSequence);
+            walker.finish(headSequence, headHash);
+            checked = walker.checked();
+            broken = walker.broken();
         }
-        walker.finish(headSequence, headHash);
-        if (walker.broken() == null && checkpoint > 0) {
+        if (broken == null && checkpoint > 0) {
             // Purged rows are gone for good: a row at or before the checkpoint was put there afterwards.
-            page(realmId, Filter.NONE, 0, checkpoint, 1).stream().findFirst().ifPresent(row ->
-                    walker.fail(row.sequence(), "row at or before the purge checkpoint " + checkpoint + ": a row was inserted"));
+            broken = page(realmId, Filter.NONE, 0, checkpoint, 1).stream().findFirst().map(row -> new AuditChain.Break(row.sequence(),
+                    "row at or before the purge checkpoint " + checkpoint + ": a row was inserted")).orElse(null);
         }
-        if (walker.broken() == null) {
+        if (broken == null) {
             List<AuditRow> beyond = page(realmId, Filter.NONE, headSequence, null, BATCH);
             if (!beyond.isEmpty()) {
                 AuditHeadEntity now = head(realmId);
                 long nowSequence = now == null ? 0 : now.getLastSequence();
-                beyond.stream().filter(row -> row.sequence() > nowSequence).findFirst().ifPresent(row ->
-                        walker.fail(row.sequence(), "row after the realm's last sequence " + nowSequence + ": a row was inserted"));
+                broken = beyond.stream().filter(row -> row.sequence() > nowSequence).findFirst().map(row -> new AuditChain.Break(
+                        row.sequence(), "row after the realm's last sequence " + nowSequence + ": a row was inserted")).orElse(null);
             }
         }
-        return new Verification(walker.broken() == null, walker.checked(), walker.broken(), checkpoint);
+        if (broken == null && head != null) {
+            saveProgress(realmId, headSequence, headHash, nextSweep);
+        }
+        return new Verification(broken == null, checked, broken, checkpoint, !incremental, headSequence);
+    }
+
+    /** Feeds the rows in (after, upTo] to the walker, a page at a time, until it finds a break. */
+    private void walkRange(String realmId, AuditChain.Walker walker, long after, long upTo) {
+        while (after < upTo) {
+            List<AuditRow> batch = page(realmId, Filter.NONE, after, upTo, BATCH);
+            for (AuditRow row : batch) {
+                if (!walker.accept(row.record(), row.prevHash(), row.hash())) {
+                    return;
+                }
+            }
+            if (batch.size() < BATCH) {
+                return;
+            }
+            after = batch.get(batch.size() - 1).sequence();
+        }
+    }
+
+    private String hashAt(String realmId, long sequence) {
+        return em.createQuery("select a.hash from AuditEntity a where a.realmId = :realm and a.sequence = :sequence", String.class)
+                .setParameter("realm", realmId).setParameter("sequence", sequence)
+                .getResultStream().findFirst().orElse(null);
+    }
+
+    /**
+     * Stores how far the chain is verified, in a short transaction of its own (the head row is the writers' lock);
+     * never backwards, should a slower parallel verification finish last.
+     */
+    private void saveProgress(String realmId, long verifiedSequence, String verifiedHash, long sweepSequence) {
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), saving ->
+                saving.getProvider(JpaConnectionProvider.class).getEntityManager().createNativeQuery(
+                        "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = ?1, VERIFIED_HASH = ?2, SWEEP_SEQ = ?3 WHERE REALM_ID = ?4 AND VERIFIED_SEQ <= ?1")
+                        .setParameter(1, verifiedSequence).setParameter(2, verifiedHash).setParameter(3, sweepSequence)
+                        .setParameter(4, realmId).executeUpdate());
     }
 }

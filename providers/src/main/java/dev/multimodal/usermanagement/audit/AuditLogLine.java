@@ -44,6 +44,14 @@ public final class AuditLogLine {
             line.putNull("details");
         }
         line.put("hash", row.getHash());
-        return line.toString();
+        return lineSafe(line.toString());
+    }
+
+    /**
+     * JSON with U+2028, U+2029 and U+0085 escaped: valid JSON either way (they can only be inside strings), but some
+     * readers split lines on them. The API refuses them in input; Keycloak's own events may still carry them.
+     */
+    public static String lineSafe(String json) {
+        return json.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
     }
 }

@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.tenant;
 
+import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -48,9 +49,14 @@ public final class TenantService {
         entry.setDescription(request.description());
         entry.setDomain(domain);
 
-        UserModel admin = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.adminUsername(),
-                request.adminEmail(), request.adminFirstName(), request.adminLastName(), request.adminPassword(), false,
-                TenantRoles.ADMIN));
+        UserModel admin;
+        try {
+            admin = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.adminUsername(),
+                    request.adminEmail(), request.adminFirstName(), request.adminLastName(), request.adminPassword(), false,
+                    TenantRoles.ADMIN));
+        } catch (ProfileRules.InvalidProfileException refused) {
+            throw refused.prefixed("admin_"); // the request's admin_username, admin_email, ...
+        }
         admin.setEmailVerified(true);
 
         // surface a concurrent create of the same name or domain now, as a conflict, not at commit

@@ -15,9 +15,12 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.light.LightweightUserAdapter;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
+import org.keycloak.userprofile.UserProfileContext;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -52,17 +55,25 @@ public final class UserAccounts {
         }
     }
 
+    /** A user made by an admin (our API's user administration and tenant creation). */
+    public UserModel create(NewUser request) {
+        return create(request, UserProfileContext.USER_API);
+    }
+
     /**
-     * The password policy comes first, so a weak password gets the same answer whether the name is taken or not; a
-     * taken name then costs the one hash a new account's password costs.
+     * The user profile's rules, then the password policy, come before whether the name is taken, so a refused
+     * request gets the same answer either way; a taken name then costs the one hash a new account's password costs.
      *
+     * @param context the user-profile context whose rules the attributes must meet ({@code REGISTRATION} for sign-up)
+     * @throws ProfileRules.InvalidProfileException when the realm's user profile refuses an attribute
      * @throws WeakPasswordException when the password breaks the policy
      * @throws ModelDuplicateException when the username or e-mail is taken, also by a parallel request
      */
-    public UserModel create(NewUser request) {
+    public UserModel create(NewUser request, UserProfileContext context) {
         return inRealm(() -> {
             String username = request.username().trim().toLowerCase(Locale.ROOT);
             String email = request.email().trim().toLowerCase(Locale.ROOT);
+            ProfileRules.require(session, realm, context, null, attributes(username, email, request.firstName(), request.lastName()));
             UserModel candidate = new LightweightUserAdapter(session, realm, null); // held nowhere, no credentials
             candidate.setUsername(username);
             candidate.setEmail(email);
@@ -106,6 +117,16 @@ public final class UserAccounts {
             }
             return user;
         });
+    }
+
+    /** Keycloak's attribute names to values (null: not given). */
+    public static Map<String, String> attributes(String username, String email, String firstName, String lastName) {
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put(UserModel.USERNAME, username);
+        attributes.put(UserModel.EMAIL, email);
+        attributes.put(UserModel.FIRST_NAME, firstName);
+        attributes.put(UserModel.LAST_NAME, lastName);
+        return attributes;
     }
 
     /** Sends pending inserts now, so a unique key broken by a parallel request is a conflict here, not at commit. */

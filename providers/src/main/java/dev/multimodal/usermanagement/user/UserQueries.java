@@ -5,13 +5,16 @@ import jakarta.persistence.TypedQuery;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * User lists as one query over Keycloak's user table: text search, e-mail and role filters combine, and the page
@@ -27,7 +30,8 @@ public final class UserQueries {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    public record Filter(String search, String email, String roleId) {
+    /** @param roleIds users holding any of these roles directly or through a group (null: any user) */
+    public record Filter(String search, String email, Set<String> roleIds) {
     }
 
     public record Page(List<UserModel> items, long total) {
@@ -46,9 +50,11 @@ public final class UserQueries {
             where.append(" and lower(u.email) = :email");
             parameters.put("email", filter.email().trim().toLowerCase(Locale.ROOT));
         }
-        if (filter.roleId() != null) {
-            where.append(" and exists (select m from UserRoleMappingEntity m where m.user = u and m.roleId = :role)");
-            parameters.put("role", filter.roleId());
+        if (filter.roleIds() != null) {
+            where.append(" and (exists (select m from UserRoleMappingEntity m where m.user = u and m.roleId in :roles)"
+                    + " or exists (select g from UserGroupMembershipEntity g, GroupRoleMappingEntity r"
+                    + " where g.user = u and r.group.id = g.groupId and r.roleId in :roles))");
+            parameters.put("roles", filter.roleIds());
         }
         TypedQuery<String> ids = em.createQuery("select u.id" + where + " order by u.username", String.class);
         TypedQuery<Long> count = em.createQuery("select count(u)" + where, Long.class);
@@ -61,6 +67,19 @@ public final class UserQueries {
                 .filter(Objects::nonNull)
                 .toList();
         return new Page(users, count.getSingleResult());
+    }
+
+    /**
+     * The ids of the realm's roles that grant {@code role}: itself and every composite containing it, at any depth
+     * (the tenant's roles are a handful: admin ⊃ moderator ⊃ user ⊃ guest, the default roles), so a filter on
+     * effective roles stays one {@code role_id IN (...)} on the mapping tables.
+     */
+    public static Set<String> rolesGranting(RealmModel realm, RoleModel role) {
+        Set<String> ids = new HashSet<>();
+        ids.add(role.getId());
+        realm.getRolesStream().filter(candidate -> candidate.isComposite() && candidate.hasRole(role))
+                .forEach(candidate -> ids.add(candidate.getId()));
+        return ids;
     }
 
     /** A LIKE pattern matching values that contain {@code text}, case-insensitively; % and _ match themselves. */

@@ -4,10 +4,15 @@ import dev.multimodal.usermanagement.audit.AuditRow;
 
 import java.time.Instant;
 
-/** RFC 4180 CSV of audit rows; a cell starting with = + - @ is prefixed with ' so spreadsheets do not run it. */
+/**
+ * RFC 4180 CSV of audit rows. A cell starting with = + - @ tab or carriage return is prefixed with ' so spreadsheets
+ * do not run it as a formula (OWASP "CSV injection").
+ */
 final class AuditCsv {
 
     static final String HEADER = "sequence,time,type,user_id,client_id,ip,target,session_id,outcome,error,details,prev_hash,hash,id\r\n";
+
+    private static final String FORMULA_STARTS = "=+-@\t\r";
 
     private AuditCsv() {
     }
@@ -35,7 +40,7 @@ final class AuditCsv {
         if (value == null || value.isEmpty()) {
             return out;
         }
-        String text = "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        String text = FORMULA_STARTS.indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
             return out.append('"').append(text.replace("\"", "\"\"")).append('"');
         }

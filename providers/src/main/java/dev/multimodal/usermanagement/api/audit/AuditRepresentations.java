@@ -48,12 +48,14 @@ public final class AuditRepresentations {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record VerifyResult(boolean valid, long rowsChecked, Invalid firstInvalid, long checkpointSequence) {
+    public record VerifyResult(boolean valid, long rowsChecked, Invalid firstInvalid, long checkpointSequence, boolean full,
+                               long verifiedSequence) {
 
         static VerifyResult of(AuditLog.Verification verification) {
             AuditChain.Break broken = verification.firstInvalid();
             return new VerifyResult(verification.valid(), verification.rowsChecked(),
-                    broken == null ? null : new Invalid(broken.sequence(), broken.reason()), verification.checkpointSequence());
+                    broken == null ? null : new Invalid(broken.sequence(), broken.reason()), verification.checkpointSequence(),
+                    verification.full(), verification.verifiedSequence());
         }
     }
 

@@ -8,7 +8,9 @@ import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.Paging;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.api.limits.HeavyCalls;
 import dev.multimodal.usermanagement.audit.AuditLog;
+import dev.multimodal.usermanagement.audit.AuditLogLine;
 import dev.multimodal.usermanagement.audit.AuditPurge;
 import dev.multimodal.usermanagement.audit.AuditRow;
 import jakarta.ws.rs.GET;
@@ -26,6 +28,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -34,6 +37,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,6 +50,9 @@ public class AuditResource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OUTCOMES = Set.of("success", "error");
     private static final String AUDIT_READ = "audit:read";
+    /** Rows per export call; beyond them the answer's {@value #NEXT_AFTER} header is the {@code after} of the next call. */
+    static final int MAX_EXPORT_ROWS = 100_000;
+    static final String NEXT_AFTER = "X-Next-After";
 
     private final KeycloakSession session;
     private final BearerAuth auth;
@@ -73,12 +80,26 @@ public class AuditResource {
         });
     }
 
+    /**
+     * Incremental by default (see {@link AuditLog#verify}); {@code full=true} walks every row from the checkpoint, for
+     * platform admins only (its cost grows with the log).
+     */
     @GET
     @Path("verify")
-    public Response verify() {
+    public Response verify(@QueryParam("full") String full) {
         return Endpoint.run(session, () -> {
-            String realmId = authorize();
-            return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId))).build();
+            Caller caller = reader();
+            boolean walkAll = "true".equals(full);
+            if (full != null && !walkAll && !"false".equals(full)) {
+                throw ApiProblem.invalid("full", "must be true or false");
+            }
+            if (walkAll && !caller.platformAdmin()) {
+                throw ApiProblem.forbidden("A full verification is for platform admins; the incremental one is the default.");
+            }
+            String realmId = caller.tenant().getId();
+            try (HeavyCalls.Permit permit = HeavyCalls.acquire(session, realmId)) {
+                return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId, walkAll))).build();
+            }
         });
     }
 
@@ -121,7 +142,7 @@ public class AuditResource {
     @Produces({"application/x-ndjson", "text/csv", MediaType.APPLICATION_JSON})
     public Response export(@QueryParam("format") String format, @QueryParam("user") String user, @QueryParam("type") String type,
                            @QueryParam("outcome") String outcome, @QueryParam("client") String client, @QueryParam("ip") String ip,
-                           @QueryParam("from") String from, @QueryParam("to") String to) {
+                           @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("after") String after) {
         return Endpoint.run(session, () -> {
             String realmId = authorize();
             Validator validator = new Validator();
@@ -130,45 +151,69 @@ public class AuditResource {
                 validator.error("format", "must be ndjson or csv");
             }
             AuditLog.Filter filter = filter(validator, user, type, outcome, client, ip, from, to);
+            long afterSequence = number(validator, "after", after, 0, 0, Long.MAX_VALUE);
             validator.throwIfInvalid();
             boolean csv = chosen.equals("csv");
             KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-            // Written after this method returns, in a session and transaction of its own, a keyset page at a time.
-            StreamingOutput body = output -> {
-                Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
-                if (csv) {
-                    writer.write(AuditCsv.HEADER);
-                }
-                try {
-                    KeycloakModelUtils.runJobInTransaction(factory, reading -> new AuditLog(reading).forEach(realmId, filter, row -> {
-                        try {
-                            if (csv) {
-                                writer.write(AuditCsv.line(row));
-                            } else {
-                                writer.write(JSON.writeValueAsString(AuditRepresentations.AuditView.of(row)));
-                                writer.write('\n');
-                            }
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }));
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
-                writer.flush();
-            };
-            return Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
-                    .header("Content-Disposition", "attachment; filename=\"audit." + chosen + "\"").build();
+            HeavyCalls.Permit permit = HeavyCalls.acquire(session, realmId);
+            try {
+                // at most MAX_EXPORT_ROWS rows a call: where they end is known before the first byte, so it is a header
+                Optional<Long> cut = new AuditLog(session).cutAfter(realmId, filter, afterSequence, MAX_EXPORT_ROWS);
+                // Written after this method returns, in a session and transaction of its own, a keyset page at a time;
+                // the permit goes back when the last byte is written or the client has gone.
+                StreamingOutput body = output -> {
+                    try (permit) {
+                        write(output, csv, factory, realmId, filter, afterSequence, cut.orElse(null));
+                    }
+                };
+                Response.ResponseBuilder response = Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
+                        .header("Content-Disposition", "attachment; filename=\"audit." + chosen + "\"");
+                cut.ifPresent(last -> response.header(NEXT_AFTER, last));
+                return response.build();
+            } catch (RuntimeException e) {
+                permit.close();
+                throw e;
+            }
         });
+    }
+
+    private static void write(OutputStream output, boolean csv, KeycloakSessionFactory factory, String realmId, AuditLog.Filter filter,
+                              long after, Long upTo) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
+        if (csv) {
+            writer.write(AuditCsv.HEADER);
+        }
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, reading -> new AuditLog(reading).forEach(realmId, filter, after, upTo, row -> {
+                try {
+                    if (csv) {
+                        writer.write(AuditCsv.line(row));
+                    } else {
+                        writer.write(AuditLogLine.lineSafe(JSON.writeValueAsString(AuditRepresentations.AuditView.of(row))));
+                        writer.write('\n');
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        writer.flush();
     }
 
     /** The path realm's id, once the caller may read its log (on the platform realm: platform admins, its own log). */
     private String authorize() {
+        return reader().tenant().getId();
+    }
+
+    /** The caller, once it may read the path realm's log. */
+    private Caller reader() {
         Caller caller = auth.authenticate();
         if (!caller.has(AUDIT_READ)) {
             throw ApiProblem.forbidden("Reading the audit log needs the audit:read permission.");
         }
-        return caller.tenant().getId();
+        return caller;
     }
 
     private static AuditLog.Filter filter(Validator validator, String user, String type, String outcome, String client, String ip,

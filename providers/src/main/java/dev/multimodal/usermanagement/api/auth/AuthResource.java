@@ -36,6 +36,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.userprofile.UserProfileContext;
 
 import java.io.InputStream;
 import java.util.List;
@@ -255,7 +256,7 @@ public class AuthResource {
             UserModel user;
             try {
                 user = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.username(), request.email(),
-                        request.firstName(), request.lastName(), request.password(), false, "user"));
+                        request.firstName(), request.lastName(), request.password(), false, "user"), UserProfileContext.REGISTRATION);
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("password", weak.brokenRules());
             }

@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.error;
 
+import dev.multimodal.usermanagement.user.ProfileRules;
 import jakarta.persistence.EntityExistsException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
@@ -23,6 +24,10 @@ public final class Endpoint {
         } catch (ApiProblem problem) {
             session.getTransactionManager().setRollbackOnly();
             return problem.toResponse();
+        } catch (ProfileRules.InvalidProfileException refused) {
+            session.getTransactionManager().setRollbackOnly();
+            return ApiProblem.invalid(refused.violations().stream()
+                    .map(violation -> new Problem.FieldError(violation.field(), violation.message())).toList()).toResponse();
         } catch (ModelDuplicateException | EntityExistsException duplicate) {
             session.getTransactionManager().setRollbackOnly();
             LOG.debugf("Conflict: %s", duplicate.getMessage());

@@ -9,7 +9,6 @@ public final class Validator {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s\"<>()\\[\\],;:\\\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     private static final Pattern DOMAIN = Pattern.compile("^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$");
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final List<Problem.FieldError> errors = new ArrayList<>();
 
@@ -23,10 +22,23 @@ public final class Validator {
     public Validator optional(String field, String value, int maxLength) {
         if (value != null && value.length() > maxLength) {
             error(field, "must be at most " + maxLength + " characters");
-        } else if (value != null && CONTROL.matcher(value).find()) {
-            error(field, "must not contain control characters");
+        } else if (value != null && hasControlCharacter(value)) {
+            error(field, "must not contain control characters, line or paragraph separators");
         }
         return this;
+    }
+
+    /**
+     * Whether the text holds a character that can split a line or hide text: C0 and C1 controls (tab, CR, LF, U+0085),
+     * U+2028 and U+2029, format characters such as bidi overrides and U+FEFF (but not the zero-width joiner and
+     * non-joiner, which scripts and emoji need), and unpaired surrogates. Such text would split NDJSON and log lines.
+     */
+    public static boolean hasControlCharacter(String value) {
+        return value.codePoints().anyMatch(c -> switch (Character.getType(c)) {
+            case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> true;
+            case Character.FORMAT -> c != 0x200C && c != 0x200D;
+            default -> false;
+        });
     }
 
     public Validator email(String field, String value) {

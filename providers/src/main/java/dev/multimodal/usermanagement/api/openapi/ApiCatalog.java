@@ -56,7 +56,7 @@ final class ApiCatalog {
         add("POST /users", "users", "Create a user with a role and a temporary password", true,
                 UserRepresentations.CreateUser.class, UserView.class, 201, with(BODY_ERRORS, 401, 403, 409));
         add("POST /users/import", "users", "Import up to 1000 users of the old service with their bcrypt hashes; bad rows reported", true,
-                UserRepresentations.ImportUsers.class, UserRepresentations.ImportResult.class, 200, with(BODY_ERRORS, 401, 403));
+                UserRepresentations.ImportUsers.class, UserRepresentations.ImportResult.class, 200, with(BODY_ERRORS, 401, 403, 429));
         add("GET /users/{id}", "users", "One user, with the lockout state", true, null, UserRepresentations.AdminUserView.class, 200,
                 List.of(401, 403, 404));
         add("PUT /users/{id}", "users", "Change a user; is_active false ends their sessions", true,
@@ -87,10 +87,12 @@ final class ApiCatalog {
 
         add("GET /audit", "audit", "The tenant's audit log: filters user, type, outcome, client, ip, from, to; keyset pages by after and limit",
                 true, null, AuditRepresentations.AuditPage.class, 200, List.of(400, 401, 403));
-        add("GET /audit/export", "audit", "The tenant's audit log streamed as NDJSON or CSV (format), same filters", true,
-                null, null, 200, List.of(400, 401, 403));
-        add("GET /audit/verify", "audit", "Walk the tenant's hash chain; the first edited, inserted or deleted row", true,
-                null, AuditRepresentations.VerifyResult.class, 200, List.of(401, 403));
+        add("GET /audit/export", "audit", "The tenant's audit log streamed as NDJSON or CSV (format), same filters; at most 100,000 rows"
+                        + " a call, then header X-Next-After is the next call's after", true,
+                null, null, 200, List.of(400, 401, 403, 429));
+        add("GET /audit/verify", "audit", "Check the tenant's hash chain incrementally (full=true: every row, platform admins);"
+                        + " the first edited, inserted or deleted row", true,
+                null, AuditRepresentations.VerifyResult.class, 200, List.of(400, 401, 403, 429));
         add("POST /audit/purge", "audit", "Platform admins: remove the tenant's rows older than `before` now, as the retention purge does",
                 true, null, AuditRepresentations.PurgeResult.class, 200, List.of(400, 401, 403, 409));
     }

@@ -10,6 +10,7 @@ import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
+import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,6 +28,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.userprofile.UserProfileContext;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +77,11 @@ public class MeResource {
                     validator.error("preferences", "must be at most " + MAX_PREFERENCES_BYTES + " bytes of JSON");
                 }
             }
+            validator.throwIfInvalid();
+            // the rules of Keycloak's own account console, before anything is stored
+            ProfileRules.check(session, caller.realm(), UserProfileContext.ACCOUNT, caller.user(),
+                    UserAccounts.attributes(null, null, request.firstName(), request.lastName()))
+                    .forEach(violation -> validator.error(violation.field(), violation.message()));
             validator.throwIfInvalid();
 
             if (request.firstName() != null) {

@@ -15,6 +15,7 @@ import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
 import dev.multimodal.usermanagement.lockout.LockoutStoreException;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
+import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,6 +33,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.userprofile.UserProfileContext;
 
 import java.io.InputStream;
 import java.util.LinkedHashSet;
@@ -77,6 +79,10 @@ public class UserResource {
             }
             validator.throwIfInvalid();
             UserModel user = manageable(caller);
+            String newEmail = request.email() == null ? null : request.email().trim().toLowerCase(Locale.ROOT);
+            // the rules of Keycloak's admin API, before anything is stored
+            ProfileRules.require(session, caller.tenant(), UserProfileContext.USER_API, user,
+                    UserAccounts.attributes(null, newEmail, request.firstName(), request.lastName()));
             if (Boolean.FALSE.equals(request.isActive()) && user.getId().equals(caller.user().getId())) {
                 throw ApiProblem.invalid("is_active", "you cannot disable your own account");
             }

@@ -8,7 +8,9 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Paging;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.api.limits.HeavyCalls;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
+import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import dev.multimodal.usermanagement.user.UserQueries;
 import jakarta.ws.rs.GET;
@@ -27,6 +29,7 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.userprofile.UserProfileContext;
 
 import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
 
@@ -71,7 +74,7 @@ public class UsersResource {
             validator.throwIfInvalid();
             RoleModel roleModel = role == null ? null : caller.tenant().getRole(role);
             UserQueries.Page found = new UserQueries(session).page(caller.tenant(),
-                    new UserQueries.Filter(search, email, roleModel == null ? null : roleModel.getId()),
+                    new UserQueries.Filter(search, email, roleModel == null ? null : UserQueries.rolesGranting(caller.tenant(), roleModel)),
                     paging.first(), paging.pageSize());
             return Response.ok(new UserRepresentations.UserPage(
                     found.items().stream().map(user -> UserView.of(caller.tenant(), user)).toList(),
@@ -124,6 +127,7 @@ public class UsersResource {
             if (request.users() == null || request.users().isEmpty() || request.users().size() > MAX_IMPORT) {
                 throw ApiProblem.invalid("users", "must hold 1 to " + MAX_IMPORT + " users");
             }
+            HeavyCalls.holdUntilTransactionEnds(session, caller.tenant().getId());
             UserAccounts accounts = new UserAccounts(session, caller.tenant());
             List<UserRepresentations.RowError> errors = new ArrayList<>();
             Set<String> seen = new HashSet<>();
@@ -169,6 +173,13 @@ public class UsersResource {
         String role = user.role() == null ? TenantRoles.USER : user.role();
         if (!TenantRoles.ROLES.contains(role)) {
             validator.error("role", "must be one of " + TenantRoles.ROLES);
+        }
+        if (!validator.hasErrors()) {
+            // the rules of Keycloak's admin API; taken usernames and e-mails are checked below
+            ProfileRules.check(session, caller.tenant(), UserProfileContext.USER_API, null, UserAccounts.attributes(
+                            user.username().trim().toLowerCase(Locale.ROOT), user.email().trim().toLowerCase(Locale.ROOT),
+                            user.firstName(), user.lastName()))
+                    .forEach(violation -> validator.error(violation.field(), violation.message()));
         }
         Optional<UserRepresentations.RowError> invalid = validator.firstError()
                 .map(error -> new UserRepresentations.RowError(row, error.field(), error.message()));
