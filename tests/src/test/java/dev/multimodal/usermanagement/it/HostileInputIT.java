@@ -301,7 +301,8 @@ class HostileInputIT {
                 }
             }
         }
-        for (String policy : List.of("hashIterations(0)", "hashIterations(-1)", "hashAlgorithm(bcrypt) and hashIterations(31)",
+        // hashIterations(-1) is Keycloak's "the algorithm's default" (the console's preset): valid, so not here
+        for (String policy : List.of("hashIterations(0)", "hashIterations(-2)", "hashAlgorithm(bcrypt) and hashIterations(31)",
                 "hashAlgorithm(pbkdf2-sha256) and hashIterations(2147483647)", "hashAlgorithm(none)", "nosuchpolicy(1)")) {
             BodyEndpoint settings = bodyEndpoints().get(bodyEndpoints().size() - 1);
             sendJson("injection, control and over-long strings", settings, body("password_policy", policy), Expect.REFUSE, policy);
