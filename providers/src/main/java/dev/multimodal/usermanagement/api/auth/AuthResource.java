@@ -145,6 +145,11 @@ public class AuthResource {
             PasswordGuesses.Outcome guess = user == null || !user.isEnabled() ? null
                     : PasswordGuesses.check(session, realm, user, () -> accounts.passwordMatches(user, request.currentPassword()));
             if (guess != null && guess.refusal() != null) {
+                if (guess.refusal().verdict() == Decision.Verdict.UNAVAILABLE) {
+                    // the lockout store is down and the tenant's failure mode is 'closed', as at login
+                    throw ApiProblem.serviceUnavailable("Logins are paused; try again later.",
+                            Long.toString(guess.refusal().retryAfterSeconds()));
+                }
                 if (guess.refusal().verdict() == Decision.Verdict.RATE_LIMITED) {
                     throw ApiProblem.tooManyRequests("Too many attempts; try again later.",
                             String.valueOf(Math.max(1, guess.refusal().retryAfter().toSeconds())));
