@@ -38,7 +38,7 @@ class KillDuringWritesIT {
 
     @AfterAll
     static void printCounts() {
-        CHECKS.print("outages (SIGKILL)");
+        CHECKS.print("SIGKILL during registrations and tenant creations");
     }
 
     @Test

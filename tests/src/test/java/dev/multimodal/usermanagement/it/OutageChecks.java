@@ -42,7 +42,8 @@ final class OutageChecks {
         }
     }
 
-    synchronized void print(String suite) {
-        System.out.printf("[security] %s: %d checks, %d violations%n", suite, checks, violations.size());
+    /** The suite's count line, {@code [security] outages: N checks, V violations (what)}. */
+    synchronized void print(String what) {
+        System.out.printf("[security] outages: %d checks, %d violations (%s)%n", checks, violations.size(), what);
     }
 }

@@ -63,7 +63,7 @@ class PostgresOutageIT {
             if (postgres != null) {
                 postgres.close();
             }
-            CHECKS.print("outages (Postgres)");
+            CHECKS.print("Postgres stopped, crashed, lost at commit");
         }
     }
 

@@ -40,7 +40,7 @@ class RedisOutageIT {
 
     @AfterAll
     static void printCounts() {
-        CHECKS.print("outages (Redis)");
+        CHECKS.print("Redis stopped, failure modes open and closed");
     }
 
     /**
