@@ -35,6 +35,8 @@ class KillDuringWritesIT {
     private static final String PASSWORD = "Correct-Horse-42";
     private static final List<String> TENANT_ROLES = List.of("guest", "user", "moderator", "admin");
     private static final OutageChecks CHECKS = new OutageChecks();
+    /** A tenant creation has taken over 30 s on the shared 2-core machine: an answer must not be lost to a client timeout. */
+    private static final Duration TENANT_TIMEOUT = Duration.ofMinutes(3);
 
     @AfterAll
     static void printCounts() {
@@ -71,7 +73,7 @@ class KillDuringWritesIT {
                             String id = prefix + "-t" + thread + "-" + n;
                             Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, Map.of("id", id,
                                     "name", "Tenant " + id, "admin_email", "boss@" + id + ".example", "admin_username", "boss",
-                                    "admin_password", Fixtures.ADMIN_PASSWORD));
+                                    "admin_password", Fixtures.ADMIN_PASSWORD), TENANT_TIMEOUT);
                             if (reply.status() == 201) {
                                 ackedTenants.add(id);
                             }
@@ -82,7 +84,7 @@ class KillDuringWritesIT {
                 }
             });
         }
-        Wait.until("the burst to be running", Duration.ofSeconds(120), () -> ackedUsers.size() >= 20 && ackedTenants.size() >= 3);
+        Wait.until("the burst to be running", Duration.ofMinutes(5), () -> ackedUsers.size() >= 20 && ackedTenants.size() >= 3);
         server.kill();
         Thread.sleep(500);
         running.set(false);

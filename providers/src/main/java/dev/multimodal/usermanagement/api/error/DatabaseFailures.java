@@ -1,5 +1,9 @@
 package dev.multimodal.usermanagement.api.error;
 
+import jakarta.persistence.PersistenceException;
+import org.keycloak.models.ModelException;
+
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -24,6 +28,8 @@ public final class DatabaseFailures {
     }
 
     public static boolean isUnavailable(Throwable failure) {
+        boolean database = false;
+        boolean io = false;
         int depth = 0;
         for (Throwable cause = failure; cause != null && depth < 32; cause = cause.getCause(), depth++) {
             String type = cause.getClass().getSimpleName();
@@ -34,8 +40,12 @@ public final class DatabaseFailures {
             if (cause instanceof SQLException sql && (transientState(sql.getSQLState()) || poolTimeout(sql))) {
                 return true;
             }
+            database |= cause instanceof SQLException || cause instanceof PersistenceException || cause instanceof ModelException;
+            io |= cause instanceof IOException;
         }
-        return false;
+        // Keycloak's entity manager keeps only the root cause: ModelException("Database operation failed") caused by
+        // the driver's ConnectException or EOFException, the SQLException between them gone
+        return database && io;
     }
 
     private static boolean transientState(String state) {

@@ -2,6 +2,10 @@ package dev.multimodal.usermanagement.api.error;
 
 import jakarta.persistence.PersistenceException;
 import org.junit.jupiter.api.Test;
+import org.keycloak.models.ModelException;
+
+import java.io.EOFException;
+import java.net.ConnectException;
 
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
@@ -19,6 +23,13 @@ class DatabaseFailuresTest {
         assertTrue(DatabaseFailures.isUnavailable(new RuntimeException(new PersistenceException(
                 new SQLException("terminating connection due to administrator command", "57P01")))));
         assertTrue(DatabaseFailures.isUnavailable(new SQLTransientConnectionException("pool exhausted")));
+    }
+
+    @Test
+    void keycloaksEntityManagerKeepsOnlyTheDriversIoFailure() {
+        assertTrue(DatabaseFailures.isUnavailable(new ModelException("Database operation failed", new ConnectException("Connection refused"))));
+        assertTrue(DatabaseFailures.isUnavailable(new ModelException("Database operation failed", new EOFException())));
+        assertFalse(DatabaseFailures.isUnavailable(new IllegalStateException(new EOFException())), "an I/O failure elsewhere");
     }
 
     @Test
