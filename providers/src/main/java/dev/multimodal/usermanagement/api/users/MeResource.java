@@ -104,7 +104,8 @@ public class MeResource {
                     () -> accounts.passwordMatches(caller.user(), request.currentPassword()));
             if (guess.refusal() != null && guess.refusal().verdict() == Decision.Verdict.UNAVAILABLE) {
                 // the lockout store is down and the tenant's failure mode is 'closed', as at login
-                throw ApiProblem.serviceUnavailable("Password checks are paused; try again later.", Long.toString(guess.refusal().retryAfterSeconds()));
+                throw ApiProblem.serviceUnavailable("Password checks are paused; try again later.",
+                        Long.toString(guess.refusal().retryAfterSeconds()));
             }
             if (guess.refusal() != null) {
                 throw ApiProblem.tooManyRequests("Too many wrong passwords; try again later.",
