@@ -51,6 +51,11 @@ public final class Http {
         return send(authorized(url, token).header("Content-Type", "application/json").POST(json(body)));
     }
 
+    /** A POST that may take longer than the usual 30 s, e.g. a tenant creation on a loaded machine. */
+    public static Reply post(String url, String token, Object body, Duration timeout) {
+        return send(authorized(url, token).header("Content-Type", "application/json").POST(json(body)).timeout(timeout));
+    }
+
     public static Reply put(String url, String token, Object body) {
         return send(authorized(url, token).header("Content-Type", "application/json").PUT(json(body)));
     }
@@ -99,7 +104,11 @@ public final class Http {
     private static Reply send(HttpRequest.Builder request) {
         long started = System.nanoTime();
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpRequest built = request.build();
+            if (built.timeout().isEmpty()) {
+                built = request.timeout(Duration.ofSeconds(30)).build();
+            }
+            HttpResponse<String> response = CLIENT.send(built,
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response, (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {

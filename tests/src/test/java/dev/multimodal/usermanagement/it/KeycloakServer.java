@@ -52,9 +52,9 @@ public final class KeycloakServer implements AutoCloseable {
         redis = new ManagedRedis(freePort(), new File(log.getParentFile(), "redis.log"));
     }
 
-    private KeycloakServer(KeycloakServer first, String name) {
+    private KeycloakServer(KeycloakServer first, String name, TestDatabase database) {
         log = new File(first.log.getParentFile(), "keycloak-" + name + ".log");
-        database = first.database;
+        this.database = database;
         redis = first.redis;
     }
 
@@ -92,12 +92,24 @@ public final class KeycloakServer implements AutoCloseable {
      * @param redisOptions the node's {@code --spi-redis--...} options; empty: the first node's Redis
      */
     public static KeycloakServer startNode(String name, List<String> redisOptions) {
-        return startNode(name, redisOptions, true);
+        return startNode(name, redisOptions, get().database, true);
     }
 
     /** @param publicHostname false: a node started without {@code --hostname} ({@code --hostname-strict=false}) */
     public static KeycloakServer startNode(String name, List<String> redisOptions, boolean publicHostname) {
-        KeycloakServer node = new KeycloakServer(get(), name);
+        return startNode(name, redisOptions, get().database, publicHostname);
+    }
+
+    /**
+     * A node as {@link #startNode(String, List)} on another database, e.g. one on a Postgres the test owns and stops.
+     * An empty database gets Keycloak's schema and the bootstrap admin {@code admin}/{@code admin} (no imported realms).
+     */
+    public static KeycloakServer startNode(String name, List<String> redisOptions, TestDatabase database) {
+        return startNode(name, redisOptions, database, true);
+    }
+
+    private static KeycloakServer startNode(String name, List<String> redisOptions, TestDatabase database, boolean publicHostname) {
+        KeycloakServer node = new KeycloakServer(get(), name, database);
         node.publicHostname = publicHostname;
         try {
             Files.deleteIfExists(node.log.toPath());
@@ -105,7 +117,12 @@ public final class KeycloakServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
-        node.launch(redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions, false);
+        try {
+            node.launch(redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions, false);
+        } catch (RuntimeException | AssertionError e) {
+            node.stopProcess(); // a node that did not come up is not left running beside the next test
+            throw e;
+        }
         return node;
     }
 

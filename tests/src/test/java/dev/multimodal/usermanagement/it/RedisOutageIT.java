@@ -1,10 +1,13 @@
 package dev.multimodal.usermanagement.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,6 +28,7 @@ class RedisOutageIT {
     /** On a loaded machine a login alone may near the limit: then the wait may add at most this much to it. */
     private static final long SLOW_REDIS_ADDED_LIMIT_MILLIS = 1000;
 
+    private static final OutageChecks CHECKS = new OutageChecks();
     private static KeycloakServer server;
     private static String platformToken;
 
@@ -32,6 +36,99 @@ class RedisOutageIT {
     static void startServer() {
         server = KeycloakServer.get();
         platformToken = Tokens.platformAdmin(server);
+    }
+
+    @AfterAll
+    static void printCounts() {
+        CHECKS.print("Redis stopped, failure modes open and closed");
+    }
+
+    /**
+     * With Redis stopped, every API call answers as documented: in failure mode {@code open} as with Redis up; in
+     * {@code closed} every password check is refused with 503 problem+json and {@code Retry-After}; calls that need
+     * no password go on, and an unlock, which cannot reach the store, says so with 503. Never a 500.
+     */
+    @Test
+    void everyApiAnswerDuringARedisOutageIsTheDocumentedOne() {
+        Map<String, Map<String, Http.Reply>> answers = new LinkedHashMap<>();
+        List<String> tenants = List.of(tenantWithAlice("open"), tenantWithAlice("closed"));
+        Map<String, Map<String, String>> tokens = new LinkedHashMap<>();
+        for (String tenant : tenants) {
+            assertEquals(200, Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", platformToken,
+                    Map.of("registration_allowed", true)).status());
+            Http.Reply alice = apiLogin(server, tenant, "alice", PASSWORD);
+            assertEquals(200, alice.status(), alice.raw().body());
+            tokens.put(tenant, Map.of("access", alice.json().path("access_token").asText(),
+                    "refresh", alice.json().path("refresh_token").asText(),
+                    "boss", apiLogin(server, tenant, "boss", Fixtures.ADMIN_PASSWORD).json().path("access_token").asText(),
+                    "aliceId", userId(tenant, "alice")));
+        }
+        assertHealthy();
+        server.redis().stop();
+        try {
+            for (String tenant : tenants) {
+                answers.put(tenant, callsDuringOutage(tenant, tokens.get(tenant)));
+            }
+        } finally {
+            server.redis().start();
+        }
+        assertHealthy();
+
+        for (int i = 0; i < tenants.size(); i++) {
+            boolean closed = i == 1;
+            String mode = closed ? "closed: " : "open: ";
+            Map<String, Http.Reply> got = answers.get(tenants.get(i));
+            // password checks: open goes on as with Redis up, closed refuses them all
+            expect(mode + "login", got.get("login"), closed ? 503 : 200);
+            expect(mode + "login with a wrong password", got.get("login with a wrong password"), closed ? 503 : 401);
+            expect(mode + "change expired password", got.get("change expired password"), closed ? 503 : 401);
+            expect(mode + "POST /users/me/change-password", got.get("POST /users/me/change-password"), closed ? 503 : 400);
+            expect(mode + "register", got.get("register"), closed ? 503 : 201, 201);
+            // no password: served as usual (or, where they need the store, refused with 503)
+            expect(mode + "refresh", got.get("refresh"), 200);
+            expect(mode + "GET /users/me", got.get("GET /users/me"), 200);
+            expect(mode + "GET /users", got.get("GET /users"), 200);
+            expect(mode + "GET /users/{id}", got.get("GET /users/{id}"), 200);
+            expect(mode + "unlock", got.get("unlock"), 503);
+            expect(mode + "health", got.get("health"), 200);
+            CHECKS.check("degraded".equals(got.get("health").json().path("status").asText()), mode + "health degraded");
+        }
+        CHECKS.assertNone();
+    }
+
+    private Map<String, Http.Reply> callsDuringOutage(String tenant, Map<String, String> tokens) {
+        String api = server.apiUrl(tenant);
+        Map<String, Http.Reply> replies = new LinkedHashMap<>();
+        replies.put("login", apiLogin(server, tenant, "alice", PASSWORD));
+        replies.put("login with a wrong password", apiLogin(server, tenant, "alice", "Wrong-Pass1"));
+        replies.put("change expired password", Http.post(api + "/auth/change-password", null,
+                Map.of("username", "alice", "current_password", "Wrong-Pass1", "new_password", "Other-Horse-43")));
+        replies.put("POST /users/me/change-password", Http.post(api + "/users/me/change-password", tokens.get("access"),
+                Map.of("current_password", "Wrong-Pass1", "new_password", "Other-Horse-43")));
+        replies.put("register", Http.post(api + "/auth/register", null, Map.of("username", "dave", "email", "dave@" + tenant + ".example",
+                "password", PASSWORD)));
+        replies.put("refresh", Http.post(api + "/auth/refresh", null, Map.of("refresh_token", tokens.get("refresh"))));
+        replies.put("GET /users/me", Http.get(api + "/users/me", tokens.get("access")));
+        replies.put("GET /users", Http.get(api + "/users", tokens.get("boss")));
+        replies.put("GET /users/{id}", Http.get(api + "/users/" + tokens.get("aliceId"), tokens.get("boss")));
+        replies.put("unlock", Http.post(api + "/users/" + tokens.get("aliceId") + "/unlock", tokens.get("boss"), Map.of()));
+        replies.put("health", Http.get(api + "/health"));
+        return replies;
+    }
+
+    /** One of the expected statuses; a 503 must be problem+json with Retry-After; never a 500. */
+    private static void expect(String call, Http.Reply reply, int... statuses) {
+        boolean expected = java.util.Arrays.stream(statuses).anyMatch(status -> status == reply.status());
+        CHECKS.check(expected, call + ": " + reply.status() + " (expected " + java.util.Arrays.toString(statuses) + ") " + reply.raw().body());
+        if (reply.status() == 503) {
+            CHECKS.unavailable(call, reply);
+        }
+    }
+
+    private static String userId(String tenant, String username) {
+        Http.Reply users = Http.get(server.baseUrl() + "/admin/realms/" + tenant + "/users?exact=true&username=" + username, platformToken);
+        assertEquals(200, users.status(), users.raw().body());
+        return users.json().path(0).path("id").asText();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.lockout.Decision;
 import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.user.ProfileRules;
@@ -109,6 +110,11 @@ public class MeResource {
             UserAccounts accounts = new UserAccounts(session, caller.realm());
             PasswordGuesses.Outcome guess = PasswordGuesses.check(session, caller.realm(), caller.user(),
                     () -> accounts.passwordMatches(caller.user(), request.currentPassword()));
+            if (guess.refusal() != null && guess.refusal().verdict() == Decision.Verdict.UNAVAILABLE) {
+                // the lockout store is down and the tenant's failure mode is 'closed', as at login
+                throw ApiProblem.serviceUnavailable("Password checks are paused; try again later.",
+                        Long.toString(guess.refusal().retryAfterSeconds()));
+            }
             if (guess.refusal() != null) {
                 throw ApiProblem.tooManyRequests("Too many wrong passwords; try again later.",
                         String.valueOf(Math.max(1, guess.refusal().retryAfter().toSeconds())));

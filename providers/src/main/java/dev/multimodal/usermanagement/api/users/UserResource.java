@@ -10,6 +10,7 @@ import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.lockout.AccountKeys;
 import dev.multimodal.usermanagement.lockout.LockoutEventListenerProvider;
+import dev.multimodal.usermanagement.lockout.Decision;
 import dev.multimodal.usermanagement.lockout.LockState;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
@@ -208,7 +209,8 @@ public class UserResource {
                 wasLocked = LockoutRateLimitAuthenticatorFactory.storeFor(session).unlock(caller.tenant().getId(),
                         AccountKeys.forUser(user.getId()));
             } catch (LockoutStoreException e) {
-                throw new ApiProblem(503, "Service Unavailable", "The lockout store cannot be reached; nothing was unlocked. Try again.", java.util.List.of());
+                throw ApiProblem.serviceUnavailable("The lockout store cannot be reached; nothing was unlocked. Try again.",
+                        Long.toString(Decision.UNAVAILABLE.retryAfterSeconds()));
             }
             // Keycloak's own unlock (attack detection) is a DELETE of the user's login failures
             AdminActions.of(session, caller).detail("was_locked", Boolean.toString(wasLocked))
