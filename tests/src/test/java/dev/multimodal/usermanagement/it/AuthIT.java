@@ -232,14 +232,16 @@ class AuthIT {
         String id = tenantWithDomain();
         JsonNode tokens = login(server.apiUrl(id), Map.of("username", "boss", "password", "Admin-Pass123")).json();
         String access = tokens.path("access_token").asText();
-        assertEquals(200, Http.get(platformApi + "/tenants/" + id + "/settings", access).status());
+        String api = server.apiUrl(id);
+        assertEquals(200, Http.get(api + "/tenants/" + id + "/settings", access).status());
+        assertEquals(403, Http.post(platformApi + "/auth/logout", access, Map.of()).status(), "only on the token's own URL");
 
-        assertEquals(204, Http.post(platformApi + "/auth/logout", access, Map.of()).status());
+        assertEquals(204, Http.post(api + "/auth/logout", access, Map.of()).status());
 
         assertEquals(401, Http.post(platformApi + "/auth/refresh", null, Map.of("refresh_token", tokens.path("refresh_token").asText())).status());
-        assertEquals(401, Http.get(platformApi + "/tenants/" + id + "/settings", access).status());
-        assertEquals(401, Http.post(platformApi + "/auth/logout", access, Map.of()).status());
-        assertEquals(401, Http.post(platformApi + "/auth/logout", null, Map.of()).status());
+        assertEquals(401, Http.get(api + "/tenants/" + id + "/settings", access).status());
+        assertEquals(401, Http.post(api + "/auth/logout", access, Map.of()).status());
+        assertEquals(401, Http.post(api + "/auth/logout", null, Map.of()).status());
     }
 
     @Test

@@ -98,7 +98,7 @@ class HashCostIT {
     // ---- defects 6 and 14: tenant settings that break or slow down hashing
 
     private static Http.Reply putPolicy(String tenant, String token, String policy) {
-        return Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", token, Map.of("password_policy", policy));
+        return Http.put(server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", token, Map.of("password_policy", policy));
     }
 
     private static void assertRefused(Http.Reply reply, String field) {

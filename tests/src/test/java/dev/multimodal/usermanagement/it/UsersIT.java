@@ -982,7 +982,7 @@ class UsersIT {
         JsonNode victimTokens = tokens(b, victim);
         String victimSession = Http.get(b.users() + "/me/sessions", victimTokens.path("access_token").asText()).json().get(0).path("id").asText();
         assertProblem(Http.delete(a.users() + "/me/sessions/" + victimSession, adminOfA), 404);
-        assertProblem(Http.delete(b.users() + "/me/sessions/" + victimSession, adminOfA), 404);
+        assertProblem(Http.delete(b.users() + "/me/sessions/" + victimSession, adminOfA), 403);
         assertEquals(200, refresh(b, victimTokens).status(), "the B session survives");
 
         assertProblem(Http.get(b.users() + "/me", adminOfA), 403);

@@ -25,7 +25,7 @@ public class ProblemResponses implements ContainerResponseFilter {
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         int status = response.getStatus();
-        if (status < 400 || PROBLEM.isCompatible(response.getMediaType())
+        if (status < 400 || PROBLEM.isCompatible(response.getMediaType()) || isOurs(response.getEntity())
                 || !API_PATH.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
@@ -35,6 +35,11 @@ public class ProblemResponses implements ContainerResponseFilter {
         response.setStatus(status);
         response.getHeaders().remove("Content-Length");
         response.setEntity(new Problem("about:blank", title(status), status, detail(status), List.of()), new Annotation[0], PROBLEM);
+    }
+
+    /** An answer our resources made on purpose (e.g. the health report's 503) stays as it is. */
+    private static boolean isOurs(Object entity) {
+        return entity != null && entity.getClass().getName().startsWith("dev.multimodal.usermanagement.");
     }
 
     private static boolean unreadableBody(ContainerRequestContext request) {
