@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.api.auth;
 
 import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.api.error.DatabaseFailures;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.keycloak.common.util.Encode;
@@ -92,8 +93,11 @@ public final class BearerAuth {
         AuthenticationManager.AuthResult result;
         try {
             result = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(tokenRealm).setTokenString(token).authenticate();
-        } catch (RuntimeException malformed) {
-            result = null; // e.g. a header without "alg": Keycloak's verifier fails on it instead of refusing
+        } catch (RuntimeException e) {
+            if (DatabaseFailures.isUnavailable(e)) {
+                throw e; // Endpoint answers 503
+            }
+            result = null; // a malformed token, e.g. a header without "alg": Keycloak's verifier fails on it instead of refusing
         } finally {
             context.setRealm(pathRealm);
         }
