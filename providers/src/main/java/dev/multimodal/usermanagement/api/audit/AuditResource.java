@@ -245,7 +245,7 @@ public class AuditResource {
     }
 
     private static long number(Validator validator, String field, String raw, long fallback, long min, long max) {
-        if (raw == null || raw.isBlank()) {
+        if (raw == null || raw.isEmpty()) {
             return fallback;
         }
         try {

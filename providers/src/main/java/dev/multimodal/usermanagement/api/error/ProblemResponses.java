@@ -1,8 +1,11 @@
 package dev.multimodal.usermanagement.api.error;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
@@ -17,10 +20,25 @@ import java.util.regex.Pattern;
  * multipart body: our API reads only JSON, so 415), and Keycloak's own error answers. Other paths are left alone.
  */
 @Provider
-public class ProblemResponses implements ContainerResponseFilter {
+@PreMatching
+public class ProblemResponses implements ContainerRequestFilter, ContainerResponseFilter {
 
     private static final Pattern API_PATH = Pattern.compile("^/?realms/[^/]+/api/v1(/.*)?$");
     private static final MediaType PROBLEM = MediaType.valueOf(Problem.MEDIA_TYPE);
+
+    /** A Content-Type that is no media type at all ("json", "a/b, c/d") fails the server before any resource: 415 here. */
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || !API_PATH.matcher(request.getUriInfo().getPath()).matches()) {
+            return;
+        }
+        try {
+            MediaType.valueOf(contentType);
+        } catch (IllegalArgumentException unparsable) {
+            request.abortWith(ApiProblem.unsupportedMediaType("Send the body as application/json in UTF-8.").toResponse());
+        }
+    }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
