@@ -28,7 +28,6 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.userprofile.UserProfileContext;
 
 import java.io.InputStream;
