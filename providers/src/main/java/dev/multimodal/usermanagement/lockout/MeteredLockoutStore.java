@@ -1,7 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Counts what a store decides (locks, rate limits, unlocks) and times its decisions, tagged by realm name; the
@@ -20,36 +22,28 @@ final class MeteredLockoutStore implements LockoutStore {
 
     @Override
     public Decision check(Attempt attempt, LockoutSettings settings) {
-        long started = System.nanoTime();
-        Decision decision = delegate.check(attempt, settings);
-        String realm = realmNames.apply(attempt.realmId());
-        LockoutMetrics.decision(realm, Duration.ofNanos(System.nanoTime() - started));
-        if (decision.verdict() == Decision.Verdict.RATE_LIMITED) {
-            LockoutMetrics.rateLimited(realm);
-        }
-        return decision;
+        return timed(attempt, () -> delegate.check(attempt, settings), Decision.Verdict.RATE_LIMITED, LockoutMetrics::rateLimited);
     }
 
     @Override
     public Decision checkLimits(Attempt attempt, LockoutSettings settings) {
-        long started = System.nanoTime();
-        Decision decision = delegate.checkLimits(attempt, settings);
-        String realm = realmNames.apply(attempt.realmId());
-        LockoutMetrics.decision(realm, Duration.ofNanos(System.nanoTime() - started));
-        if (decision.verdict() == Decision.Verdict.RATE_LIMITED) {
-            LockoutMetrics.rateLimited(realm);
-        }
-        return decision;
+        return timed(attempt, () -> delegate.checkLimits(attempt, settings), Decision.Verdict.RATE_LIMITED, LockoutMetrics::rateLimited);
     }
 
+    /** A failure that locks counts as a lock; a check refused as already locked does not count again. */
     @Override
     public Decision recordFailure(Attempt attempt, LockoutSettings settings) {
+        return timed(attempt, () -> delegate.recordFailure(attempt, settings), Decision.Verdict.LOCKED, LockoutMetrics::locked);
+    }
+
+    /** Times one decision and counts it, by realm name, when it has the given verdict. */
+    private Decision timed(Attempt attempt, Supplier<Decision> decide, Decision.Verdict counted, Consumer<String> count) {
         long started = System.nanoTime();
-        Decision decision = delegate.recordFailure(attempt, settings);
+        Decision decision = decide.get();
         String realm = realmNames.apply(attempt.realmId());
         LockoutMetrics.decision(realm, Duration.ofNanos(System.nanoTime() - started));
-        if (decision.verdict() == Decision.Verdict.LOCKED) {
-            LockoutMetrics.locked(realm);
+        if (decision.verdict() == counted) {
+            count.accept(realm);
         }
         return decision;
     }

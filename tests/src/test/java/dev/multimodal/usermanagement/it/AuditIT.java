@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +36,6 @@ class AuditIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static KeycloakServer server;
-    private static String platformToken;
-    private static long platformTokenAt;
 
     @BeforeAll
     static void start() {
@@ -56,12 +53,8 @@ class AuditIT {
     private record Account(String id, String username) {
     }
 
-    private static synchronized String platform() {
-        if (platformToken == null || System.nanoTime() - platformTokenAt > Duration.ofSeconds(30).toNanos()) {
-            platformToken = Tokens.platformAdmin(server);
-            platformTokenAt = System.nanoTime();
-        }
-        return platformToken;
+    private static String platform() {
+        return Tokens.recentPlatformAdmin(server);
     }
 
     private static Tenant tenant() {

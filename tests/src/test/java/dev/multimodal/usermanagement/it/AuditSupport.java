@@ -41,24 +41,18 @@ final class AuditSupport {
     }
 
     private final KeycloakServer server;
-    private String platformToken;
-    private long platformTokenAt;
 
     AuditSupport(KeycloakServer server) {
         this.server = server;
     }
 
-    synchronized String platform() {
-        if (platformToken == null || System.nanoTime() - platformTokenAt > Duration.ofSeconds(30).toNanos()) {
-            platformToken = Tokens.platformAdmin(server);
-            platformTokenAt = System.nanoTime();
-        }
-        return platformToken;
+    String platform() {
+        return Tokens.recentPlatformAdmin(server);
     }
 
     /** After a restart: new tokens. */
-    synchronized void forgetTokens() {
-        platformToken = null;
+    void forgetTokens() {
+        Tokens.forgetPlatformAdmin(server);
     }
 
     /** A tenant whose rate limits do not get in the way of load tests. */

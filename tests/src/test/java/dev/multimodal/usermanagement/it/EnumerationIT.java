@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -30,8 +31,10 @@ class EnumerationIT {
     private static final String PASSWORD = "Right-Pass123";
     private static final String WRONG = "Wrong-Pass123";
 
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
     private static KeycloakServer server;
-    private static SmtpSink smtp;
     private static String tenant;
     private static String api;
     private static int checks;
@@ -41,18 +44,17 @@ class EnumerationIT {
     @BeforeAll
     static void start() throws IOException {
         server = KeycloakServer.get();
-        smtp = new SmtpSink();
         String token = Tokens.platformAdmin(server);
         tenant = Fixtures.createTenant(server, token, Fixtures.unique("enum"), false);
         api = server.apiUrl(tenant);
         // limits out of the way (each test of limits has a tenant of its own); locks after 5 failures as by default
-        settings(tenant, Map.of("failures_per_ip_per_minute", 10_000, "requests_per_ip_per_minute", 10_000,
+        Fixtures.lockout(server, tenant, Map.of("failures_per_ip_per_minute", 10_000, "requests_per_ip_per_minute", 10_000,
                 "requests_per_username_per_minute", 10_000));
         String admin = server.baseUrl() + "/admin/realms/" + tenant;
         String policy = Http.get(admin, token).json().path("passwordPolicy").asText();
-        Http.Reply realm = Http.put(admin, token, Map.of("realm", tenant, "passwordPolicy", policy + " and hashAlgorithm(counting-argon2)",
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(smtp.port()), "from", "noreply@" + tenant + ".example")));
+        Http.Reply realm = Http.put(admin, token, Map.of("realm", tenant, "passwordPolicy", policy + " and hashAlgorithm(counting-argon2)"));
         assertEquals(204, realm.status(), realm.raw().body());
+        smtp.serve(server, tenant);
         Http.Reply client = Http.post(admin + "/clients", token, Map.of("clientId", "web", "publicClient", true,
                 "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
         assertEquals(201, client.status(), client.raw().body());
@@ -72,10 +74,7 @@ class EnumerationIT {
     }
 
     @AfterAll
-    static void report() throws IOException {
-        if (smtp != null) {
-            smtp.close();
-        }
+    static void report() {
         System.out.printf("[security] enumeration: %d checks, %d violations%n", checks, violations.size());
         violations.forEach(v -> System.out.println("[security] enumeration violation: " + v));
     }
@@ -313,13 +312,8 @@ class EnumerationIT {
         Map<String, Object> limits = new LinkedHashMap<>(Map.of("failures_per_ip_per_minute", 10_000, "requests_per_ip_per_minute", 10_000,
                 "requests_per_username_per_minute", 10_000));
         limits.putAll(lockout);
-        settings(id, limits);
+        Fixtures.lockout(server, id, limits);
         return id;
     }
 
-    private static void settings(String id, Map<String, Object> lockout) {
-        Http.Reply reply = Http.put(server.apiUrl("master") + "/tenants/" + id + "/settings", Tokens.platformAdmin(server),
-                Map.of("lockout", lockout));
-        assertEquals(200, reply.status(), reply.raw().body());
-    }
 }

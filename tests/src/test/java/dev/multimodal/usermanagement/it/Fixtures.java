@@ -34,6 +34,13 @@ final class Fixtures {
         return id;
     }
 
+    /** Sets the tenant's lockout settings ({@code lockout} of {@code PUT /tenants/{id}/settings}) as a platform admin. */
+    static void lockout(KeycloakServer server, String tenant, Map<String, Object> lockout) {
+        Http.Reply reply = Http.put(server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", Tokens.platformAdmin(server),
+                Map.of("lockout", lockout));
+        assertEquals(200, reply.status(), reply.raw().body());
+    }
+
     /** {@code POST /auth/login} of a tenant: the tenant's own direct-grant flow, lockout step included. */
     static Http.Reply apiLogin(KeycloakServer server, String tenant, String username, String password) {
         return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));

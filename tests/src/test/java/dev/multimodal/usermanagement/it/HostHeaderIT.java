@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,29 +29,21 @@ class HostHeaderIT {
     private static final String PASSWORD = "Start-Pass123";
     private static final String EVIL = "evil.example";
 
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
     private static KeycloakServer server;
-    private static SmtpSink smtp;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         server = KeycloakServer.get();
-        smtp = new SmtpSink();
-    }
-
-    @AfterAll
-    static void stopSmtp() throws IOException {
-        if (smtp != null) {
-            smtp.close();
-        }
     }
 
     @Test
     void theLockoutMailOfALockCausedWithAForgedHostLinksToTheConfiguredHost() {
         String tenant = tenant();
         String token = Tokens.platformAdmin(server);
-        Http.Reply settings = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", token,
-                Map.of("lockout", Map.of("lockout_email", true)));
-        assertEquals(200, settings.status(), settings.raw().body());
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         Fixtures.createUser(server, token, tenant, "olga", PASSWORD, true, "user");
         for (int i = 0; i < 5; i++) {
             RawHttp.Response reply = RawHttp.send(server.baseUrl(), "POST", "/realms/" + tenant + "/api/v1/auth/login", EVIL,
@@ -60,10 +51,7 @@ class HostHeaderIT {
                     "{\"username\":\"olga\",\"password\":\"wrong-" + i + "\"}");
             assertEquals(401, reply.status(), reply.body());
         }
-        SmtpSink.Mail mail = smtp.awaitMailTo("olga@" + tenant + ".example", Duration.ofSeconds(20));
-        String link = SmtpSink.link(mail, "action-token");
-        assertTrue(link.startsWith(server.baseUrl() + "/realms/" + tenant + "/login-actions/action-token?key="), link);
-        assertFalse(mail.decoded().contains(EVIL), "no link to the forged host: " + mail.decoded());
+        assertTheMailLinksOnlyToTheConfiguredHost(tenant, "olga");
     }
 
     @Test
@@ -73,19 +61,14 @@ class HostHeaderIT {
         RawHttp.Response sent = forgotPassword(server, tenant, "pete", EVIL);
         assertEquals(200, sent.status(), sent.body());
 
-        SmtpSink.Mail mail = smtp.awaitMailTo("pete@" + tenant + ".example", Duration.ofSeconds(20));
-        String link = SmtpSink.link(mail, "action-token");
-        assertTrue(link.startsWith(server.baseUrl() + "/realms/" + tenant + "/login-actions/action-token?key="), link);
-        assertFalse(mail.decoded().contains(EVIL), "no link to the forged host: " + mail.decoded());
+        assertTheMailLinksOnlyToTheConfiguredHost(tenant, "pete");
     }
 
     @Test
     void withoutAConfiguredHostnameTheLockoutMailIsNotSentAndTheLogSaysWhy() {
         String tenant = tenant();
         String token = Tokens.platformAdmin(server);
-        Http.Reply settings = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", token,
-                Map.of("lockout", Map.of("lockout_email", true)));
-        assertEquals(200, settings.status(), settings.raw().body());
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         String quinn = Fixtures.createUser(server, token, tenant, "quinn", PASSWORD, true, "user");
         try (KeycloakServer node = KeycloakServer.startNode("no-hostname", List.of(), false)) {
             for (int i = 0; i < 5; i++) {
@@ -98,6 +81,13 @@ class HostHeaderIT {
             assertEquals(401, Fixtures.apiLogin(server, tenant, "quinn", PASSWORD).status(), "locked all the same");
             assertEquals(List.of(), smtp.mailsTo("quinn@" + tenant + ".example"), "no mail");
         }
+    }
+
+    private static void assertTheMailLinksOnlyToTheConfiguredHost(String tenant, String username) {
+        SmtpSink.Mail mail = smtp.awaitMailTo(username + "@" + tenant + ".example", Duration.ofSeconds(20));
+        String link = SmtpSink.link(mail, "action-token");
+        assertTrue(link.startsWith(server.baseUrl() + "/realms/" + tenant + "/login-actions/action-token?key="), link);
+        assertFalse(mail.decoded().contains(EVIL), "no link to the forged host: " + mail.decoded());
     }
 
     /** The login page's "forgot password" for {@code username}, every request with the given {@code Host} header. */
@@ -120,9 +110,7 @@ class HostHeaderIT {
 
     private static String tenant() {
         String tenant = Fixtures.createTenant(server, Tokens.platformAdmin(server), Fixtures.unique("host"), false);
-        Http.Reply reply = Http.put(server.baseUrl() + "/admin/realms/" + tenant, Tokens.platformAdmin(server), Map.of("realm", tenant,
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(smtp.port()), "from", "noreply@" + tenant + ".example")));
-        assertEquals(204, reply.status(), reply.raw().body());
+        smtp.serve(server, tenant);
         return tenant;
     }
 

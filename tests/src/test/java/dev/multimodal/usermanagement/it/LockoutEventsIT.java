@@ -1,11 +1,10 @@
 package dev.multimodal.usermanagement.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,22 +29,14 @@ class LockoutEventsIT {
     private static final String PASSWORD = "Start-Pass123";
     private static final String LOCK_EVENT = "USER_DISABLED_BY_TEMPORARY_LOCKOUT";
 
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
     private static KeycloakServer server;
-    private static SmtpSink smtp;
-    private static String platformToken;
-    private static long platformTokenAt;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         server = KeycloakServer.get();
-        smtp = new SmtpSink();
-    }
-
-    @AfterAll
-    static void stopSmtp() throws IOException {
-        if (smtp != null) {
-            smtp.close();
-        }
     }
 
     @Test
@@ -73,7 +64,7 @@ class LockoutEventsIT {
     @Test
     void aRateLimitedAttemptIsOneLoginErrorInTheAuditLog() {
         String tenant = tenant();
-        settings(tenant, Map.of("requests_per_username_per_minute", 2));
+        Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 2));
         Fixtures.createUser(server, platform(), tenant, "dave", PASSWORD, true, "user");
         assertEquals(200, login(tenant, "dave", PASSWORD).status());
         assertEquals(200, login(tenant, "dave", PASSWORD).status());
@@ -111,8 +102,8 @@ class LockoutEventsIT {
     @Test
     void lockoutEmailLinkUnlocksOnceAndForgedLinksAreRefused() throws Exception {
         String tenant = tenant();
-        settings(tenant, Map.of("lockout_email", true, "requests_per_username_per_minute", 50));
-        smtpOf(tenant, smtp.port());
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true, "requests_per_username_per_minute", 50));
+        smtp.serve(server, tenant);
         String grace = Fixtures.createUser(server, platform(), tenant, "grace", PASSWORD, true, "user");
         lock(tenant, "grace");
         lock(tenant, "nobody-here");
@@ -154,8 +145,8 @@ class LockoutEventsIT {
     @Test
     void anExpiredUnlockLinkIsRefused() throws Exception {
         String tenant = tenant();
-        settings(tenant, Map.of("lockout_email", true, "lockout_minutes", 1, "lockout_cap_minutes", 1));
-        smtpOf(tenant, smtp.port());
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true, "lockout_minutes", 1, "lockout_cap_minutes", 1));
+        smtp.serve(server, tenant);
         Fixtures.createUser(server, platform(), tenant, "judy", PASSWORD, true, "user");
         lock(tenant, "judy");
         String link = SmtpSink.link(smtp.awaitMailTo("judy@" + tenant + ".example", Duration.ofSeconds(20)), "action-token");
@@ -169,12 +160,11 @@ class LockoutEventsIT {
     @Test
     void aFailingSmtpServerDoesNotChangeTheLoginAnswer() throws Exception {
         String tenant = tenant();
-        settings(tenant, Map.of("lockout_email", true));
-        int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
+        try (SmtpSink gone = SmtpSink.start()) {
+            gone.close();
+            gone.serve(server, tenant); // a port where nothing listens any more
         }
-        smtpOf(tenant, closedPort);
         String heidi = Fixtures.createUser(server, platform(), tenant, "heidi", PASSWORD, true, "user");
         List<Http.Reply> replies = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -192,7 +182,7 @@ class LockoutEventsIT {
     @Test
     void metricsCountLocksUnlocksRateLimitsStoreErrorsAndTimeDecisions() throws Exception {
         String tenant = tenant();
-        settings(tenant, Map.of("requests_per_username_per_minute", 6));
+        Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 6));
         String ivan = Fixtures.createUser(server, platform(), tenant, "ivan", PASSWORD, true, "user");
         lock(tenant, "ivan");
         assertEquals(204, Http.post(server.apiUrl(tenant) + "/users/" + ivan + "/unlock", bossToken(tenant), Map.of()).status());
@@ -219,12 +209,8 @@ class LockoutEventsIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private static synchronized String platform() {
-        if (platformToken == null || System.nanoTime() - platformTokenAt > Duration.ofSeconds(30).toNanos()) {
-            platformToken = Tokens.platformAdmin(server);
-            platformTokenAt = System.nanoTime();
-        }
-        return platformToken;
+    private static String platform() {
+        return Tokens.recentPlatformAdmin(server);
     }
 
     private static String tenant() {
@@ -237,16 +223,6 @@ class LockoutEventsIT {
         return reply.json().path("access_token").asText();
     }
 
-    private static void settings(String tenant, Map<String, Object> lockout) {
-        Http.Reply reply = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", platform(), Map.of("lockout", lockout));
-        assertEquals(200, reply.status(), reply.raw().body());
-    }
-
-    private static void smtpOf(String tenant, int port) {
-        Http.Reply reply = Http.put(server.baseUrl() + "/admin/realms/" + tenant, platform(), Map.of("realm", tenant,
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(port), "from", "noreply@" + tenant + ".example")));
-        assertEquals(204, reply.status(), reply.raw().body());
-    }
 
     private static Http.Reply login(String tenant, String username, String password) {
         return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));

@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -23,20 +22,14 @@ class LockoutFlowsIT {
 
     private static final String PASSWORD = "Start-Pass123";
 
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
     private static KeycloakServer server;
-    private static SmtpSink smtp;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         server = KeycloakServer.get();
-        smtp = new SmtpSink();
-    }
-
-    @AfterAll
-    static void stopSmtp() throws IOException {
-        if (smtp != null) {
-            smtp.close();
-        }
     }
 
     @Test
@@ -80,7 +73,7 @@ class LockoutFlowsIT {
     @Test
     void registrationIsRateLimitedPerUsernameWith429AndTheThemedMessage() {
         String tenant = tenant();
-        settings(tenant, Map.of("requests_per_username_per_minute", 2));
+        Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 2));
         Browser browser = new Browser(server);
         HttpResponse<String> registered = browser.register(tenant, "newbie", PASSWORD);
         assertEquals(302, registered.statusCode(), "under the limit, registration works: " + registered.body());
@@ -97,7 +90,7 @@ class LockoutFlowsIT {
     @Test
     void forgotPasswordIsRateLimitedAndItsCompletionEndsTheLock() {
         String tenant = tenant();
-        smtpOf(tenant);
+        smtp.serve(server, tenant);
         Fixtures.createUser(server, Tokens.platformAdmin(server), tenant, "kate", PASSWORD, true, "user");
         for (int i = 0; i < 5; i++) {
             assertEquals(401, login(tenant, "kate", "wrong-" + i).status());
@@ -115,7 +108,7 @@ class LockoutFlowsIT {
         Wait.until("kate unlocked by her new password", Duration.ofSeconds(5),
                 () -> login(tenant, "kate", "Fresh-Pass456").status() == 200);
 
-        settings(tenant, Map.of("requests_per_username_per_minute", 2));
+        Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 2));
         Fixtures.createUser(server, Tokens.platformAdmin(server), tenant, "leo", PASSWORD, true, "user");
         assertEquals(200, new Browser(server).forgotPassword(tenant, "leo").statusCode());
         assertEquals(200, new Browser(server).forgotPassword(tenant, "leo").statusCode());
@@ -145,17 +138,6 @@ class LockoutFlowsIT {
         return tenant;
     }
 
-    private static void settings(String tenant, Map<String, Object> lockout) {
-        Http.Reply reply = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", Tokens.platformAdmin(server),
-                Map.of("lockout", lockout));
-        assertEquals(200, reply.status(), reply.raw().body());
-    }
-
-    private static void smtpOf(String tenant) {
-        Http.Reply reply = Http.put(server.baseUrl() + "/admin/realms/" + tenant, Tokens.platformAdmin(server), Map.of("realm", tenant,
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(smtp.port()), "from", "noreply@" + tenant + ".example")));
-        assertEquals(204, reply.status(), reply.raw().body());
-    }
 
     private static Http.Reply login(String tenant, String username, String password) {
         return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,20 +25,14 @@ class ProfileValidationIT {
     private static final String BCRYPT = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
 
     private static KeycloakServer server;
-    private static String platformToken;
-    private static long platformTokenAt;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
     }
 
-    private static synchronized String platform() {
-        if (platformToken == null || System.nanoTime() - platformTokenAt > Duration.ofSeconds(30).toNanos()) {
-            platformToken = Tokens.platformAdmin(server);
-            platformTokenAt = System.nanoTime();
-        }
-        return platformToken;
+    private static String platform() {
+        return Tokens.recentPlatformAdmin(server);
     }
 
     private record Tenant(String id, String api, String bossToken) {

@@ -1,9 +1,13 @@
 package dev.multimodal.usermanagement.it;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,15 +17,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * A minimal SMTP server on loopback that accepts every message (no auth, no TLS) and keeps it, so tests can read the
- * e-mails Keycloak sends through a realm's SMTP settings.
+ * e-mails Keycloak sends through a realm's SMTP settings. A test class holds one as
+ * {@code @RegisterExtension static final SmtpSink smtp = SmtpSink.start();}: it closes after the class.
  */
-final class SmtpSink implements AutoCloseable {
+final class SmtpSink implements AutoCloseable, AfterAllCallback {
 
     /** One accepted message: its envelope recipients and its raw DATA (headers and MIME body). */
     record Mail(List<String> recipients, String data) {
@@ -36,11 +44,31 @@ final class SmtpSink implements AutoCloseable {
     private final List<Mail> mails = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    SmtpSink() throws IOException {
+    private SmtpSink() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "smtp-sink");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    static SmtpSink start() {
+        try {
+            return new SmtpSink();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    /** Makes the realm send its e-mails here (Realm settings → Email), through Keycloak's admin API. */
+    void serve(KeycloakServer keycloak, String realm) {
+        Http.Reply reply = Http.put(keycloak.baseUrl() + "/admin/realms/" + realm, Tokens.platformAdmin(keycloak), Map.of("realm", realm,
+                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(port()), "from", "noreply@" + realm + ".example")));
+        assertEquals(204, reply.status(), reply.raw().body());
     }
 
     int port() {

@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,29 +26,21 @@ class TenantNameIT {
     private static final Pattern INJECTED = Pattern.compile("<a[^>]*evil\\.example|<img[^>]*src=\"?x");
     private static final String PASSWORD = "Start-Pass123";
 
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
     private static KeycloakServer server;
-    private static SmtpSink smtp;
     private static String tenant;
 
     @BeforeAll
-    static void hostileTenant() throws IOException {
+    static void hostileTenant() {
         server = KeycloakServer.get();
-        smtp = new SmtpSink();
         String token = Tokens.platformAdmin(server);
         tenant = Fixtures.unique("named");
         Http.Reply created = Http.post(server.apiUrl("master") + "/tenants", token, Map.of("id", tenant, "name", HOSTILE_NAME,
                 "admin_email", "boss@" + tenant + ".example", "admin_username", "boss", "admin_password", Fixtures.ADMIN_PASSWORD));
         assertEquals(201, created.status(), created.raw().body());
-        Http.Reply smtpSettings = Http.put(server.baseUrl() + "/admin/realms/" + tenant, token, Map.of("realm", tenant,
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(smtp.port()), "from", "noreply@" + tenant + ".example")));
-        assertEquals(204, smtpSettings.status(), smtpSettings.raw().body());
-    }
-
-    @AfterAll
-    static void stopSmtp() throws IOException {
-        if (smtp != null) {
-            smtp.close();
-        }
+        smtp.serve(server, tenant);
     }
 
     @Test
@@ -67,9 +58,7 @@ class TenantNameIT {
 
     @Test
     void theLockoutMailShowsTheNameAsText() {
-        Http.Reply settings = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", Tokens.platformAdmin(server),
-                Map.of("lockout", Map.of("lockout_email", true)));
-        assertEquals(200, settings.status(), settings.raw().body());
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         Fixtures.createUser(server, Tokens.platformAdmin(server), tenant, "lena", PASSWORD, true, "user");
         for (int i = 0; i < 5; i++) {
             assertEquals(401, Http.post(server.apiUrl(tenant) + "/auth/login", null,

@@ -1,6 +1,8 @@
 package dev.multimodal.usermanagement.it;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,9 +14,26 @@ public final class Tokens {
     private Tokens() {
     }
 
+    private static final Duration REUSE = Duration.ofSeconds(30);
+    private static final Map<String, Issued> RECENT = new ConcurrentHashMap<>();
+
+    private record Issued(String token, long at) {
+    }
+
     /** The bootstrap admin of the master realm: a platform admin. */
     public static String platformAdmin(KeycloakServer server) {
         return password(server, "master", "admin-cli", "admin", "admin");
+    }
+
+    /** As {@link #platformAdmin}, one token per server reused for 30 s (the test server's master tokens live an hour). */
+    public static String recentPlatformAdmin(KeycloakServer server) {
+        return RECENT.compute(server.baseUrl(), (url, issued) -> issued != null && System.nanoTime() - issued.at() < REUSE.toNanos()
+                ? issued : new Issued(platformAdmin(server), System.nanoTime())).token();
+    }
+
+    /** After a restart of that server: its next token is a new one. */
+    public static void forgetPlatformAdmin(KeycloakServer server) {
+        RECENT.remove(server.baseUrl());
     }
 
     public static String password(KeycloakServer server, String realm, String username, String password) {

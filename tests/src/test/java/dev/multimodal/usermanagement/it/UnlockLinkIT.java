@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,32 +21,22 @@ class UnlockLinkIT {
 
     private static final String PASSWORD = "Start-Pass123";
 
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
     private static KeycloakServer server;
-    private static SmtpSink smtp;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         server = KeycloakServer.get();
-        smtp = new SmtpSink();
-    }
-
-    @AfterAll
-    static void stopSmtp() throws IOException {
-        if (smtp != null) {
-            smtp.close();
-        }
     }
 
     @Test
     void aLinkFromAnEarlierLockDoesNotEndALaterOne() throws Exception {
         String token = Tokens.platformAdmin(server);
         String tenant = Fixtures.createTenant(server, token, Fixtures.unique("unlock"), false);
-        Http.Reply settings = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", token,
-                Map.of("lockout", Map.of("lockout_email", true, "requests_per_username_per_minute", 50)));
-        assertEquals(200, settings.status(), settings.raw().body());
-        Http.Reply smtpSettings = Http.put(server.baseUrl() + "/admin/realms/" + tenant, token, Map.of("realm", tenant,
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(smtp.port()), "from", "noreply@" + tenant + ".example")));
-        assertEquals(204, smtpSettings.status(), smtpSettings.raw().body());
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true, "requests_per_username_per_minute", 50));
+        smtp.serve(server, tenant);
         String ruth = Fixtures.createUser(server, token, tenant, "ruth", PASSWORD, true, "user");
         String address = "ruth@" + tenant + ".example";
 

@@ -38,8 +38,6 @@ class UsersIT {
     private static final HttpClient RAW = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static KeycloakServer server;
-    private static String platformToken;
-    private static long platformTokenAt;
 
     @BeforeAll
     static void start() {
@@ -63,12 +61,8 @@ class UsersIT {
     }
 
     /** The bootstrap admin of master (a platform admin); master's access tokens live 60 s, so renewed every 30 s. */
-    private static synchronized String platform() {
-        if (platformToken == null || System.nanoTime() - platformTokenAt > Duration.ofSeconds(30).toNanos()) {
-            platformToken = Tokens.platformAdmin(server);
-            platformTokenAt = System.nanoTime();
-        }
-        return platformToken;
+    private static String platform() {
+        return Tokens.recentPlatformAdmin(server);
     }
 
     private static String unique(String prefix) {
