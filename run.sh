@@ -4,7 +4,7 @@
 #
 # Embedded by default: Keycloak's file database in ./data and the in-memory lockout store.
 # Set POSTGRES_HOST (and POSTGRES_PORT/DB/USER/PASSWORD) for Postgres, REDIS_URL or REDIS_HOST for Redis.
-# Every variable is in the README's configuration table.
+# Every variable is in docs/configuration.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")" && pwd)
