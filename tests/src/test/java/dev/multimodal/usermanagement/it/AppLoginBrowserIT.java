@@ -12,7 +12,10 @@ import java.util.Date;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An app of a tenant logs a user in through the themed login page in a real browser: authorization code + PKCE. */
+/**
+ * An app of a tenant in a real browser: it logs a user in through the themed login page (authorization code + PKCE),
+ * and its page, on its own origin, calls the API with the user's token.
+ */
 class AppLoginBrowserIT {
 
     private static final String PASSWORD = "Browser-Pass123";
@@ -27,6 +30,49 @@ class AppLoginBrowserIT {
         site = new LocalSite();
         tenant = Fixtures.createTenant(server, Tokens.recentPlatformAdmin(server), Fixtures.unique("browser"), false);
         Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "ada", PASSWORD, true, "user");
+    }
+
+    /**
+     * The app's page on its own origin (the test's site, {@code 127.0.0.1}, beside Keycloak's {@code localhost}) calls
+     * {@code /users/me} with fetch() and the user's token; a page on an origin the app does not allow cannot read it.
+     */
+    @Test
+    void aPageOnTheAppsOriginCallsTheApi() throws Exception {
+        OidcApp app = OidcApp.register(server, tenant, "spa", site);
+        try (LocalSite elsewhere = new LocalSite(); WebBrowser browser = new WebBrowser()) {
+            browser.open(app.authorizationUrl());
+            browser.type(By.id("username"), "ada");
+            browser.type(By.id("password"), PASSWORD);
+            browser.click(By.id("kc-login"));
+            browser.waitForUrl(app.redirectUri);
+            String token = app.exchange(browser.url()).path("access_token").asText();
+
+            String page = mePage(server.apiUrl(tenant) + "/users/me");
+            site.page("/me.html", page);
+            browser.open(site.origin() + "/me.html#" + token);
+            String shown = browser.awaitText(By.id("result"));
+            browser.screenshot("cors-app-origin");
+            assertEquals("200 ada " + tenant, shown, "the page read the API's answer");
+
+            elsewhere.page("/me.html", page);
+            browser.open(elsewhere.origin() + "/me.html#" + token);
+            String refused = browser.awaitText(By.id("result"));
+            browser.screenshot("cors-other-origin");
+            assertTrue(refused.startsWith("failed"), "another origin cannot read the answer: " + refused);
+        }
+    }
+
+    /** A page that calls {@code url} with the token in its fragment and shows status, username and tenant. */
+    private static String mePage(String url) {
+        return """
+                <!DOCTYPE html><title>me</title><p id="result"></p>
+                <script>
+                  fetch(%s, { headers: { Authorization: "Bearer " + location.hash.substring(1) } })
+                    .then(response => response.json().then(me => response.status + " " + me.username + " " + me.tenant_id))
+                    .catch(error => "failed: " + error)
+                    .then(text => { document.getElementById("result").textContent = text; });
+                </script>
+                """.formatted('"' + url + '"');
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package dev.multimodal.usermanagement.it;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -81,10 +82,10 @@ final class WebBrowser implements AutoCloseable {
         return find(by).getText();
     }
 
-    /** Clears a visible field and types into it. */
+    /** Empties a visible field as a user would (React forms miss a programmatic clear) and types into it. */
     void type(By by, String text) {
         WebElement field = find(by);
-        field.clear();
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
         field.sendKeys(text);
     }
 
@@ -94,6 +95,14 @@ final class WebBrowser implements AutoCloseable {
 
     <T> T until(ExpectedCondition<T> condition) {
         return new WebDriverWait(driver, WAIT).until(condition);
+    }
+
+    /** The element's text once it has some (e.g. what a page's script writes). */
+    String awaitText(By by) {
+        return until(d -> {
+            String text = d.findElement(by).getText();
+            return text.isBlank() ? null : text;
+        });
     }
 
     void waitForUrl(String prefix) {

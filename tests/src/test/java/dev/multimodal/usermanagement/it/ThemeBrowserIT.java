@@ -1,0 +1,131 @@
+package dev.multimodal.usermanagement.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Our theme in a real browser, in English and German ({@code ui_locales=de}): the branded login page, our messages
+ * for wrong passwords and rate limits, and the unlock page. Screenshots: {@code tests/target/screenshots/theme-*.png}.
+ */
+class ThemeBrowserIT {
+
+    private static final String PASSWORD = "Theme-Pass123";
+
+    @RegisterExtension
+    static final SmtpSink smtp = SmtpSink.start();
+
+    private static KeycloakServer server;
+    private static LocalSite site;
+    private static String tenant;
+    private static String tenantName;
+    private static OidcApp app;
+
+    @BeforeAll
+    static void tenantWithApp() {
+        server = KeycloakServer.get();
+        site = new LocalSite();
+        tenant = Fixtures.createTenant(server, Tokens.recentPlatformAdmin(server), Fixtures.unique("theme"), false);
+        tenantName = "Tenant " + tenant;
+        smtp.serve(server, tenant);
+        app = OidcApp.register(server, tenant, "portal", site);
+    }
+
+    @AfterAll
+    static void stopSite() {
+        site.close();
+    }
+
+    @Test
+    void theLoginPageShowsOurBrandInEnglish() {
+        try (WebBrowser browser = new WebBrowser("en")) {
+            browser.open(app.authorizationUrl());
+            browser.find(By.id("kc-form-login"));
+            browser.screenshot("theme-login-en");
+            assertEquals("Sign in to " + tenantName + " · User Management", browser.title());
+            assertEquals(tenantName, browser.text(By.id("um-tenant-name")));
+            assertEquals("User Management", browser.find(By.id("um-product-name")).getAttribute("textContent").trim());
+            assertTrue((Boolean) browser.script("const logo = document.querySelector('img.um-logo');"
+                    + " return logo.complete && logo.naturalWidth > 0;"), "the logo (SVG) loads");
+            assertEquals("Sign in to your account", browser.text(By.id("kc-page-title")));
+        }
+    }
+
+    @Test
+    void uiLocalesDeGivesGermanPagesWithOurGermanMessages() {
+        Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "greta", PASSWORD, true, "user");
+        try (WebBrowser browser = new WebBrowser("en")) {
+            browser.open(app.authorizationUrl("ui_locales=de"));
+            browser.find(By.id("kc-form-login"));
+            browser.screenshot("theme-login-de");
+            assertEquals("Anmeldung bei " + tenantName + " · User Management", browser.title(), "the title keeps the product name");
+            assertEquals("Bei Ihrem Konto anmelden", browser.text(By.id("kc-page-title")));
+            assertEquals("Anmelden", browser.find(By.id("kc-login")).getAttribute("value").trim());
+            assertEquals(tenantName, browser.text(By.id("um-tenant-name")));
+
+            browser.type(By.id("username"), "greta");
+            browser.type(By.id("password"), "wrong-password");
+            browser.click(By.id("kc-login"));
+            String error = browser.text(By.cssSelector(".kc-feedback-text, #input-error"));
+            browser.screenshot("theme-login-de-wrong-password");
+            assertTrue(error.startsWith("Ungültiger Benutzername oder Passwort. Nach wiederholten Fehlversuchen"), error);
+        }
+    }
+
+    @Test
+    void aRateLimitSaysTooManyRequestsEvenForTheRightPassword() {
+        Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "rita", PASSWORD, true, "user");
+        Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 2));
+        try (WebBrowser browser = new WebBrowser("en")) {
+            browser.open(app.authorizationUrl());
+            for (String password : new String[] {"wrong-1", "wrong-2", PASSWORD}) {
+                browser.type(By.id("username"), "rita");
+                browser.type(By.id("password"), password);
+                browser.click(By.id("kc-login"));
+                browser.find(By.cssSelector(".kc-feedback-text, #input-error"));
+            }
+            String message = browser.text(By.cssSelector(".kc-feedback-text"));
+            browser.screenshot("theme-rate-limited-en");
+            assertTrue(message.startsWith("Too many requests. Please wait"), message);
+            assertFalse(message.contains("login attempts"), "the password was right: " + message);
+        }
+        try (WebBrowser browser = new WebBrowser("en")) {
+            browser.open(app.authorizationUrl("ui_locales=de"));
+            browser.type(By.id("username"), "rita");
+            browser.type(By.id("password"), PASSWORD);
+            browser.click(By.id("kc-login"));
+            String message = browser.text(By.cssSelector(".kc-feedback-text"));
+            browser.screenshot("theme-rate-limited-de");
+            assertTrue(message.startsWith("Zu viele Anfragen. Bitte warten Sie"), message);
+        } finally {
+            Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 10));
+        }
+    }
+
+    @Test
+    void theUnlockLinkOpensOurUnlockPage() {
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
+        Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "ulla", PASSWORD, true, "user");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, Fixtures.apiLogin(server, tenant, "ulla", "wrong-" + i).status());
+        }
+        String link = SmtpSink.link(smtp.awaitMailTo("ulla@" + tenant + ".example", Duration.ofSeconds(30)), "action-token");
+        try (WebBrowser browser = new WebBrowser("en")) {
+            browser.open(link);
+            String title = browser.text(By.id("kc-page-title"));
+            browser.screenshot("theme-unlocked-en");
+            assertEquals("Account unlocked", title);
+            assertTrue(browser.text(By.id("kc-info-message")).contains("Your account is unlocked. You can sign in again."));
+        }
+        assertEquals(200, Fixtures.apiLogin(server, tenant, "ulla", PASSWORD).status(), "the lock is over");
+    }
+}
