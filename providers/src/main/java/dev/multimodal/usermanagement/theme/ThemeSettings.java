@@ -16,8 +16,8 @@ import java.util.Set;
 public final class ThemeSettings {
 
     /** The languages our themes translate; the first is the default. */
-    public static final List<String> LOCALES = List.of("en", "de");
-    public static final String THEME = "user-management";
+    static final List<String> LOCALES = List.of("en", "de");
+    static final String THEME = "user-management";
     private static final Logger LOG = Logger.getLogger(ThemeSettings.class);
 
     private ThemeSettings() {

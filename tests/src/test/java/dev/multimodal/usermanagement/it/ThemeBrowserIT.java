@@ -112,6 +112,22 @@ class ThemeBrowserIT {
     }
 
     @Test
+    void theAccountConsoleShowsOurName() {
+        Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "anna", PASSWORD, true, "user");
+        try (WebBrowser browser = new WebBrowser("en")) {
+            browser.open(server.baseUrl() + "/realms/" + tenant + "/account/");
+            browser.type(By.id("username"), "anna");
+            browser.type(By.id("password"), PASSWORD);
+            browser.click(By.id("kc-login"));
+            browser.find(By.cssSelector("[data-testid='page-header'] img"));
+            browser.until(d -> d.getTitle().equals("User Management · Account"));
+            assertTrue((Boolean) browser.script("const logo = document.querySelector(\"[data-testid='page-header'] img\");"
+                    + " return logo.complete && logo.naturalWidth > 0 && logo.src.endsWith('/user-management/logo.svg');"), "our logo in the header");
+            browser.screenshot("theme-account-en");
+        }
+    }
+
+    @Test
     void theUnlockLinkOpensOurUnlockPage() {
         Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "ulla", PASSWORD, true, "user");

@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
 public class ProblemResponses implements ContainerRequestFilter, ContainerResponseFilter {
 
     private static final Pattern API_PATH = Pattern.compile("^/?realms/[^/]+/api/v1(/.*)?$");
+    private static final MediaType PROBLEM = MediaType.valueOf(Problem.MEDIA_TYPE);
 
     /** Whether a request is for the API ({@code /realms/{realm}/api/v1...}); its other filters ask too. */
     public static boolean isApiPath(ContainerRequestContext request) {
         return API_PATH.matcher(request.getUriInfo().getPath()).matches();
     }
-    private static final MediaType PROBLEM = MediaType.valueOf(Problem.MEDIA_TYPE);
 
     /** A Content-Type that is no media type at all ("json", "a/b, c/d") fails the server before any resource: 415 here. */
     @Override
