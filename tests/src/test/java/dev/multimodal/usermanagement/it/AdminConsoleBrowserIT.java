@@ -102,7 +102,10 @@ class AdminConsoleBrowserIT {
         browser.type(By.id("password"), "admin");
         browser.click(By.id("kc-login"));
         browser.until(d -> d.getCurrentUrl().startsWith(console) && !d.findElements(By.cssSelector("[data-testid='options-toggle'], #nav-toggle, .pf-v5-c-masthead")).isEmpty());
+        // a fresh load: the console takes its realm from the URL when it starts, not on a later change of the fragment
+        browser.open("about:blank");
         browser.open(console + "#" + route);
+        browser.until(d -> d.getPageSource().contains("Tenant " + tenant)); // the tenant's name in the realm selector
         return browser;
     }
 }

@@ -65,8 +65,10 @@ class AppLoginBrowserIT {
     /** A page that calls {@code url} with the token in its fragment and shows status, username and tenant. */
     private static String mePage(String url) {
         return """
-                <!DOCTYPE html><title>me</title><p id="result"></p>
+                <!DOCTYPE html><title>me</title>
+                <p>A page on <b id="origin"></b> calls GET /users/me with the user's token:</p><p id="result"></p>
                 <script>
+                  document.getElementById("origin").textContent = location.origin;
                   fetch(%s, { headers: { Authorization: "Bearer " + location.hash.substring(1) } })
                     .then(response => response.json().then(me => response.status + " " + me.username + " " + me.tenant_id))
                     .catch(error => "failed: " + error)
