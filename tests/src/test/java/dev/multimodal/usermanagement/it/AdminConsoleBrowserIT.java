@@ -98,9 +98,7 @@ class AdminConsoleBrowserIT {
         WebBrowser browser = new WebBrowser("en");
         String console = server.baseUrl() + "/admin/master/console/";
         browser.open(console);
-        browser.type(By.id("username"), "admin");
-        browser.type(By.id("password"), "admin");
-        browser.click(By.id("kc-login"));
+        browser.signIn("admin", "admin");
         browser.until(d -> d.getCurrentUrl().startsWith(console) && !d.findElements(By.cssSelector("[data-testid='options-toggle'], #nav-toggle, .pf-v5-c-masthead")).isEmpty());
         // a fresh load: the console takes its realm from the URL when it starts, not on a later change of the fragment
         browser.open("about:blank");

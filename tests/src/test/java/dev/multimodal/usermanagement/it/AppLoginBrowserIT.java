@@ -41,9 +41,7 @@ class AppLoginBrowserIT {
         OidcApp app = OidcApp.register(server, tenant, "spa", site);
         try (LocalSite elsewhere = new LocalSite(); WebBrowser browser = new WebBrowser()) {
             browser.open(app.authorizationUrl());
-            browser.type(By.id("username"), "ada");
-            browser.type(By.id("password"), PASSWORD);
-            browser.click(By.id("kc-login"));
+            browser.signIn("ada", PASSWORD);
             browser.waitForUrl(app.redirectUri);
             String token = app.exchange(browser.url()).path("access_token").asText();
 
@@ -89,9 +87,7 @@ class AppLoginBrowserIT {
             browser.open(app.authorizationUrl());
             browser.find(By.id("kc-form-login"));
             browser.screenshot("app-login-page");
-            browser.type(By.id("username"), "ada");
-            browser.type(By.id("password"), PASSWORD);
-            browser.click(By.id("kc-login"));
+            browser.signIn("ada", PASSWORD);
             browser.waitForUrl(app.redirectUri);
             browser.screenshot("app-login-redirected");
 

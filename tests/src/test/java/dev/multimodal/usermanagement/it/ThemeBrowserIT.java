@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.it;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Our theme in a real browser, in English and German ({@code ui_locales=de}): the branded login page, our messages
- * for wrong passwords and rate limits, and the unlock page. Screenshots: {@code tests/target/screenshots/theme-*.png}.
+ * for wrong passwords and rate limits, the unlock page, the account console; and the lockout e-mail in German.
+ * Screenshots: {@code tests/target/screenshots/theme-*.png}.
  */
 class ThemeBrowserIT {
 
@@ -72,9 +74,7 @@ class ThemeBrowserIT {
             assertEquals("Anmelden", browser.text(By.id("kc-login")));
             assertEquals(tenantName, browser.text(By.id("um-tenant-name")));
 
-            browser.type(By.id("username"), "greta");
-            browser.type(By.id("password"), "wrong-password");
-            browser.click(By.id("kc-login"));
+            browser.signIn("greta", "wrong-password");
             String error = browser.text(By.cssSelector(".kc-feedback-text, #input-error"));
             browser.screenshot("theme-login-de-wrong-password");
             assertTrue(error.startsWith("Ungültiger Benutzername oder Passwort. Nach wiederholten Fehlversuchen"), error);
@@ -88,9 +88,7 @@ class ThemeBrowserIT {
         try (WebBrowser browser = new WebBrowser("en")) {
             browser.open(app.authorizationUrl());
             for (String password : new String[] {"wrong-1", "wrong-2", PASSWORD}) {
-                browser.type(By.id("username"), "rita");
-                browser.type(By.id("password"), password);
-                browser.click(By.id("kc-login"));
+                browser.signIn("rita", password);
                 browser.find(By.cssSelector(".kc-feedback-text, #input-error"));
             }
             String message = browser.text(By.cssSelector(".kc-feedback-text"));
@@ -100,9 +98,7 @@ class ThemeBrowserIT {
         }
         try (WebBrowser browser = new WebBrowser("en")) {
             browser.open(app.authorizationUrl("ui_locales=de"));
-            browser.type(By.id("username"), "rita");
-            browser.type(By.id("password"), PASSWORD);
-            browser.click(By.id("kc-login"));
+            browser.signIn("rita", PASSWORD);
             String message = browser.text(By.cssSelector(".kc-feedback-text"));
             browser.screenshot("theme-rate-limited-de");
             assertTrue(message.startsWith("Zu viele Anfragen. Bitte warten Sie"), message);
@@ -112,13 +108,29 @@ class ThemeBrowserIT {
     }
 
     @Test
+    void theLockoutMailFollowsTheUsersLanguage() {
+        Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
+        String admin = Tokens.recentPlatformAdmin(server);
+        String id = Fixtures.createUser(server, admin, tenant, "uwe", PASSWORD, true, "user");
+        String url = server.baseUrl() + "/admin/realms/" + tenant + "/users/" + id;
+        ObjectNode user = (ObjectNode) Http.get(url, admin).json();
+        user.putObject("attributes").putArray("locale").add("de");
+        assertEquals(204, Http.put(url, admin, user).status());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, Fixtures.apiLogin(server, tenant, "uwe", "wrong-" + i).status());
+        }
+        String mail = smtp.awaitMailTo("uwe@" + tenant + ".example", Duration.ofSeconds(30)).decoded();
+        assertTrue(mail.contains("Subject: Ihr Konto wurde gesperrt"), mail);
+        assertTrue(mail.contains("-Konto wurde nach wiederholten fehlgeschlagenen Anmeldeversuchen"), mail);
+        assertTrue(mail.contains("User Management"), "the product name in the mail's header: " + mail);
+    }
+
+    @Test
     void theAccountConsoleShowsOurName() {
         Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "anna", PASSWORD, true, "user");
         try (WebBrowser browser = new WebBrowser("en")) {
             browser.open(server.baseUrl() + "/realms/" + tenant + "/account/");
-            browser.type(By.id("username"), "anna");
-            browser.type(By.id("password"), PASSWORD);
-            browser.click(By.id("kc-login"));
+            browser.signIn("anna", PASSWORD);
             browser.find(By.cssSelector("[data-testid='page-header'] img"));
             browser.until(d -> d.getTitle().equals("User Management · Account"));
             assertTrue((Boolean) browser.script("const logo = document.querySelector(\"[data-testid='page-header'] img\");"

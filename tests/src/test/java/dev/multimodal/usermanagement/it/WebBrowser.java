@@ -89,6 +89,13 @@ final class WebBrowser implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /** Fills in and sends the login page's form (Keycloak's ids, in every login theme). */
+    void signIn(String username, String password) {
+        type(By.id("username"), username);
+        type(By.id("password"), password);
+        click(By.id("kc-login"));
+    }
+
     void click(By by) {
         until(ExpectedConditions.elementToBeClickable(by)).click();
     }
