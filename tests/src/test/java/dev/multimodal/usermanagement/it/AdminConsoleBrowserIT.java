@@ -7,7 +7,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +50,7 @@ class AdminConsoleBrowserIT {
             browser.screenshot("console-set-password");
             browser.click(By.cssSelector("[data-testid='confirm']"));
             browser.click(By.xpath("//button[@data-testid='confirm' and normalize-space()='Save password']"));
-            browser.until(d -> d.findElements(By.xpath("//*[contains(@class,'pf-v5-c-alert') and contains(.,'password')]")).size() > 0);
+            browser.until(d -> d.findElements(By.xpath("//*[contains(@class,'pf-v5-c-alert') and contains(.,'The password has been set')]")).size() > 0);
             browser.screenshot("console-password-set");
         }
 
