@@ -63,6 +63,11 @@ progress "$mode run; results in $results; load average $(cut -d' ' -f1-3 /proc/l
 progress "building providers, themes and the benchmark module"
 mvn -B -q -pl providers,themes,bench -am package -DskipTests
 classpath=bench/target/classes:$(cat bench/target/classpath.txt)
+# bench/store (the store beside raw Redis, bench/lockout.sh) builds against our shaded jar: compile it too, so a
+# change of the store's API breaks this command (and CI), not only that script
+mvn -B -q -pl providers dependency:build-classpath -Dmdep.outputFile="$UM_RUN_DIR/store-classpath.txt"
+javac -cp "providers/target/user-management-providers.jar:$(cat "$UM_RUN_DIR/store-classpath.txt")" \
+  -d "$UM_RUN_DIR/bench-store-classes" bench/store/LockoutStoreBench.java
 
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml)
 STOCK_HOME=$UM_RUN_DIR/keycloak-stock-$KC_VERSION

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -71,33 +73,22 @@ public final class Bench {
             run(failed, "memory", () -> scenarios.memoryRows(scenarios.memory(), readStockMemory(options.stockMemory())));
         }
         scenarios.seedDemo();
-        if (options.runs("login")) {
-            run(failed, "login", scenarios::login);
-        }
-        if (options.runs("refresh")) {
-            run(failed, "refresh", scenarios::refresh);
-        }
-        if (options.runs("me")) {
-            run(failed, "me", scenarios::me);
-        }
-        if (options.runs("registration")) {
-            run(failed, "registration", scenarios::registration);
-        }
-        if (options.runs("enumeration")) {
-            run(failed, "enumeration", scenarios::enumeration);
-        }
-        if (options.runs("lockout") || options.runs("brute-force")) {
-            run(failed, "lockout", () -> scenarios.lockout(options.runs("brute-force")));
-        }
-        if (options.runs("audit")) {
-            run(failed, "audit", scenarios::audit);
-        }
-        if (options.runs("writers")) {
-            run(failed, "writers", scenarios::writers);
-        }
-        if (options.runs("tenants")) {
-            run(failed, "tenants", scenarios::tenants);
-        }
+        Map<String, Scenario> all = new LinkedHashMap<>();
+        all.put("login", scenarios::login);
+        all.put("refresh", scenarios::refresh);
+        all.put("me", scenarios::me);
+        all.put("registration", scenarios::registration);
+        all.put("enumeration", scenarios::enumeration);
+        all.put("lockout", () -> scenarios.lockout(options.runs("brute-force")));
+        all.put("audit", scenarios::audit);
+        all.put("writers", scenarios::writers);
+        all.put("tenants", scenarios::tenants);
+        all.forEach((name, scenario) -> {
+            // brute force shares the lockout scenario's tenant and clients
+            if (options.runs(name) || (name.equals("lockout") && options.runs("brute-force"))) {
+                run(failed, name, scenario);
+            }
+        });
 
         report.machine("load average at end " + Machine.loadText());
         Path dir = options.results();

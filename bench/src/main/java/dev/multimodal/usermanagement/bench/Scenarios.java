@@ -57,6 +57,7 @@ final class Scenarios {
     private void compare(String scenario, String compares, Endpoint ours, Endpoint stock, Load.Plan plan, List<Goal> goals) {
         Side[] sides = Load.compare(scenario, ours, stock, plan);
         report.add(Row.compare(scenario, compares, sides[0], sides[1], goals));
+        report.note(scenario + ": load average at its end " + Machine.loadText());
     }
 
     private Endpoint ourLogin(String realm, List<String> names, AtomicInteger next) {
@@ -263,7 +264,8 @@ final class Scenarios {
             realms.add(id);
             spread.add(tokens(id, users.subList(0, 1), "refresh_token"));
         }
-        List<String> one = auditTenant(AUDIT_ON, true).subList(0, n);
+        List<String> audited = auditTenant(AUDIT_ON, true);
+        List<String> one = audited.subList(0, Math.min(n, audited.size()));
         typesSet &= fixture.tenantSetting(AUDIT_ON, "audit_event_types", allTypes).status() / 100 == 2;
         Bench.progress("seed: " + n + " writer tenants" + (typesSet ? ", every event type saved" : " (no audit_event_types setting: default types)"));
         Tokens oneRealm = tokens(AUDIT_ON, one, "refresh_token");
