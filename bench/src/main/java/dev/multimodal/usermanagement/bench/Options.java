@@ -49,7 +49,7 @@ record Options(String mode, String base, Path results, long serverPid, int users
                 num(o, "users", smoke ? 4 : 8),
                 num(o, "warmup-seconds", smoke ? 1 : 4),
                 num(o, "rounds", smoke ? 2 : 4),
-                num(o, "seconds", smoke ? 2 : 6),
+                num(o, "seconds", smoke ? 2 : 5),
                 num(o, "seed-users", smoke ? 10 : 100),
                 num(o, "writers", smoke ? 2 : 16),
                 Arrays.stream(o.getOrDefault("tenant-steps", smoke ? "0,2,4" : "0,10,50,100,250,500").split(","))

@@ -204,7 +204,7 @@ final class Scenarios {
 
     // ---------------------------------------------------------------- audit
 
-    private List<String> auditTenant(String id, boolean audit) {
+    private List<String> auditTenant(String id, boolean audit, int users) {
         fixture.tenant(id);
         fixture.raiseLimits(id, false);
         List<String> listeners = new ArrayList<>();
@@ -215,12 +215,13 @@ final class Scenarios {
             listeners.add("audit");
         }
         fixture.eventListeners(id, listeners);
-        return fixture.users(id, "audit-user", Math.min(options.seedUsers(), 50), null);
+        return fixture.users(id, "audit-user", users, null);
     }
 
     void audit() {
-        List<String> on = auditTenant(AUDIT_ON, true);
-        List<String> off = auditTenant(AUDIT_OFF, false);
+        int users = Math.min(options.seedUsers(), 50);
+        List<String> on = auditTenant(AUDIT_ON, true, users);
+        List<String> off = auditTenant(AUDIT_OFF, false, users);
         Bench.progress("seed: tenants " + AUDIT_ON + " (listener audit) and " + AUDIT_OFF + " (without), " + on.size() + " users each");
         AtomicInteger next = new AtomicInteger();
         compare("audit login", "token endpoint: audit listener on vs off (default saved types)",
@@ -259,12 +260,12 @@ final class Scenarios {
         boolean typesSet = true;
         for (int i = 1; i <= n; i++) {
             String id = String.format(Locale.ROOT, "bench-writer-%02d", i);
-            List<String> users = auditTenant(id, true);
+            List<String> users = auditTenant(id, true, 1);
             typesSet &= fixture.tenantSetting(id, "audit_event_types", allTypes).status() / 100 == 2;
             realms.add(id);
             spread.add(tokens(id, users.subList(0, 1), "refresh_token"));
         }
-        List<String> audited = auditTenant(AUDIT_ON, true);
+        List<String> audited = auditTenant(AUDIT_ON, true, Math.max(n, Math.min(options.seedUsers(), 50)));
         List<String> one = audited.subList(0, Math.min(n, audited.size()));
         typesSet &= fixture.tenantSetting(AUDIT_ON, "audit_event_types", allTypes).status() / 100 == 2;
         Bench.progress("seed: " + n + " writer tenants" + (typesSet ? ", every event type saved" : " (no audit_event_types setting: default types)"));
