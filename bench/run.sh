@@ -29,6 +29,7 @@ STOCK_POSTGRES_DB=${STOCK_POSTGRES_DB:-um_bench_stock}
 mode=full
 jfr=false
 force=false
+only=
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --jfr) jfr=true; shift ;;
     --force) force=true; args+=(--force true); shift ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --only) [ $# -ge 2 ] || fail "$1 needs a value"; only=$2; args+=("$1" "$2"); shift 2 ;;
     --*) [ $# -ge 2 ] || fail "$1 needs a value"; args+=("$1" "$2"); shift 2 ;;
     *) fail "unknown argument $1 (see --help)" ;;
   esac
@@ -102,7 +104,8 @@ java_of() {
   done
 }
 
-# 1. The same distribution without our providers: memory only.
+# 1. The same distribution without our providers: memory only (skipped when --only leaves memory out).
+if [ -z "$only" ] || [[ ",$only," == *",memory,"* ]]; then
 progress "stock Keycloak (no providers) on database $STOCK_POSTGRES_DB, port $STOCK_HTTP_PORT"
 POSTGRES_DB=$STOCK_POSTGRES_DB fresh_database
 if [ "$(cat "$STOCK_HOME/.bench-build" 2>/dev/null)" != "postgres" ]; then
@@ -125,6 +128,7 @@ progress "stock Keycloak ready (java pid $(java_of "$stock_pid")); measuring its
 run_bench java -cp "$classpath" dev.multimodal.usermanagement.bench.Bench --mode "$mode" --base "http://localhost:$STOCK_HTTP_PORT" \
   --server-pid "$(java_of "$stock_pid")" --results "$results" --memory-out "$results/stock-memory.properties" "${args[@]}"
 stop_stock
+fi
 
 # 2. Ours, through the run command.
 fresh_database
