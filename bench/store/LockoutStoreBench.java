@@ -4,9 +4,12 @@ import dev.multimodal.usermanagement.lockout.Attempt;
 import dev.multimodal.usermanagement.lockout.Decision;
 import dev.multimodal.usermanagement.lockout.LockoutSettings;
 import dev.multimodal.usermanagement.lockout.RedisLockoutStore;
+import dev.multimodal.usermanagement.redis.CacheStatus;
+import dev.multimodal.usermanagement.redis.RedisClientProvider;
 import dev.multimodal.usermanagement.shaded.io.lettuce.core.RedisClient;
 import dev.multimodal.usermanagement.shaded.io.lettuce.core.RedisURI;
 import dev.multimodal.usermanagement.shaded.io.lettuce.core.api.StatefulRedisConnection;
+import dev.multimodal.usermanagement.shaded.io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +74,36 @@ public class LockoutStoreBench {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.setTimeout(Duration.ofMillis(500));   // the server's default --spi-redis--default--command-timeout
             AtomicLong failures = new AtomicLong();
-            RedisLockoutStore store = new RedisLockoutStore(() -> connection, e -> failures.incrementAndGet());
+            RedisLockoutStore store = new RedisLockoutStore(new RedisClientProvider() {
+                @Override
+                public boolean isConfigured() {
+                    return true;
+                }
+
+                @Override
+                public RedisClusterAsyncCommands<String, String> commands() {
+                    return connection.async();
+                }
+
+                @Override
+                public Duration commandTimeout() {
+                    return Duration.ofMillis(500);
+                }
+
+                @Override
+                public CacheStatus ping(Duration timeout) {
+                    throw new UnsupportedOperationException("not used by the store");
+                }
+
+                @Override
+                public void reportFailure(Exception cause) {
+                    failures.incrementAndGet();
+                }
+
+                @Override
+                public void reportSuccess() {
+                }
+            });
             String accountSha = load(connection, "account.lua");
             String ipSha = load(connection, "client-ip.lua");
             URI parsed = URI.create(redis);

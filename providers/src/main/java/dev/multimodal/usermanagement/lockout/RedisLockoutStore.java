@@ -182,15 +182,25 @@ public final class RedisLockoutStore implements LockoutStore {
         }
     }
 
+    /**
+     * Sent, not awaited: a login does not wait a round trip for a reply that only confirms. The connection keeps its
+     * commands in order, so this account's next check (from this node) sees the success; lettuce times it out like
+     * any command, and a failure is reported as an outage of an awaited call would be.
+     */
     @Override
     public void recordSuccess(Attempt attempt, LockoutSettings settings) {
         if (unanswered(attempt)) {
             return;
         }
         try {
-            RedisClusterAsyncCommands<String, String> commands = redis.commands();
-            await(run(commands, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id()),
-                    deadline());
+            run(redis.commands(), ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id())
+                    .whenComplete((reply, error) -> {
+                        if (error == null) {
+                            redis.reportSuccess();
+                        } else {
+                            report(unwrap(error) instanceof Exception e ? e : new ExecutionException(error));
+                        }
+                    });
         } catch (Exception e) {
             report(e);
         }
