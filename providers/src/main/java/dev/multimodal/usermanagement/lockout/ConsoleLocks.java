@@ -4,7 +4,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * The admin console shows locks (a user's "Temporarily locked" switch, "Unlock users", Keycloak's
+ * The admin console shows locks (a user's "Temporarily locked" switch, "Unlock all users", Keycloak's
  * {@code attack-detection} endpoints) only in realms with "Brute force detection" on. In a realm guarded by the
  * lockout step that switch does not add Keycloak's counting (see {@link LockoutBruteForceProtector}); it only lets
  * the console show and end the step's locks. New tenants get it from the template.

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The lockout step's locks in Keycloak's own brute-force view ({@code /admin/realms/{realm}/attack-detection}, what
- * the admin console's user page and "Unlock users" call): shown with their failures, ended by the console's unlock of
+ * the admin console's user page and "Unlock all users" call): shown with their failures, ended by the console's unlock of
  * one user or all, under Keycloak's admin permissions; a realm without the step keeps Keycloak's own detection.
  */
 class ConsoleLocksIT {
