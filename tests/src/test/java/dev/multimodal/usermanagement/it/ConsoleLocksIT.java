@@ -34,7 +34,7 @@ class ConsoleLocksIT {
         String dave = Fixtures.createUser(server, token, tenant, "dave", PASSWORD, true, "user");
 
         assertEquals(Map.of("disabled", false, "numFailures", 0), status(tenant, carol, token), "nothing yet");
-        lock(tenant, "carol");
+        Fixtures.lockAccount(server, tenant, "carol");
         for (int i = 0; i < 2; i++) {
             assertEquals(401, Fixtures.apiLogin(server, tenant, "dave", "wrong-" + i).status());
         }
@@ -69,8 +69,8 @@ class ConsoleLocksIT {
         for (int i = 0; i < 5; i++) {
             assertEquals(401, Tokens.passwordGrant(server, tenant, Tokens.API_CLIENT, "erin", "wrong-" + i).status());
         }
-        lock(tenant, "frank");
-        lock(other, "gina");
+        Fixtures.lockAccount(server, tenant, "frank");
+        Fixtures.lockAccount(server, other, "gina");
         assertTrue(Http.get(bruteForce(tenant) + "/users/" + erin, token).json().path("disabled").asBoolean(), "token endpoint lock");
         assertTrue(Http.get(bruteForce(tenant) + "/users/" + frank, token).json().path("disabled").asBoolean());
 
@@ -91,7 +91,7 @@ class ConsoleLocksIT {
         String henry = Fixtures.createUser(server, token, tenant, "henry", PASSWORD, true, "user");
         Fixtures.createUser(server, token, tenant, "ivy", PASSWORD, true, "user");
         String ivy = Tokens.password(server, tenant, "ivy", PASSWORD);
-        lock(tenant, "henry");
+        Fixtures.lockAccount(server, tenant, "henry");
 
         assertEquals(403, Http.get(bruteForce(tenant) + "/users/" + henry, ivy).status());
         assertEquals(403, Http.delete(bruteForce(tenant) + "/users/" + henry, ivy).status());
@@ -112,7 +112,8 @@ class ConsoleLocksIT {
         String jack = Fixtures.createUser(server, token, realm, "jack", PASSWORD, true, null);
 
         for (int i = 1; i <= 3; i++) {
-            assertEquals(401, Tokens.passwordGrant(server, realm, "admin-cli", "jack", "wrong-" + i).status());
+            Http.Reply wrong = Tokens.passwordGrant(server, realm, "admin-cli", "jack", "wrong-" + i);
+            assertTrue(wrong.status() == 400 || wrong.status() == 401, wrong.status() + " " + wrong.raw().body());
             int failures = i;
             // Keycloak counts off the request's thread and refuses the user's logins until it has
             Wait.until("Keycloak's own count of " + i, Duration.ofSeconds(20),
@@ -133,11 +134,5 @@ class ConsoleLocksIT {
         Http.Reply reply = Http.get(bruteForce(realm) + "/users/" + userId, token);
         assertEquals(200, reply.status(), reply.raw().body());
         return Map.of("disabled", reply.json().path("disabled").asBoolean(), "numFailures", reply.json().path("numFailures").asInt());
-    }
-
-    private static void lock(String tenant, String username) {
-        for (int i = 0; i < 5; i++) {
-            assertEquals(401, Fixtures.apiLogin(server, tenant, username, "wrong-" + i).status());
-        }
     }
 }

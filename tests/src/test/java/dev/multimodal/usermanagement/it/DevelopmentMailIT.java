@@ -36,7 +36,7 @@ class DevelopmentMailIT {
         String tenant = tenantWithBrowserClient();
         Fixtures.createUser(server, Tokens.platformAdmin(server), tenant, "mia", PASSWORD, true, "user");
         String address = "mia@" + tenant + ".example";
-        lock(tenant, "mia");
+        Fixtures.lockAccount(server, tenant, "mia");
 
         Browser browser = new Browser(server);
         assertEquals(200, browser.forgotPassword(tenant, "mia").statusCode());
@@ -59,7 +59,7 @@ class DevelopmentMailIT {
         String tenant = tenantWithBrowserClient();
         Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         Fixtures.createUser(server, Tokens.platformAdmin(server), tenant, "noah", PASSWORD, true, "user");
-        lock(tenant, "noah");
+        Fixtures.lockAccount(server, tenant, "noah");
 
         DevMailbox.Mail mail = DevMailbox.awaitMailTo(server, "noah@" + tenant + ".example");
         HttpResponse<String> unlocked = new Browser(server).get(DevMailbox.link(mail, "action-token"));
@@ -83,15 +83,7 @@ class DevelopmentMailIT {
     private static String tenantWithBrowserClient() {
         String token = Tokens.platformAdmin(server);
         String tenant = Fixtures.createTenant(server, token, Fixtures.unique("devmail"), false);
-        Http.Reply client = Http.post(server.baseUrl() + "/admin/realms/" + tenant + "/clients", token, Map.of("clientId", "web",
-                "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
-        assertEquals(201, client.status(), client.raw().body());
+        Fixtures.browserClient(server, token, tenant);
         return tenant;
-    }
-
-    private static void lock(String tenant, String username) {
-        for (int i = 0; i < 5; i++) {
-            assertEquals(401, Fixtures.apiLogin(server, tenant, username, "wrong-" + i).status());
-        }
     }
 }

@@ -62,9 +62,7 @@ class ServerSmtpIT {
             assertTrue(withSmtp.log().contains("Server SMTP (127.0.0.1:" + smtp.port() + " from it@platform.example) applied to"),
                     "one line for the pass over the realms");
 
-            Http.Reply client = Http.post(withSmtp.baseUrl() + "/admin/realms/" + existing + "/clients", token, Map.of("clientId", "web",
-                    "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
-            assertEquals(201, client.status(), client.raw().body());
+            Fixtures.browserClient(withSmtp, token, existing);
             Fixtures.createUser(withSmtp, token, existing, "pia", PASSWORD, true, "user");
             assertEquals(200, new Browser(withSmtp).forgotPassword(existing, "pia").statusCode());
             SmtpSink.Mail mail = smtp.awaitMailTo("pia@" + existing + ".example", Duration.ofSeconds(20));
@@ -78,11 +76,8 @@ class ServerSmtpIT {
         String bruteForce = node.baseUrl() + "/admin/realms/" + tenant + "/attack-detection/brute-force/users";
         String quinn = Fixtures.createUser(node, token, tenant, "quinn", PASSWORD, true, "user");
         Fixtures.createUser(node, token, tenant, "rosa", PASSWORD, true, "user");
-        for (String user : List.of("quinn", "rosa")) {
-            for (int i = 0; i < 5; i++) {
-                assertEquals(401, Fixtures.apiLogin(node, tenant, user, "wrong-" + i).status());
-            }
-        }
+        Fixtures.lockAccount(node, tenant, "quinn");
+        Fixtures.lockAccount(node, tenant, "rosa");
         JsonNode locked = Http.get(bruteForce + "/" + quinn, token).json();
         assertTrue(locked.path("disabled").asBoolean(), locked.toString());
         assertEquals(5, locked.path("numFailures").asInt(), locked.toString());
