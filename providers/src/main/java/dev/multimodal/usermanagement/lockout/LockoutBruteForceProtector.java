@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class LockoutBruteForceProtector implements BruteForceProtector {
 
+    private static final String NOT_LOCKED = LockoutBruteForceProtector.class.getName() + ".notLocked:";
+
     private final BruteForceProtector keycloak;
 
     LockoutBruteForceProtector(BruteForceProtector keycloak) {
@@ -38,10 +40,23 @@ final class LockoutBruteForceProtector implements BruteForceProtector {
         }
     }
 
+    /**
+     * The step's check has just let this user's attempt through: Keycloak's own checks later in the same request
+     * (its password form, OTP) are answered from that, not by asking the store again.
+     */
+    static void notLockedInThisRequest(KeycloakSession session, UserModel user) {
+        if (user != null) {
+            session.setAttribute(NOT_LOCKED + user.getId(), Boolean.TRUE);
+        }
+    }
+
     @Override
     public boolean isTemporarilyDisabled(KeycloakSession session, RealmModel realm, UserModel user) {
         if (!LockoutFlows.usesLockoutStep(realm)) {
             return keycloak.isTemporarilyDisabled(session, realm, user);
+        }
+        if (session.getAttribute(NOT_LOCKED + user.getId()) != null) {
+            return false;
         }
         return LockoutRateLimitAuthenticatorFactory.storeFor(session)
                 .lockState(realm.getId(), AccountKeys.forUser(user.getId()), LockoutFlows.settingsOf(realm)).locked();

@@ -105,6 +105,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             refuseDirectGrant(context, user, decision);
             return;
         }
+        LockoutBruteForceProtector.notLockedInThisRequest(context.getSession(), user);
 
         boolean eligible = user != null && user.getServiceAccountClientLink() == null && user.isEnabled()
                 && AuthenticatorUtils.getDisabledByBruteForceEventError(context, user) == null;
@@ -194,6 +195,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             refuseBrowser(context, user, username, decision);
             return;
         }
+        LockoutBruteForceProtector.notLockedInThisRequest(context.getSession(), user);
 
         super.action(context);
 
