@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RealmSmtp {
 
-    /** On each realm: the fingerprint of the settings this put there. */
+    /** On each realm: the fingerprint of the settings this put there (without the password). */
     static final String APPLIED = "userManagement.serverSmtp";
     /** On the platform realm: the fingerprint of the server's settings at the last pass over all realms. */
     static final String LAST_PASS = "userManagement.serverSmtpPass";
@@ -45,7 +45,7 @@ final class RealmSmtp {
     }
 
     private static void applyToAll(KeycloakSessionFactory factory, ServerSmtp server) {
-        String fingerprint = server.fingerprint();
+        String fingerprint = server.passFingerprint();
         List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             RealmModel platform = session.realms().getRealmByName(Config.getAdminRealm());
             if (platform == null || fingerprint.equals(platform.getAttribute(LAST_PASS))) {
@@ -90,7 +90,7 @@ final class RealmSmtp {
             }
             return ours;
         }
-        if (ours && server.fingerprint().equals(realm.getAttribute(APPLIED))) {
+        if (ours && current.equals(server.realmConfig())) {
             return false;
         }
         realm.setSmtpConfig(new HashMap<>(server.realmConfig()));

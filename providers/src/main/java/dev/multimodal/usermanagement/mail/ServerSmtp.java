@@ -43,14 +43,29 @@ record ServerSmtp(Map<String, String> realmConfig) {
         return !realmConfig.isEmpty();
     }
 
+    /** What a realm remembers of the settings put there: {@link #fingerprint(Map)}. */
     String fingerprint() {
         return fingerprint(realmConfig);
     }
 
-    /** SHA-256 of the settings in key order: compares settings without keeping them (the password included). */
+    /** The start-up pass's memory (on the platform realm): every value, the password included. */
+    String passFingerprint() {
+        return sha256(realmConfig);
+    }
+
+    /**
+     * SHA-256 of the settings in key order, without the password: a realm's admins may read its attributes, and
+     * must not get a hash of the SMTP password to guess at.
+     */
     static String fingerprint(Map<String, String> smtp) {
+        Map<String, String> withoutPassword = new TreeMap<>(smtp == null ? Map.of() : smtp);
+        withoutPassword.remove("password");
+        return sha256(withoutPassword);
+    }
+
+    private static String sha256(Map<String, String> smtp) {
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(smtp == null ? Map.of() : smtp).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        new TreeMap<>(smtp).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
