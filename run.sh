@@ -3,7 +3,8 @@
 # (downloaded from Maven Central on first run) and starts it on http://localhost:${HTTP_PORT:-8080}.
 #
 # Embedded by default: Keycloak's file database in ./data and the in-memory lockout store.
-# Set POSTGRES_HOST (and POSTGRES_PORT/DB/USER/PASSWORD) for Postgres, REDIS_URL or REDIS_HOST for Redis.
+# Set POSTGRES_HOST (and POSTGRES_PORT/DB/USER/PASSWORD) for Postgres, REDIS_URL or REDIS_HOST for Redis,
+# SMTP_HOST (and SMTP_PORT/FROM/USER/PASSWORD/STARTTLS/SSL) for mail; without it mails go to ./data/mail.
 # Every variable is in docs/configuration.md.
 set -euo pipefail
 
@@ -84,6 +85,20 @@ if [ -n "${REDIS_URL:-}" ]; then
 else
   cache="the embedded in-memory store"
 fi
+# Mail: the server's SMTP for every realm without its own (docs/operations.md#mail); without SMTP_HOST the
+# development mailbox writes each mail to data/mail and logs its links (development only: links are secrets)
+if [ -n "${SMTP_HOST:-}" ]; then
+  runtime_options+=(--spi-email-sender--platform--host="$SMTP_HOST" --spi-email-sender--platform--port="${SMTP_PORT:-25}"
+                    --spi-email-sender--platform--from="${SMTP_FROM:-noreply@localhost}"
+                    --spi-email-sender--platform--starttls="${SMTP_STARTTLS:-false}" --spi-email-sender--platform--ssl="${SMTP_SSL:-false}")
+  [ -z "${SMTP_USER:-}" ] || runtime_options+=(--spi-email-sender--platform--user="$SMTP_USER")
+  [ -z "${SMTP_PASSWORD:-}" ] || export KC_SPI_EMAIL_SENDER__PLATFORM__PASSWORD="$SMTP_PASSWORD"   # not on the command line
+  mail="SMTP at $SMTP_HOST:${SMTP_PORT:-25}"
+else
+  mkdir -p "$ROOT/data/mail"
+  runtime_options+=(--spi-email-sender--platform--dev-mail-dir="$ROOT/data/mail")
+  mail="none: development mailbox $ROOT/data/mail"
+fi
 if [ "${DEBUG:-false}" = "true" ]; then
   runtime_options+=(--log-level="INFO,dev.multimodal.usermanagement:debug")
 fi
@@ -102,7 +117,7 @@ else
   echo "$fingerprint" > "$KC_HOME/.um-build"
 fi
 
-step "[4/4] Starting Keycloak on http://localhost:$HTTP_PORT (public URL: $KC_HOSTNAME; database: $database; lockout store: $cache)"
+step "[4/4] Starting Keycloak on http://localhost:$HTTP_PORT (public URL: $KC_HOSTNAME; database: $database; lockout store: $cache; mail: $mail)"
 "$KC_HOME/bin/kc.sh" start --optimized "${runtime_options[@]}" &
 kc_pid=$!
 trap 'kill -TERM $kc_pid 2>/dev/null; wait $kc_pid; exit 0' INT TERM

@@ -221,6 +221,12 @@ public final class InMemoryLockoutStore implements LockoutStore {
     }
 
     @Override
+    public synchronized void unlockAll(String realmId) {
+        String prefix = accountKey(realmId, "");
+        entries.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    @Override
     public synchronized LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         AccountState account = accountState(realmId, accountKey, false);
         if (account == null) {

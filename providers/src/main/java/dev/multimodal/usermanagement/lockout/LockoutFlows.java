@@ -252,6 +252,14 @@ public final class LockoutFlows {
                 .collect(Collectors.toMap(ProviderConfigProperty::getName, property -> String.valueOf(property.getDefaultValue())));
     }
 
+    /**
+     * Whether the lockout step guards the realm's direct grant: then it is the realm's brute-force detection, and
+     * Keycloak's own (the realm's "Brute force detection" switch) only shows its locks in the admin console.
+     */
+    public static boolean usesLockoutStep(RealmModel realm) {
+        return lockoutStep(realm).isPresent();
+    }
+
     private static Optional<AuthenticationExecutionModel> lockoutStep(RealmModel realm) {
         AuthenticationFlowModel flow = realm.getDirectGrantFlow();
         return flow == null ? Optional.empty() : realm.getAuthenticationExecutionsStream(flow.getId())

@@ -108,6 +108,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             refuseDirectGrant(context, user, decision);
             return;
         }
+        LockoutBruteForceProtector.notLockedInThisRequest(context.getSession(), user);
 
         boolean eligible = user != null && user.getServiceAccountClientLink() == null && user.isEnabled()
                 && AuthenticatorUtils.getDisabledByBruteForceEventError(context, user) == null;
@@ -197,6 +198,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             refuseBrowser(context, user, username, decision);
             return;
         }
+        LockoutBruteForceProtector.notLockedInThisRequest(context.getSession(), user);
 
         super.action(context);
 

@@ -58,6 +58,14 @@ public interface LockoutStore {
      */
     boolean unlock(String realmId, String accountKey, String lockId);
 
+    /**
+     * Admin "unlock all users" of a realm: clears every account's lock, failures and run of locks in the realm (the
+     * per-IP and per-username request limits stay). Work grows with the store's size, not with the realm's users.
+     *
+     * @throws LockoutStoreException when the store cannot be reached
+     */
+    void unlockAll(String realmId);
+
     /** For admins; {@link LockState#UNKNOWN} when the store cannot answer. */
     LockState lockState(String realmId, String accountKey, LockoutSettings settings);
 }

@@ -79,6 +79,11 @@ final class MeteredLockoutStore implements LockoutStore {
     }
 
     @Override
+    public void unlockAll(String realmId) {
+        delegate.unlockAll(realmId);
+    }
+
+    @Override
     public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         return delegate.lockState(realmId, accountKey, settings);
     }

@@ -1,7 +1,10 @@
 package dev.multimodal.usermanagement.lockout;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import dev.multimodal.usermanagement.redis.RedisClientProvider;
@@ -43,6 +46,8 @@ public final class RedisLockoutStore implements LockoutStore {
     static final Script ACCOUNT_SCRIPT = Script.load("account.lua");
     static final Script CLIENT_IP_SCRIPT = Script.load("client-ip.lua");
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    private static final String ACCOUNT_PREFIX = "um:lo:";
+    private static final int SCAN_BATCH = 1000;
 
     private final RedisClientProvider redis;
     private final Runnable onFailure;
@@ -232,6 +237,42 @@ public final class RedisLockoutStore implements LockoutStore {
         }
     }
 
+    /**
+     * {@code SCAN} (never {@code KEYS}) for the realm's account keys, a batch at a time, each batch removed with
+     * {@code UNLINK}; on a cluster lettuce scans every master and splits the removal by slot.
+     */
+    @Override
+    public void unlockAll(String realmId) {
+        try {
+            RedisClusterAsyncCommands<String, String> commands = redis.commands();
+            String prefix = ACCOUNT_PREFIX + "{" + realmId + ":";
+            ScanArgs args = ScanArgs.Builder.matches(globEscaped(prefix) + "*").limit(SCAN_BATCH);
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> batch = commands.scan(cursor, args).get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                // a realm id that is another's prefix followed by ':' must not match: the rest is exactly one digest
+                String[] keys = batch.getKeys().stream().filter(key -> isAccountKeyOf(prefix, key)).toArray(String[]::new);
+                if (keys.length > 0) {
+                    commands.unlink(keys).get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                cursor = batch;
+            } while (!cursor.isFinished());
+            redis.reportSuccess();
+        } catch (Exception e) {
+            report(e);
+            throw new LockoutStoreException("Cannot unlock: the lockout store is unavailable", e);
+        }
+    }
+
+    private static boolean isAccountKeyOf(String prefix, String key) {
+        return key.startsWith(prefix) && key.substring(prefix.length()).matches("[A-Za-z0-9_-]{22}\\}:[a-z]");
+    }
+
+    /** The value as a literal in a {@code SCAN MATCH} pattern. */
+    private static String globEscaped(String value) {
+        return value.replaceAll("([\\\\*?\\[\\]])", "\\\\$1");
+    }
+
     @Override
     public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         try {
@@ -249,7 +290,7 @@ public final class RedisLockoutStore implements LockoutStore {
     // ---- keys
 
     static String[] accountKeys(String realmId, String accountKey) {
-        String prefix = "um:lo:{" + realmId + ":" + digest(accountKey) + "}:";
+        String prefix = ACCOUNT_PREFIX + "{" + realmId + ":" + digest(accountKey) + "}:";
         return new String[] {prefix + "f", prefix + "l", prefix + "n", prefix + "r", prefix + "p"};
     }
 

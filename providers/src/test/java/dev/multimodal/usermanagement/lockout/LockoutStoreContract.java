@@ -351,6 +351,25 @@ abstract class LockoutStoreContract {
     }
 
     @Test
+    void unlockAllEndsTheRealmsLocksAndCountsOnly() {
+        lock("id:alice");
+        fail("name:bob");
+        Attempt otherRealm = Attempt.of(REALM + "-2", "id:alice", "192.0.2.2");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(ALLOWED, store().check(otherRealm, SETTINGS).verdict());
+            store().recordFailure(otherRealm, SETTINGS);
+            otherRealm = Attempt.of(REALM + "-2", "id:alice", "192.0.2.2");
+        }
+
+        store().unlockAll(REALM);
+
+        assertEquals(LockState.CLEAR, store().lockState(REALM, "id:alice", SETTINGS));
+        assertEquals(LockState.CLEAR, store().lockState(REALM, "name:bob", SETTINGS));
+        assertTrue(store().lockState(REALM + "-2", "id:alice", SETTINGS).locked(), "another realm (whose id starts alike) keeps its lock");
+        assertEquals(ALLOWED, store().check(attempt("id:alice"), SETTINGS).verdict());
+    }
+
+    @Test
     void realmsAreSeparate() {
         lock("id:alice");
         assertEquals(ALLOWED, store().check(Attempt.of("realm-2", "id:alice", "192.0.2.1"), SETTINGS).verdict());

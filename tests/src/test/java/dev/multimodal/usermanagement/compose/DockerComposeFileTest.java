@@ -30,7 +30,9 @@ class DockerComposeFileTest {
         assertTrue(config.contains("image: quay.io/keycloak/keycloak:" + keycloakVersion()), config);
         assertTrue(config.contains("image: postgres:16"), config);
         assertTrue(config.contains("image: redis:7"), config);
-        assertEquals(3, count(config, "healthcheck:"), "every service needs a health check:\n" + config);
+        assertTrue(config.contains("image: axllent/mailpit"), config);
+        assertEquals(4, count(config, "healthcheck:"), "every service needs a health check:\n" + config);
+        assertTrue(config.contains("KC_SPI_EMAIL_SENDER__PLATFORM__HOST: mailpit"), "mail goes to the catcher by default:\n" + config);
         assertTrue(config.contains("KC_SPI_REDIS__DEFAULT__URL: redis://redis:6379/0"), config);
         assertTrue(config.contains("KC_DB_URL: jdbc:postgresql://postgres:5432/keycloak"), config);
         assertTrue(config.contains("/opt/keycloak/providers/user-management-providers.jar"), config);

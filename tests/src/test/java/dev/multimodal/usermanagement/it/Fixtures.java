@@ -46,6 +46,20 @@ final class Fixtures {
         return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
     }
 
+    /** Five wrong passwords through {@code POST /auth/login}: the default settings' lock. */
+    static void lockAccount(KeycloakServer server, String tenant, String username) {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, apiLogin(server, tenant, username, "wrong-" + i).status());
+        }
+    }
+
+    /** The tenant's public browser client {@code web} (redirect URI {@link Browser#REDIRECT_URI}), made as an admin would. */
+    static void browserClient(KeycloakServer server, String token, String tenant) {
+        Http.Reply client = Http.post(server.baseUrl() + "/admin/realms/" + tenant + "/clients", token, Map.of("clientId", "web",
+                "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
+        assertEquals(201, client.status(), client.raw().body());
+    }
+
     /** A user made through Keycloak's admin API, as an operator would in the admin console; {@code role} may be null. */
     static String createUser(KeycloakServer server, String platformToken, String realm, String username, String password,
                              boolean enabled, String role) {

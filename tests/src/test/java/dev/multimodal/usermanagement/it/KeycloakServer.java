@@ -155,6 +155,11 @@ public final class KeycloakServer implements AutoCloseable {
         return "http://localhost:" + managementPort;
     }
 
+    /** The development mailbox's folder (realms without SMTP settings, no server SMTP). */
+    public Path devMailDir() {
+        return log.getParentFile().toPath().resolve("dev-mail");
+    }
+
     public ManagedRedis redis() {
         return redis;
     }
@@ -211,7 +216,9 @@ public final class KeycloakServer implements AutoCloseable {
                 publicHostname ? "--hostname=" + baseUrl() : "--hostname-strict=false", // links never follow a request's Host
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run
-                "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));
+                "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS,
+                // as the run command without SMTP: mails of realms without SMTP settings go to the development mailbox
+                "--spi-email-sender--platform--dev-mail-dir=" + devMailDir()));
         if (importRealms) {
             command.add("--import-realm");
         }

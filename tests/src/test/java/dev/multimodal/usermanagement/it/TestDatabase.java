@@ -27,6 +27,13 @@ public final class TestDatabase {
                 System.getProperty("it.postgres.database", "user_management_it"));
     }
 
+    /** Another database on the same Postgres, {@code <name>_<suffix>}, dropped and created empty. */
+    TestDatabase freshSibling(String suffix) {
+        TestDatabase sibling = new TestDatabase(serverUrl, user, password, name + "_" + suffix);
+        sibling.recreate();
+        return sibling;
+    }
+
     public String name() {
         return name;
     }
