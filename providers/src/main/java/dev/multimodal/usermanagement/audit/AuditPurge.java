@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -128,7 +126,10 @@ public final class AuditPurge {
         return hash.get(0);
     }
 
-    /** The purge's own row, written like any event: sealed into the realm's chain, then logged and counted. */
+    /**
+     * The purge's own row, written like any event (the sealer chains it), and a signed checkpoint of the chain's new
+     * start: a start that moves with no signature is reported by the verification as deleted rows.
+     */
     private void record(String realmId, long before, String actorUserId, String trigger, long purged, long checkpoint,
                         String checkpointHash) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
@@ -139,21 +140,10 @@ public final class AuditPurge {
         details.put("trigger", trigger);
         AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), realmId, 0, System.currentTimeMillis(), PURGED_TYPE,
                 actorUserId, null, null, null, null, AuditRecord.SUCCESS, null, details.toString());
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            List<AuditEntity> rows = new AuditWriter(session).write(new ArrayList<>(List.of(record)));
-            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    AuditMetrics.written(rows.size());
-                    AuditMetrics.purged(purged);
-                    rows.forEach(AuditLogLine::log);
-                }
-
-                @Override
-                protected void rollbackImpl() {
-                }
-            });
-        });
+        KeycloakModelUtils.runJobInTransaction(factory, session -> new AuditWriter(session).write(List.of(record)));
+        AuditMetrics.written(1);
+        AuditMetrics.purged(purged);
+        AuditEventListenerProviderFactory.of(factory).sealer().sign(realmId);
     }
 
     private static EntityManager em(KeycloakSession session) {
