@@ -77,10 +77,12 @@ public final class AuditCheckpoints {
      * Signs the head, which the caller holds locked, after checking that the chain still passes through the last
      * checkpoint (a rewritten chain gets no signature). Persists the checkpoint in the caller's transaction and
      * marks the head signed; log it after the commit ({@link AuditLogLine#checkpoint}).
+     *
+     * @param purged whether a purge has just moved the chain's start (this signature records that); otherwise a
+     *               start that moved since the last checkpoint is refused like a rewrite
      */
-    AuditCheckpointEntity sign(EntityManager em, AuditHeadEntity head, long now) {
-        // the start is not compared: a purge has just moved it, and this signature is what records that
-        AuditChain.Break broken = compare(em, head, latest(em, head.getRealmId(), 1), false);
+    AuditCheckpointEntity sign(EntityManager em, AuditHeadEntity head, long now, boolean purged) {
+        AuditChain.Break broken = compare(em, head, latest(em, head.getRealmId(), 1), !purged);
         if (broken != null) {
             throw new Refused(broken.reason());
         }

@@ -143,7 +143,7 @@ public final class AuditPurge {
         KeycloakModelUtils.runJobInTransaction(factory, session -> new AuditWriter(session).write(List.of(record)));
         AuditMetrics.written(1);
         AuditMetrics.purged(purged);
-        AuditEventListenerProviderFactory.of(factory).sealer().sign(realmId);
+        AuditEventListenerProviderFactory.of(factory).sealer().sign(realmId, true);
     }
 
     private static EntityManager em(KeycloakSession session) {

@@ -53,7 +53,7 @@ public final class AuditSealer {
                 .createQuery("select h.realmId from AuditHeadEntity h where h.lastSequence > h.signedSequence and h.signedAt <= :due", String.class)
                 .setParameter("due", now - checkpointIntervalMillis).getResultList());
         for (String realmId : due) {
-            sign(realmId);
+            sign(realmId, false);
         }
     }
 
@@ -94,13 +94,13 @@ public final class AuditSealer {
     }
 
     /**
-     * Signs the realm's head now (also when the interval has not passed: a purge signs its new start). A refusal (the
-     * chain no longer passes through the last checkpoint, see {@link AuditCheckpoints#sign}) is logged, not thrown.
+     * Signs the realm's head now (a purge calls this at once, {@code purged}: its new start is what it signs). A refusal
+     * (the chain no longer passes through the last checkpoint, see {@link AuditCheckpoints#sign}) is logged, not thrown.
      */
-    public void sign(String realmId) {
+    public void sign(String realmId, boolean purged) {
         try {
             AuditCheckpointEntity checkpoint = KeycloakModelUtils.runJobInTransactionWithResult(factory, session ->
-                    checkpoints.sign(em(session), lockHead(session, realmId), System.currentTimeMillis()));
+                    checkpoints.sign(em(session), lockHead(session, realmId), System.currentTimeMillis(), purged));
             AuditMetrics.signed();
             AuditLogLine.checkpoint(checkpoint);
         } catch (RuntimeException e) {
