@@ -19,9 +19,9 @@ import java.util.List;
 /**
  * Buffers the session's recorded events (see {@link AuditEventTypes}) and writes them in the session's own transaction,
  * in its prepare phase, unsealed (see {@link AuditWriter}); the {@link AuditSealer} chains and logs them after the
- * commit. Keycloak sends error events (failed
- * logins) through a session of their own that commits at once, so those are recorded even though the request
- * itself rolls back; success events come through the request's session and share its fate.
+ * commit. Keycloak sends error events (failed logins) through a session of their own that commits at once, so those
+ * are recorded even though the request itself rolls back; success events come through the request's session and
+ * share its fate.
  */
 public class AuditEventListenerProvider implements EventListenerProvider {
 

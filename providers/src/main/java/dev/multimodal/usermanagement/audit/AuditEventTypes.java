@@ -33,8 +33,9 @@ public final class AuditEventTypes {
     private AuditEventTypes() {
     }
 
+    /** @param realm null when it is gone: recorded, as before it went */
     public static boolean recorded(RealmModel realm, EventType type) {
-        if (ALWAYS.contains(type)) {
+        if (realm == null || ALWAYS.contains(type)) {
             return true;
         }
         List<String> enabled = realm.getEnabledEventTypesStream().toList();
@@ -42,7 +43,7 @@ public final class AuditEventTypes {
     }
 
     public static boolean adminEventRecorded(KeycloakSession session, RealmModel realm) {
-        return realm.isAdminEventsEnabled() || Boolean.TRUE.equals(session.getAttribute(API_ACTION));
+        return realm == null || realm.isAdminEventsEnabled() || Boolean.TRUE.equals(session.getAttribute(API_ACTION));
     }
 
     /** Runs {@code send} (which sends the API's admin events) so that the listener records them in any realm. */
