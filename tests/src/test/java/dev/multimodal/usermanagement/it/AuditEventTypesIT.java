@@ -28,10 +28,6 @@ class AuditEventTypesIT {
         audit = new AuditSupport(server);
     }
 
-    private static String settings(AuditSupport.Tenant tenant) {
-        return tenant.api() + "/tenants/" + tenant.id() + "/settings";
-    }
-
     /** A login, a token refresh and a userinfo call by alice. */
     private static void loginRefreshUserinfo(AuditSupport.Tenant tenant) {
         Http.Reply login = AuditSupport.login(tenant.api(), "alice", AuditSupport.PASSWORD);
@@ -51,14 +47,14 @@ class AuditEventTypesIT {
     void keycloaksDefaultTypesLeaveOutRefreshAndUserinfoAndAChosenListDecides() {
         AuditSupport.Tenant tenant = audit.tenant("types");
         audit.user(tenant, "alice");
-        assertTrue(Http.get(settings(tenant), tenant.bossToken()).json().path("audit_event_types").isNull(), "Keycloak's default set");
+        assertTrue(Http.get(AuditSupport.settings(tenant), tenant.bossToken()).json().path("audit_event_types").isNull(), "Keycloak's default set");
         loginRefreshUserinfo(tenant);
         assertEquals(1, count(tenant, "LOGIN") - 1, "alice's login (and the boss's)");
         assertEquals(0, count(tenant, "REFRESH_TOKEN"));
         assertEquals(0, count(tenant, "USER_INFO_REQUEST"));
 
         // more types: the tenant setting is the realm's enabled event types, as the admin console shows them
-        Http.Reply more = Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_event_types",
+        Http.Reply more = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_event_types",
                 List.of("LOGIN", "REFRESH_TOKEN", "USER_INFO_REQUEST")));
         assertEquals(200, more.status(), more.raw().body());
         assertEquals(List.of("LOGIN", "REFRESH_TOKEN", "USER_INFO_REQUEST"), strings(more.json().path("audit_event_types")));
@@ -70,7 +66,7 @@ class AuditEventTypesIT {
         assertEquals(1, count(tenant, "USER_INFO_REQUEST"));
 
         // fewer: a type left out is not recorded (a wrong password: no LOGIN_ERROR) ...
-        assertEquals(200, Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_event_types", List.of("USER_INFO_REQUEST"),
+        assertEquals(200, Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_event_types", List.of("USER_INFO_REQUEST"),
                 "lockout", Map.of("max_failures", 2))).status());
         loginRefreshUserinfo(tenant);
         assertEquals(2, count(tenant, "LOGIN") - 1, "LOGIN no longer chosen");
@@ -87,7 +83,7 @@ class AuditEventTypesIT {
         // back to Keycloak's default
         Map<String, Object> defaults = new HashMap<>();
         defaults.put("audit_event_types", null);
-        Http.Reply reset = Http.put(settings(tenant), tenant.bossToken(), defaults);
+        Http.Reply reset = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), defaults);
         assertEquals(200, reset.status(), reset.raw().body());
         assertTrue(reset.json().path("audit_event_types").isNull());
         assertTrue(audit.verify(tenant).path("valid").asBoolean());
@@ -107,24 +103,24 @@ class AuditEventTypesIT {
         assertEquals(201, created.status(), created.raw().body());
         assertEquals(before, count(tenant, "ADMIN_USER_CREATE"), "the realm saves no admin events");
         // an action of our API: recorded
-        assertEquals(200, Http.put(settings(tenant), tenant.bossToken(), Map.of("registration_allowed", true)).status());
+        assertEquals(200, Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("registration_allowed", true)).status());
         assertTrue(count(tenant, "ADMIN_TENANT_SETTINGS_UPDATE") >= 2, "the API's action");
     }
 
     @Test
     void badEventTypesAreRefusedAsProblemJsonAndNothingIsHalfSet() {
         AuditSupport.Tenant tenant = audit.tenant("types");
-        boolean registration = Http.get(settings(tenant), tenant.bossToken()).json().path("registration_allowed").asBoolean();
+        boolean registration = Http.get(AuditSupport.settings(tenant), tenant.bossToken()).json().path("registration_allowed").asBoolean();
         List<Object> bad = new ArrayList<>(List.of("LOGIN", List.of(), List.of("NOPE"), List.of("LOGIN", 3), Map.of("LOGIN", true),
                 List.of("login"), 7));
         for (Object value : bad) {
-            Http.Reply reply = Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_event_types", value,
+            Http.Reply reply = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_event_types", value,
                     "registration_allowed", !registration));
             assertEquals(400, reply.status(), value + ": " + reply.raw().body());
             assertTrue(reply.header("Content-Type").startsWith("application/problem+json"), reply.header("Content-Type"));
             assertEquals("audit_event_types", reply.json().path("errors").path(0).path("field").asText(), reply.raw().body());
         }
-        JsonNode now = Http.get(settings(tenant), tenant.bossToken()).json();
+        JsonNode now = Http.get(AuditSupport.settings(tenant), tenant.bossToken()).json();
         assertTrue(now.path("audit_event_types").isNull());
         assertEquals(registration, now.path("registration_allowed").asBoolean(), "nothing half-set");
     }

@@ -66,6 +66,11 @@ final class AuditSupport {
         return new Tenant(id, realmId, server.apiUrl(id), boss(id));
     }
 
+    /** The tenant's settings URL. */
+    static String settings(Tenant tenant) {
+        return tenant.api() + "/tenants/" + tenant.id() + "/settings";
+    }
+
     String boss(String tenantId) {
         Http.Reply login = login(server.apiUrl(tenantId), "boss", Fixtures.ADMIN_PASSWORD);
         assertEquals(200, login.status(), login.raw().body());
