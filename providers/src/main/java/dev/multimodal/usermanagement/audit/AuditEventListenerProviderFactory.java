@@ -23,7 +23,7 @@ import java.util.List;
  * that enable it, into UM_AUDIT. Also schedules the sealer (which chains the rows and signs checkpoints) and the
  * retention purge, and holds the checkpoint key. Options ({@code --spi-events-listener--audit--<name>}):
  * {@code purge-interval}, {@code seal-interval}, {@code checkpoint-interval} (seconds), {@code checkpoint-key} (a
- * PEM or PKCS#12 file; without it a key is generated into the data folder) and {@code checkpoint-key-password}.
+ * PEM or PKCS#12 file, generated as PEM when missing; default: in the data folder) and {@code checkpoint-key-password}.
  */
 public class AuditEventListenerProviderFactory implements EventListenerProviderFactory {
 
@@ -91,18 +91,26 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         }
     }
 
-    /** The configured key; without one, the data folder's (generated on first start), with a warning. */
+    /**
+     * The configured key file, or without one the data folder's; a missing file is generated (Ed25519, PEM), with a
+     * warning: the checkpoints stay verifiable only as long as the key stays the same.
+     */
     private AuditCheckpointKey loadKey() {
+        boolean configured = keyFile != null && !keyFile.isBlank();
+        Path file = configured ? Path.of(keyFile) : Path.of(System.getProperty("kc.home.dir", "."), "data", GENERATED_KEY);
         try {
-            if (keyFile != null && !keyFile.isBlank()) {
-                return AuditCheckpointKey.load(Path.of(keyFile), keyPassword);
+            if (Files.exists(file)) {
+                if (!configured) {
+                    LOG.warnf("Audit checkpoints are signed with %s, a key in Keycloak's data folder: set"
+                            + " --spi-events-listener--audit--checkpoint-key to a key kept apart from the database", file);
+                }
+                return AuditCheckpointKey.load(file, keyPassword);
             }
-            Path generated = Path.of(System.getProperty("kc.home.dir", "."), "data", GENERATED_KEY);
-            LOG.warnf("Audit checkpoints are signed with %s, a key in Keycloak's data folder: set"
-                    + " --spi-events-listener--audit--checkpoint-key to a key kept apart from the server and its database", generated);
-            return Files.exists(generated) ? AuditCheckpointKey.load(generated, null) : AuditCheckpointKey.generate(generated);
+            LOG.warnf("Audit checkpoint key %s generated: keep it, and a copy, apart from the database; checkpoints signed"
+                    + " with it verify only as long as it stays%s", file, configured ? "" : " (set --spi-events-listener--audit--checkpoint-key)");
+            return AuditCheckpointKey.generate(file);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("Audit checkpoint key not usable: " + e.getMessage(), e);
+            throw new IllegalStateException("Audit checkpoint key " + file + " not usable: " + e.getMessage(), e);
         }
     }
 
@@ -125,7 +133,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .helpText("Seconds after which a realm's moved chain head is signed again (a purge signs at once).").add()
                 .property().name("checkpoint-key").type("string")
                 .helpText("Ed25519 key that signs checkpoints: a PEM file (PRIVATE KEY and PUBLIC KEY) or a PKCS#12 keystore"
-                        + " (.p12/.pfx). Default: generated into the data folder.").add()
+                        + " (.p12/.pfx); a missing file is generated (PEM). Default: data/" + GENERATED_KEY + ".").add()
                 .property().name("checkpoint-key-password").type("password")
                 .helpText("Password of the PKCS#12 keystore named by checkpoint-key.").add()
                 .build();
