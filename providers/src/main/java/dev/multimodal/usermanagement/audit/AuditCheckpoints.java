@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -110,8 +111,8 @@ public final class AuditCheckpoints {
     Comparison compare(EntityManager em, AuditHeadEntity head) {
         List<AuditCheckpointEntity> checkpoints = latest(em, head.getRealmId(), CHECKED);
         AuditChain.Break broken = compare(em, head, checkpoints, true);
-        Checkpoint newest = checkpoints.stream().map(c -> Checkpoint.parse(key.text(c.getNote()) == null ? "" : key.text(c.getNote())))
-                .filter(c -> c != null).findFirst().orElse(null);
+        Checkpoint newest = checkpoints.stream().map(stored -> key.text(stored.getNote())).filter(Objects::nonNull)
+                .map(Checkpoint::parse).filter(Objects::nonNull).findFirst().orElse(null);
         return new Comparison(broken, checkpoints.size(), newest);
     }
 

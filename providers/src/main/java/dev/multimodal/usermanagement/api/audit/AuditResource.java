@@ -46,7 +46,8 @@ import java.util.Set;
 
 /**
  * {@code /audit}: the tenant's audit log for its admins (permission {@code audit:read}) and for platform admins
- * (any tenant, by the path). Filtered keyset pages, a streaming export, and the chain verification.
+ * (any tenant, by the path). Filtered keyset pages, a streaming export, the chain verification and its signed
+ * checkpoints.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
