@@ -212,7 +212,7 @@ final class AuditSupport {
      * realm must be quiet meanwhile. Its checkpoint must still be the genesis.
      */
     void prependOldRows(Tenant tenant, int count, Duration age) {
-        verify(tenant); // every row sealed: the sealer has nothing to do meanwhile
+        awaitSealed(tenant); // every row sealed: the sealer has nothing to do meanwhile
         long then = System.currentTimeMillis() - age.toMillis();
         // two steps, since the (realm, sequence) key is checked row by row
         sql("UPDATE UM_AUDIT SET SEQ = SEQ + ? WHERE REALM_ID = ?", count + 1_000_000_000L, tenant.realmId());
@@ -274,6 +274,11 @@ final class AuditSupport {
                 assertEquals(1, head.executeUpdate());
                 if (dropCheckpoints) {
                     checkpoints.executeUpdate();
+                    // and no verification progress: the rewritten history is verified from scratch
+                    try (PreparedStatement progress = prepare(connection, "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = 0, SWEEP_SEQ = 0"
+                            + " WHERE REALM_ID = ?", tenant.realmId())) {
+                        progress.executeUpdate();
+                    }
                 }
             }
             connection.commit();
