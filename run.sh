@@ -68,6 +68,8 @@ else
   mkdir -p "$ROOT/data"
   # Keycloak keeps its file database in <kc.db-url-path>/data/h2 (default: its own home)
   export JAVA_OPTS_APPEND="${JAVA_OPTS_APPEND:-} -Dkc.db-url-path=$ROOT"
+  # the key that signs audit checkpoints lives beside the database (generated on the first start, with a warning)
+  runtime_options+=(--spi-events-listener--audit--checkpoint-key="$ROOT/data/audit-checkpoint-key.pem")
   database="Keycloak's file database in $ROOT/data"
 fi
 if [ -z "${REDIS_URL:-}" ] && [ -n "${REDIS_HOST:-}" ]; then

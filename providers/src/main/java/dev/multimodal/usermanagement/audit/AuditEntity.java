@@ -5,7 +5,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One audit row (table UM_AUDIT): an event, its realm's sequence number and its place in the realm's hash chain. */
+/**
+ * One audit row (table UM_AUDIT): an event, its place in write order ({@code POS}, given by the database sequence
+ * UM_AUDIT_POS when the row is inserted) and, once the sealer has chained it, its realm's sequence number and its
+ * place in the realm's hash chain (null until then).
+ */
 @Entity
 @Table(name = "UM_AUDIT")
 public class AuditEntity {
@@ -17,8 +21,11 @@ public class AuditEntity {
     @Column(name = "REALM_ID", length = 36, nullable = false)
     private String realmId;
 
-    @Column(name = "SEQ", nullable = false)
-    private long sequence;
+    @Column(name = "POS", insertable = false, updatable = false)
+    private Long position;
+
+    @Column(name = "SEQ")
+    private Long sequence;
 
     @Column(name = "EVENT_TIME", nullable = false)
     private long time;
@@ -50,10 +57,10 @@ public class AuditEntity {
     @Column(name = "DETAILS", columnDefinition = "TEXT")
     private String details;
 
-    @Column(name = "PREV_HASH", length = 64, nullable = false)
+    @Column(name = "PREV_HASH", length = 64)
     private String prevHash;
 
-    @Column(name = "HASH", length = 64, nullable = false)
+    @Column(name = "HASH", length = 64)
     private String hash;
 
     public String getId() {
@@ -72,11 +79,16 @@ public class AuditEntity {
         this.realmId = realmId;
     }
 
-    public long getSequence() {
+    public Long getPosition() {
+        return position;
+    }
+
+    /** The chain's sequence number, or null while the row is not sealed yet. */
+    public Long getSequence() {
         return sequence;
     }
 
-    public void setSequence(long sequence) {
+    public void setSequence(Long sequence) {
         this.sequence = sequence;
     }
 
@@ -176,11 +188,16 @@ public class AuditEntity {
         this.hash = hash;
     }
 
-    public static AuditEntity of(AuditRecord r, String prevHash, String hash) {
+    /** The row as the chain sees it, with the sequence it has or is about to get. */
+    public AuditRecord record(long sequence) {
+        return new AuditRecord(id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
+    }
+
+    /** An unsealed row: the sealer gives it its sequence and hashes. */
+    public static AuditEntity of(AuditRecord r) {
         AuditEntity e = new AuditEntity();
         e.id = r.id();
         e.realmId = r.realmId();
-        e.sequence = r.sequence();
         e.time = r.time();
         e.type = r.type();
         e.userId = r.userId();
@@ -191,8 +208,6 @@ public class AuditEntity {
         e.outcome = r.outcome();
         e.error = r.error();
         e.details = r.details();
-        e.prevHash = prevHash;
-        e.hash = hash;
         return e;
     }
 }

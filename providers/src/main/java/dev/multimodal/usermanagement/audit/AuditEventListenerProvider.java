@@ -17,10 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Buffers the session's events and writes them in the session's own transaction: sealed into the chain in the
- * prepare phase (see {@link AuditWriter}), logged after a successful commit. Keycloak sends error events (failed
- * logins) through a session of their own that commits at once, so those are recorded even though the request
- * itself rolls back; success events come through the request's session and share its fate.
+ * Buffers the session's recorded events (see {@link AuditEventTypes}) and writes them in the session's own transaction,
+ * in its prepare phase, unsealed (see {@link AuditWriter}); the {@link AuditSealer} chains and logs them after the
+ * commit. Keycloak sends error events (failed logins) through a session of their own that commits at once, so those
+ * are recorded even though the request itself rolls back; success events come through the request's session and
+ * share its fate.
  */
 public class AuditEventListenerProvider implements EventListenerProvider {
 
@@ -28,9 +29,8 @@ public class AuditEventListenerProvider implements EventListenerProvider {
 
     private final KeycloakSession session;
     private final List<AuditRecord> pending = new ArrayList<>();
-    private List<AuditEntity> written = List.of();
     private boolean enlisted;
-    private boolean sealed;
+    private boolean written;
 
     public AuditEventListenerProvider(KeycloakSession session) {
         this.session = session;
@@ -38,26 +38,30 @@ public class AuditEventListenerProvider implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        if (event.getRealmId() != null && event.getType() != null) {
+        if (event.getRealmId() != null && event.getType() != null && AuditEventTypes.recorded(realm(event.getRealmId()), event.getType())) {
             add(AuditEvents.of(event));
         }
     }
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getRealmId() != null) {
+        if (event.getRealmId() != null && AuditEventTypes.adminEventRecorded(session, realm(event.getRealmId()))) {
             add(AuditEvents.of(event, includeRepresentation, this::clientIdOf));
         }
     }
 
+    private RealmModel realm(String realmId) {
+        RealmModel current = session.getContext().getRealm();
+        return current != null && current.getId().equals(realmId) ? current : session.realms().getRealm(realmId);
+    }
+
     private void add(AuditRecord record) {
         KeycloakTransactionManager transaction = session.getTransactionManager();
-        if (sealed || !transaction.isActive()) {
-            // Outside a transaction, or after this one was sealed: a transaction of its own.
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), inner -> {
-                List<AuditEntity> rows = new AuditWriter(inner).write(new ArrayList<>(List.of(record)));
-                inner.getTransactionManager().enlistAfterCompletion(afterCommit(rows));
-            });
+        if (written || !transaction.isActive()) {
+            // Outside a transaction, or after this one's rows were written: a transaction of its own.
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    inner -> new AuditWriter(inner).write(List.of(record)));
+            AuditMetrics.written(1);
             return;
         }
         pending.add(record);
@@ -68,17 +72,16 @@ public class AuditEventListenerProvider implements EventListenerProvider {
             transaction.enlistPrepare(new AbstractKeycloakTransaction() {
                 @Override
                 protected void commitImpl() {
-                    sealed = true;
+                    written = true;
                     if (!pending.isEmpty()) {
                         try {
-                            written = new AuditWriter(session).write(new ArrayList<>(pending));
+                            new AuditWriter(session).write(pending);
                         } catch (RuntimeException e) {
                             // Failing here fails the commit: an action without its audit row never commits.
                             AuditMetrics.failed(pending.size());
                             LOG.errorf(e, "Audit rows not written, the action is rolled back: %d", pending.size());
-                            throw e;
-                        } finally {
                             pending.clear();
+                            throw e;
                         }
                     }
                 }
@@ -91,15 +94,16 @@ public class AuditEventListenerProvider implements EventListenerProvider {
             transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
                 @Override
                 protected void commitImpl() {
-                    AuditMetrics.written(written.size());
-                    written.forEach(AuditLogLine::log);
+                    AuditMetrics.written(pending.size());
+                    pending.clear();
                 }
 
                 @Override
                 protected void rollbackImpl() {
-                    if (!written.isEmpty()) {
-                        AuditMetrics.failed(written.size());
-                        LOG.warnf("Audit rows not committed (the action's commit failed): %d", written.size());
+                    if (!pending.isEmpty()) {
+                        AuditMetrics.failed(pending.size());
+                        LOG.warnf("Audit rows not committed (the action's commit failed): %d", pending.size());
+                        pending.clear();
                     }
                 }
             });
@@ -118,20 +122,6 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         } catch (RuntimeException e) {
             return auth.getClientId();
         }
-    }
-
-    private static AbstractKeycloakTransaction afterCommit(List<AuditEntity> rows) {
-        return new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                AuditMetrics.written(rows.size());
-                rows.forEach(AuditLogLine::log);
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        };
     }
 
     @Override

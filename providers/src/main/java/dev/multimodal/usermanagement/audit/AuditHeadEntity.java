@@ -6,9 +6,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A realm's chain head: its last sequence number and hash, and the checkpoint of the last purge (the sequence and
- * hash of the last purged row, from which the remaining chain is verified; 0 and the genesis hash before any purge). Writers lock this one row (per realm) for the short
- * moment between sealing their rows and committing; see {@link AuditWriter}. The verification's progress (last
+ * A realm's chain head: its last sealed sequence number and hash, the checkpoint of the last purge (the sequence and
+ * hash of the last purged row, from which the remaining chain is verified; 0 and the genesis hash before any purge),
+ * and the last signed checkpoint's sequence and time. Only the {@link AuditSealer}, the purge and the signing lock
+ * this row (so one of them at a time changes a realm's chain, on any node); the writers of events never touch it. The verification's progress (last
  * verified row, re-check cursor) is read here but written only by {@link AuditLog} with SQL of its own, so a writer's
  * update of this entity never puts back an older value.
  */
@@ -31,6 +32,12 @@ public class AuditHeadEntity {
 
     @Column(name = "CHECKPOINT_HASH", nullable = false, length = 64)
     private String checkpointHash = AuditChain.GENESIS;
+
+    @Column(name = "SIGNED_SEQ", nullable = false)
+    private long signedSequence;
+
+    @Column(name = "SIGNED_AT", nullable = false)
+    private long signedAt;
 
     @Column(name = "VERIFIED_SEQ", insertable = false, updatable = false)
     private long verifiedSequence;
@@ -71,6 +78,19 @@ public class AuditHeadEntity {
 
     public String getCheckpointHash() {
         return checkpointHash;
+    }
+
+    public long getSignedSequence() {
+        return signedSequence;
+    }
+
+    public long getSignedAt() {
+        return signedAt;
+    }
+
+    void signed(long sequence, long at) {
+        this.signedSequence = sequence;
+        this.signedAt = at;
     }
 
     /** The last row a verification found valid (0: none yet). */

@@ -40,25 +40,26 @@ public final class AuditLog {
      * @param verifiedSequence   the head the walk went up to
      */
     public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid, long checkpointSequence,
-                               boolean full, long verifiedSequence) {
+                               boolean full, long verifiedSequence, long sealedRows, long unsealedRows,
+                               int signedCheckpointsChecked, AuditCheckpoints.Checkpoint signedCheckpoint) {
     }
 
     /**
-     * Rows with a sequence above {@code after}, in sequence order: each equality filter an indexed (realm, column, seq)
-     * range. A time range alone is first turned into the sequence range of its rows (see {@link #sequencesWithin}),
-     * because Postgres would otherwise walk the sequence index and filter by time, reading most of a large log for one
-     * page.
+     * Rows with a position above {@code after}, in write order (sealed or not: a row shows as soon as it commits):
+     * each equality filter an indexed (realm, column, position) range. A time range alone is first turned into the
+     * position range of its rows (see {@link #positionsWithin}), because Postgres would otherwise walk the position
+     * index and filter by time, reading most of a large log for one page.
      */
     public List<AuditRow> page(String realmId, Filter filter, long after, Long upTo, int limit) {
-        return sequencesWithin(realmId, filter).map(range -> page(realmId, filter, range, after, upTo, limit)).orElse(List.of());
+        return positionsWithin(realmId, filter).map(range -> page(realmId, filter, range, after, upTo, limit)).orElse(List.of());
     }
 
     /**
-     * Every matching row with a sequence in (after, upTo] in sequence order, in batches of keyset pages: memory stays
+     * Every matching row with a position in (after, upTo] in write order, in batches of keyset pages: memory stays
      * flat whatever the count.
      */
     public void forEach(String realmId, Filter filter, long after, Long upTo, Consumer<AuditRow> each) {
-        Optional<SequenceRange> range = sequencesWithin(realmId, filter);
+        Optional<PositionRange> range = positionsWithin(realmId, filter);
         if (range.isEmpty()) {
             return;
         }
@@ -68,56 +69,56 @@ public final class AuditLog {
             if (batch.size() < BATCH) {
                 return;
             }
-            after = batch.get(batch.size() - 1).sequence();
+            after = batch.get(batch.size() - 1).position();
         }
     }
 
-    /** The first and last sequence a page may hold; everything for a filter without a time range. */
-    private record SequenceRange(long first, long last) {
-        static final SequenceRange ALL = new SequenceRange(0, Long.MAX_VALUE);
+    /** The first and last position a page may hold; everything for a filter without a time range. */
+    private record PositionRange(long first, long last) {
+        static final PositionRange ALL = new PositionRange(0, Long.MAX_VALUE);
     }
 
     /**
-     * The lowest and highest sequence among the rows in the filter's time range, read from the (realm, time, seq)
-     * index alone (its cost grows with the rows in the range: about 40 ms for 80,000); empty when no row is in it. Exact, although times and sequences are only roughly in step
-     * (a sequence is taken at commit): every row of the range lies between the two.
+     * The lowest and highest position among the rows in the filter's time range, read from the (realm, time, position)
+     * index alone (its cost grows with the rows in the range: about 40 ms for 80,000); empty when no row is in it.
+     * Exact, although times and positions are only roughly in step: every row of the range lies between the two.
      */
-    private Optional<SequenceRange> sequencesWithin(String realmId, Filter filter) {
+    private Optional<PositionRange> positionsWithin(String realmId, Filter filter) {
         boolean narrowedByValue = filter.userId() != null || filter.type() != null || filter.outcome() != null
                 || filter.clientId() != null || filter.ip() != null;
         if (filter.from() == null && filter.to() == null || narrowedByValue) {
             // no time range, or one beside a value whose (realm, column, seq) index leads: time is only filtered
-            return Optional.of(SequenceRange.ALL);
+            return Optional.of(PositionRange.ALL);
         }
-        // "+ 0": else Postgres answers min/max by walking the sequence index and filtering by time, the slow way
-        Object[] bounds = em.createQuery("select min(a.sequence + 0), max(a.sequence + 0) from AuditEntity a where a.realmId = :realm"
+        // "+ 0": else Postgres answers min/max by walking the position index and filtering by time, the slow way
+        Object[] bounds = em.createQuery("select min(a.position + 0), max(a.position + 0) from AuditEntity a where a.realmId = :realm"
                         + " and a.time >= :from and a.time < :to", Object[].class)
                 .setParameter("realm", realmId)
                 .setParameter("from", filter.from() == null ? Long.MIN_VALUE : filter.from())
                 .setParameter("to", filter.to() == null ? Long.MAX_VALUE : filter.to())
                 .getSingleResult();
         return bounds[0] == null ? Optional.empty()
-                : Optional.of(new SequenceRange(((Number) bounds[0]).longValue(), ((Number) bounds[1]).longValue()));
+                : Optional.of(new PositionRange(((Number) bounds[0]).longValue(), ((Number) bounds[1]).longValue()));
     }
 
     /**
-     * The sequence of the {@code count}-th row matching the filter after {@code after} when more rows than that match
+     * The position of the {@code count}-th row matching the filter after {@code after} when more rows than that match
      * (where a capped export stops), else empty. Reads {@code count} entries of the filter's index, no rows.
      */
     public Optional<Long> cutAfter(String realmId, Filter filter, long after, int count) {
-        return sequencesWithin(realmId, filter).flatMap(range -> {
-            List<Long> sequences = query("select a.sequence from AuditEntity a", Long.class, realmId, filter, range, after, null)
+        return positionsWithin(realmId, filter).flatMap(range -> {
+            List<Long> positions = query("select a.position from AuditEntity a", Long.class, realmId, filter, range, after, null)
                     .setFirstResult(count - 1).setMaxResults(2).getResultList();
-            return sequences.size() == 2 ? Optional.of(sequences.get(0)) : Optional.empty();
+            return positions.size() == 2 ? Optional.of(positions.get(0)) : Optional.empty();
         });
     }
 
-    private List<AuditRow> page(String realmId, Filter filter, SequenceRange range, long after, Long upTo, int limit) {
+    private List<AuditRow> page(String realmId, Filter filter, PositionRange range, long after, Long upTo, int limit) {
         return query(AuditRow.SELECT, AuditRow.class, realmId, filter, range, after, upTo).setMaxResults(limit).getResultList();
     }
 
-    private <T> TypedQuery<T> query(String select, Class<T> type, String realmId, Filter filter, SequenceRange range, long after, Long upTo) {
-        StringBuilder jpql = new StringBuilder(select).append(" where a.realmId = :realm and a.sequence > :after");
+    private <T> TypedQuery<T> query(String select, Class<T> type, String realmId, Filter filter, PositionRange range, long after, Long upTo) {
+        StringBuilder jpql = new StringBuilder(select).append(" where a.realmId = :realm and a.position > :after");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("realm", realmId);
         params.put("after", Math.max(after, range.first() - 1));
@@ -129,8 +130,8 @@ public final class AuditLog {
         condition(jpql, params, "a.time >= :from", "from", filter.from());
         condition(jpql, params, "a.time < :to", "to", filter.to());
         long last = Math.min(upTo == null ? Long.MAX_VALUE : upTo, range.last());
-        condition(jpql, params, "a.sequence <= :upTo", "upTo", last == Long.MAX_VALUE ? null : last);
-        jpql.append(" order by a.sequence");
+        condition(jpql, params, "a.position <= :upTo", "upTo", last == Long.MAX_VALUE ? null : last);
+        jpql.append(" order by a.position");
         TypedQuery<T> query = em.createQuery(jpql.toString(), type);
         params.forEach(query::setParameter);
         return query;
@@ -144,11 +145,12 @@ public final class AuditLog {
     }
 
     /**
-     * Verifies the realm's chain. A full walk goes from the checkpoint (the last purged row; the genesis before any
-     * purge) to the head as read at the start (every row up to it had committed by then; rows committed later are
-     * left for the next run), keeping only the last hash. An incremental one (the default once a walk succeeded) checks
+     * Verifies the realm's sealed chain (unsealed rows are counted, not checked: the sealer chains them within
+     * seconds). A full walk goes from the purge checkpoint (the last purged row; the genesis before any purge) to the
+     * head as read at the start, keeping only the last hash. An incremental one (the default once a walk succeeded)
+     * checks
      * <ul>
-     *   <li>the rows written since the last verified row, chained from its stored hash;</li>
+     *   <li>the rows sealed since the last verified row, chained from its stored hash;</li>
      *   <li>that the last verified row still has that hash (its content is covered by the hash, and every earlier row's
      *       by the chain up to it);</li>
      *   <li>a window of {@value #SWEEP_ROWS} already verified rows, each call the next one, round the whole chain: an
@@ -156,8 +158,10 @@ public final class AuditLog {
      *       calls, and at once by a full walk.</li>
      * </ul>
      * Then, either way, rows beyond the head: a row whose sequence is above the head as read <em>after</em> seeing it
-     * cannot have been written by us (the head moves in the row's own transaction), so it was inserted. A purge that
-     * moves the checkpoint during the walk makes rows vanish under it: then the walk starts again.
+     * was not sealed by the sealer (the head moves in the sealing transaction), so it was inserted. Last, the chain is
+     * compared with the latest signed checkpoints ({@link AuditCheckpoints}): a chain rewritten with recomputed hashes
+     * passes the walk but not through the signed heads. A purge that moves the purge checkpoint during the walk makes
+     * rows vanish under it: then the walk starts again.
      */
     public Verification verify(String realmId, boolean full) {
         Verification result = walk(realmId, full);
@@ -195,6 +199,8 @@ public final class AuditLog {
         String checkpointHash = head == null ? AuditChain.GENESIS : head.getCheckpointHash();
         long verified = head == null ? 0 : head.getVerifiedSequence();
         boolean incremental = !full && verified > checkpoint && verified <= headSequence && head.getVerifiedHash() != null;
+        long unsealed = em.createQuery("select count(a) from AuditEntity a where a.realmId = :realm and a.sequence is null", Long.class)
+                .setParameter("realm", realmId).getSingleResult();
 
         long checked = 0;
         AuditChain.Break broken;
@@ -204,7 +210,7 @@ public final class AuditLog {
             // 1. a window of rows verified before, from where the last call left off
             long sweepFrom = head.getSweepSequence() >= checkpoint && head.getSweepSequence() < verified ? head.getSweepSequence() : checkpoint;
             long sweepTo = Math.min(sweepFrom + SWEEP_ROWS, verified);
-            String sweepHash = sweepFrom == checkpoint ? checkpointHash : hashAt(realmId, sweepFrom);
+            String sweepHash = sweepFrom == checkpoint ? checkpointHash : AuditCheckpoints.hashAt(em, realmId, sweepFrom);
             AuditChain.Walker sweep = new AuditChain.Walker(sweepFrom + 1, sweepHash == null ? "" : sweepHash);
             if (sweepHash == null) {
                 sweep.fail(sweepFrom, "sequence " + sweepFrom + " missing: a row was deleted");
@@ -213,12 +219,12 @@ public final class AuditLog {
                 sweep.finish(sweepTo, null);
             }
             // 2. the last verified row still ends the verified chain
-            String anchor = hashAt(realmId, verified);
+            String anchor = AuditCheckpoints.hashAt(em, realmId, verified);
             if (anchor == null || !anchor.equals(verifiedHash)) {
                 sweep.fail(verified, "the last verified row " + verified + (anchor == null ? " is missing: a row was deleted"
                         : " changed since it was verified: rows were edited"));
             }
-            // 3. the rows written since
+            // 3. the rows sealed since
             AuditChain.Walker fresh = new AuditChain.Walker(verified + 1, verifiedHash);
             walkRange(realmId, fresh, verified, headSequence);
             fresh.finish(headSequence, headHash);
@@ -234,11 +240,11 @@ public final class AuditLog {
         }
         if (broken == null && checkpoint > 0) {
             // Purged rows are gone for good: a row at or before the checkpoint was put there afterwards.
-            broken = page(realmId, Filter.NONE, 0, checkpoint, 1).stream().findFirst().map(row -> new AuditChain.Break(row.sequence(),
+            broken = chain(realmId, 0, checkpoint, 1).stream().findFirst().map(row -> new AuditChain.Break(row.sequence(),
                     "row at or before the purge checkpoint " + checkpoint + ": a row was inserted")).orElse(null);
         }
         if (broken == null) {
-            List<AuditRow> beyond = page(realmId, Filter.NONE, headSequence, null, BATCH);
+            List<AuditRow> beyond = chain(realmId, headSequence, Long.MAX_VALUE, BATCH);
             if (!beyond.isEmpty()) {
                 AuditHeadEntity now = head(realmId);
                 long nowSequence = now == null ? 0 : now.getLastSequence();
@@ -246,16 +252,32 @@ public final class AuditLog {
                         row.sequence(), "row after the realm's last sequence " + nowSequence + ": a row was inserted")).orElse(null);
             }
         }
+        AuditCheckpoints.Comparison signed = null;
+        if (head != null) {
+            signed = AuditEventListenerProviderFactory.of(session).checkpoints().compare(em, head);
+            if (broken == null) {
+                broken = signed.broken();
+            }
+        }
         if (broken == null && head != null) {
             saveProgress(realmId, headSequence, headHash, nextSweep);
         }
-        return new Verification(broken == null, checked, broken, checkpoint, !incremental, headSequence);
+        return new Verification(broken == null, checked, broken, checkpoint, !incremental, headSequence,
+                headSequence - checkpoint, unsealed, signed == null ? 0 : signed.checked(), signed == null ? null : signed.latest());
+    }
+
+    /** Sealed rows with a sequence in (after, upTo], in chain order. */
+    private List<AuditRow> chain(String realmId, long after, long upTo, int limit) {
+        return em.createQuery(AuditRow.SELECT + " where a.realmId = :realm and a.sequence > :after and a.sequence <= :upTo"
+                        + " order by a.sequence", AuditRow.class)
+                .setParameter("realm", realmId).setParameter("after", after).setParameter("upTo", upTo)
+                .setMaxResults(limit).getResultList();
     }
 
     /** Feeds the rows in (after, upTo] to the walker, a page at a time, until it finds a break. */
     private void walkRange(String realmId, AuditChain.Walker walker, long after, long upTo) {
         while (after < upTo) {
-            List<AuditRow> batch = page(realmId, Filter.NONE, after, upTo, BATCH);
+            List<AuditRow> batch = chain(realmId, after, upTo, BATCH);
             for (AuditRow row : batch) {
                 if (!walker.accept(row.record(), row.prevHash(), row.hash())) {
                     return;
@@ -268,14 +290,8 @@ public final class AuditLog {
         }
     }
 
-    private String hashAt(String realmId, long sequence) {
-        return em.createQuery("select a.hash from AuditEntity a where a.realmId = :realm and a.sequence = :sequence", String.class)
-                .setParameter("realm", realmId).setParameter("sequence", sequence)
-                .getResultStream().findFirst().orElse(null);
-    }
-
     /**
-     * Stores how far the chain is verified, in a short transaction of its own (the head row is the writers' lock);
+     * Stores how far the chain is verified, in a short transaction of its own (the head row is the sealer's lock);
      * never backwards, should a slower parallel verification finish last.
      */
     private void saveProgress(String realmId, long verifiedSequence, String verifiedHash, long sweepSequence) {

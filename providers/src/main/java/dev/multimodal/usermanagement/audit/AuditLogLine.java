@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jboss.logging.Logger;
 
 /**
- * Each committed audit row as one log line in category {@code dev.multimodal.usermanagement.audit}: a JSON object
+ * Each sealed audit row as one log line (written by the sealer, right after the row is chained), and each signed
+ * checkpoint, in category {@code dev.multimodal.usermanagement.audit}: a JSON object
  * (so it ships as one field of Keycloak's JSON log output, or as is in plain output). Details are the row's, already
  * without secrets.
  */
@@ -29,6 +30,7 @@ public final class AuditLogLine {
         line.put("audit", row.getType());
         line.put("id", row.getId());
         line.put("realm_id", row.getRealmId());
+        line.put("position", row.getPosition());
         line.put("sequence", row.getSequence());
         line.put("time", row.getTime());
         line.put("user_id", row.getUserId());
@@ -43,8 +45,20 @@ public final class AuditLogLine {
         } catch (Exception e) {
             line.putNull("details");
         }
+        line.put("prev_hash", row.getPrevHash());
         line.put("hash", row.getHash());
         return lineSafe(line.toString());
+    }
+
+    /** A signed checkpoint, note included: kept by an off-host log store, it anchors the chain outside the database. */
+    public static void checkpoint(AuditCheckpointEntity checkpoint) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("audit_checkpoint", checkpoint.getRealmId());
+        line.put("sequence", checkpoint.getSequence());
+        line.put("hash", checkpoint.getHash());
+        line.put("time", checkpoint.getCreatedAt());
+        line.put("note", checkpoint.getNote());
+        LOG.info(line.toString());
     }
 
     /**

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Metrics;
 /**
  * Audit counters in Micrometer's global registry, which Keycloak serves on its metrics endpoint
  * ({@code um_audit_rows_written_total}, {@code um_audit_write_failures_total}, {@code um_audit_verifications_total{result}},
- * {@code um_audit_purges_total}, {@code um_audit_purged_rows_total}, {@code um_audit_purge_failures_total}).
+ * {@code um_audit_purges_total}, {@code um_audit_purged_rows_total}, {@code um_audit_purge_failures_total},
+ * {@code um_audit_rows_sealed_total}, {@code um_audit_seal_failures_total}, {@code um_audit_checkpoints_signed_total},
+ * {@code um_audit_checkpoint_failures_total}).
  */
 public final class AuditMetrics {
 
@@ -26,6 +28,16 @@ public final class AuditMetrics {
     private static final Counter PURGE_FAILURES = Counter.builder("um.audit.purge.failures")
             .description("Retention purges of a realm that stopped with an error").register(Metrics.globalRegistry);
 
+    private static final Counter SEALED = Counter.builder("um.audit.rows.sealed")
+            .description("Audit rows chained by the sealer").register(Metrics.globalRegistry);
+    private static final Counter SEAL_FAILURES = Counter.builder("um.audit.seal.failures")
+            .description("Sealer runs of a realm that failed (its rows wait for the next run)").register(Metrics.globalRegistry);
+    private static final Counter SIGNED = Counter.builder("um.audit.checkpoints.signed")
+            .description("Checkpoints signed").register(Metrics.globalRegistry);
+    private static final Counter SIGN_FAILURES = Counter.builder("um.audit.checkpoint.failures")
+            .description("Checkpoints not signed (a chain that no longer passes through its last checkpoint, or an error)")
+            .register(Metrics.globalRegistry);
+
     private AuditMetrics() {
     }
 
@@ -39,6 +51,22 @@ public final class AuditMetrics {
 
     static void verified(boolean valid) {
         (valid ? VALID : INVALID).increment();
+    }
+
+    static void sealed(int rows) {
+        SEALED.increment(rows);
+    }
+
+    static void sealFailed() {
+        SEAL_FAILURES.increment();
+    }
+
+    static void signed() {
+        SIGNED.increment();
+    }
+
+    static void signFailed() {
+        SIGN_FAILURES.increment();
     }
 
     static void purged(long rows) {

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -21,9 +19,10 @@ import java.util.UUID;
  * <p>Only a <em>prefix</em> of the chain goes (up to the first row that is young enough), so the remaining rows stay
  * one unbroken chain. They go in batches, each its own short transaction that deletes the rows and moves the realm's
  * checkpoint (sequence and hash of the last purged row, in UM_AUDIT_HEAD) to them: a crash between batches leaves a
- * consistent state, and writers of the realm wait at most for one batch's commit. A batch whose rows are not all
+ * consistent state, and the realm's sealer waits at most for one batch's commit. A batch whose rows are not all
  * there (someone deleted rows by hand) rolls back and stops the purge: purging must not hide tampering.
- * The purge itself becomes one row ({@value #PURGED_TYPE}) in the same chain, recording count and checkpoint.
+ * The purge itself becomes one row ({@value #PURGED_TYPE}) in the same chain, recording count and checkpoint, and
+ * signs a checkpoint of the new start ({@link AuditSealer#sign}).
  */
 public final class AuditPurge {
 
@@ -99,7 +98,7 @@ public final class AuditPurge {
         if (lastOld == null) {
             return checkpoint;
         }
-        // Times follow sequences only roughly (concurrent writers): never purge past the first young row.
+        // Times follow sequences only roughly (rows are sealed as they commit): never purge past the first young row.
         Long firstYoung = em.createQuery("select min(a.sequence) from AuditEntity a where a.realmId = :realm"
                         + " and a.sequence > :checkpoint and a.sequence < :lastOld and a.time >= :before", Long.class)
                 .setParameter("realm", realmId).setParameter("checkpoint", checkpoint).setParameter("lastOld", lastOld)
@@ -117,7 +116,7 @@ public final class AuditPurge {
             throw new Stopped("rows " + (from + 1) + " to " + to + " are not all there (" + deleted
                     + " found): the chain is broken, see /audit/verify");
         }
-        // Last, so the head row (which the realm's writers lock) stays locked only for this commit.
+        // Last, so the head row (which the realm's sealer locks) stays locked only for this commit.
         int moved = em.createQuery("update AuditHeadEntity h set h.checkpointSequence = :to, h.checkpointHash = :hash"
                         + " where h.realmId = :realm and h.checkpointSequence = :from")
                 .setParameter("to", to).setParameter("hash", hash.get(0)).setParameter("realm", realmId).setParameter("from", from)
@@ -128,7 +127,10 @@ public final class AuditPurge {
         return hash.get(0);
     }
 
-    /** The purge's own row, written like any event: sealed into the realm's chain, then logged and counted. */
+    /**
+     * The purge's own row, written like any event (the sealer chains it), and a signed checkpoint of the chain's new
+     * start: a start that moves with no signature is reported by the verification as deleted rows.
+     */
     private void record(String realmId, long before, String actorUserId, String trigger, long purged, long checkpoint,
                         String checkpointHash) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
@@ -139,21 +141,10 @@ public final class AuditPurge {
         details.put("trigger", trigger);
         AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), realmId, 0, System.currentTimeMillis(), PURGED_TYPE,
                 actorUserId, null, null, null, null, AuditRecord.SUCCESS, null, details.toString());
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            List<AuditEntity> rows = new AuditWriter(session).write(new ArrayList<>(List.of(record)));
-            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    AuditMetrics.written(rows.size());
-                    AuditMetrics.purged(purged);
-                    rows.forEach(AuditLogLine::log);
-                }
-
-                @Override
-                protected void rollbackImpl() {
-                }
-            });
-        });
+        KeycloakModelUtils.runJobInTransaction(factory, session -> new AuditWriter(session).write(List.of(record)));
+        AuditMetrics.written(1);
+        AuditMetrics.purged(purged);
+        AuditEventListenerProviderFactory.of(factory).sealer().sign(realmId, true);
     }
 
     private static EntityManager em(KeycloakSession session) {

@@ -11,10 +11,6 @@ public record AuditRecord(String id, String realmId, long sequence, long time, S
     public static final String SUCCESS = "success";
     public static final String ERROR = "error";
 
-    public AuditRecord withSequence(long sequence) {
-        return new AuditRecord(id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
-    }
-
     public String canonical() {
         StringBuilder out = new StringBuilder(256 + (details == null ? 0 : details.length()));
         out.append("um-audit-v1\n");

@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.tenant;
 
 import dev.multimodal.usermanagement.audit.AuditEntity;
+import dev.multimodal.usermanagement.audit.AuditCheckpointEntity;
 import dev.multimodal.usermanagement.audit.AuditHeadEntity;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
@@ -21,7 +22,7 @@ public class UserManagementEntityProviderFactory implements JpaEntityProviderFac
     private static final JpaEntityProvider PROVIDER = new JpaEntityProvider() {
         @Override
         public List<Class<?>> getEntities() {
-            return List.of(TenantEntity.class, AuditEntity.class, AuditHeadEntity.class);
+            return List.of(TenantEntity.class, AuditEntity.class, AuditHeadEntity.class, AuditCheckpointEntity.class);
         }
 
         @Override

@@ -145,12 +145,12 @@ class ApiAuditIT {
 
         List<JsonNode> mine = rows(api, platform).stream().filter(row -> gina.equals(row.path("user_id").asText())).toList();
         List<String> types = mine.stream().map(row -> row.path("type").asText()).toList();
-        assertEquals(List.of("REGISTER", "LOGIN_ERROR", "LOGIN", "REFRESH_TOKEN", "UPDATE_PROFILE", "UPDATE_PASSWORD", "LOGOUT"),
+        // the refresh is not among the types Keycloak saves by default (see AuditEventTypesIT)
+        assertEquals(List.of("REGISTER", "LOGIN_ERROR", "LOGIN", "UPDATE_PROFILE", "UPDATE_PASSWORD", "LOGOUT"),
                 types, mine.toString());
         String session = mine.get(2).path("session_id").asText();
         assertFalse(session.isEmpty(), "the login's session");
-        assertEquals(session, mine.get(3).path("session_id").asText(), "refresh in the login's session");
-        assertEquals(session, mine.get(6).path("session_id").asText(), "logout of the login's session");
+        assertEquals(session, mine.get(5).path("session_id").asText(), "logout of the login's session");
         assertEquals("error", mine.get(1).path("outcome").asText());
         assertEquals("invalid_user_credentials", mine.get(1).path("error").asText());
         for (JsonNode row : mine) {

@@ -81,9 +81,7 @@ class AuditLoadIT {
         assertEquals(ok, loginRows);
         assertEquals(ok, all.stream().filter(r -> r.path("type").asText().equals("LOGIN") && userIds.contains(r.path("user_id").asText()))
                 .map(r -> r.path("session_id").asText()).distinct().count(), "each login its own session, recorded once");
-        for (int i = 0; i < all.size(); i++) {
-            assertEquals(i + 1, all.get(i).path("sequence").asLong(), "no gaps, no repeats");
-        }
+        AuditSupport.assertContiguous(all, 1);
         JsonNode verified = audit.verify(tenant);
         assertTrue(verified.path("valid").asBoolean(), verified.toString());
         assertEquals(all.size(), verified.path("rows_checked").asLong());
@@ -123,6 +121,76 @@ class AuditLoadIT {
         } finally {
             audit.sql("DROP TRIGGER IF EXISTS um_test_refuse_at_commit ON USER_ENTITY");
         }
+    }
+
+    /**
+     * Sixteen writers in one realm at once, half of whose actions fail at COMMIT (a deferred constraint trigger refuses
+     * first names starting with "Rolled-Back"): every acknowledged update has exactly one row, no refused one has any,
+     * and the chain over all of them has no gap and verifies. Nothing serializes these writers any more; the sealer
+     * chains what committed, in whatever order it committed.
+     */
+    @Test
+    void concurrentCommittedAndRolledBackActionsLeaveExactlyTheCommittedRows() throws Exception {
+        AuditSupport.Tenant tenant = audit.tenant("mixed");
+        int writers = 16;
+        int updatesPerWriter = 12;
+        List<String> users = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            users.add(audit.user(tenant, "mixed" + w));
+        }
+        String platform = audit.platform();
+        long rowsBefore = audit.rows(tenant, "").size();
+        audit.sql("CREATE OR REPLACE FUNCTION um_test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                + " $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$");
+        audit.sql("CREATE CONSTRAINT TRIGGER um_test_refuse_at_commit AFTER UPDATE ON USER_ENTITY DEFERRABLE INITIALLY DEFERRED"
+                + " FOR EACH ROW WHEN (NEW.FIRST_NAME LIKE 'Rolled-Back%') EXECUTE FUNCTION um_test_refuse()");
+        java.util.Set<String> kept = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<Callable<Void>> work = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                work.add(() -> {
+                    String url = server.baseUrl() + "/admin/realms/" + tenant.id() + "/users/" + users.get(writer);
+                    for (int n = 0; n < updatesPerWriter; n++) {
+                        String marker = (n % 2 == 0 ? "Kept-" : "Rolled-Back-") + writer + "-" + n;
+                        Http.Reply reply = Http.put(url, platform, Map.of("username", "mixed" + writer,
+                                "email", "mixed" + writer + "@" + tenant.id() + ".example", "firstName", marker, "lastName", "User",
+                                "enabled", true));
+                        if (reply.status() == 204) {
+                            kept.add(marker);
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                for (Future<Void> done : pool.invokeAll(work)) {
+                    done.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            audit.sql("DROP TRIGGER IF EXISTS um_test_refuse_at_commit ON USER_ENTITY");
+        }
+        assertEquals(writers * updatesPerWriter / 2, kept.size(), "every Kept update committed");
+        assertTrue(kept.stream().allMatch(marker -> marker.startsWith("Kept-")), kept.toString());
+        assertEquals(writers * updatesPerWriter / 2, refused.get(), "every Rolled-Back update failed");
+
+        List<JsonNode> all = audit.rows(tenant, "");
+        List<String> recorded = all.stream().filter(row -> row.path("type").asText().equals("ADMIN_USER_UPDATE"))
+                .map(row -> row.path("details").path("representation").path("firstName").asText()).toList();
+        assertEquals(kept.size(), recorded.size(), "one row per committed update, none for a rolled-back one: " + recorded);
+        assertEquals(kept, new java.util.HashSet<>(recorded));
+        assertEquals(rowsBefore + kept.size(), all.size());
+        AuditSupport.assertContiguous(all, 1);
+        JsonNode verified = audit.verify(tenant);
+        assertTrue(verified.path("valid").asBoolean(), verified.toString());
+        assertEquals(all.size(), verified.path("sealed_rows").asLong(), verified.toString());
     }
 
     private static Map<String, Object> profile(AuditSupport.Tenant tenant, String firstName) {

@@ -29,10 +29,6 @@ class AuditRetentionIT {
         audit = new AuditSupport(server);
     }
 
-    private static String settings(AuditSupport.Tenant tenant) {
-        return tenant.api() + "/tenants/" + tenant.id() + "/settings";
-    }
-
     /** Rows 1..n (an admin event and logins), then a cut-off, then young rows. */
     private record Purged(AuditSupport.Tenant tenant, long checkpoint, long firstYoung) {
     }
@@ -66,21 +62,21 @@ class AuditRetentionIT {
     @Test
     void retentionIsATenantSettingKeptAsARealmAttribute() {
         AuditSupport.Tenant tenant = audit.tenant("retain");
-        assertTrue(Http.get(settings(tenant), tenant.bossToken()).json().path("audit_retention_days").isNull(), "forever by default");
+        assertTrue(Http.get(AuditSupport.settings(tenant), tenant.bossToken()).json().path("audit_retention_days").isNull(), "forever by default");
 
-        Http.Reply set = Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", 30));
+        Http.Reply set = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", 30));
         assertEquals(200, set.status(), set.raw().body());
         assertEquals(30, set.json().path("audit_retention_days").asInt());
-        assertEquals(30, Http.get(settings(tenant), tenant.bossToken()).json().path("audit_retention_days").asInt());
+        assertEquals(30, Http.get(AuditSupport.settings(tenant), tenant.bossToken()).json().path("audit_retention_days").asInt());
         JsonNode realm = Http.get(server.baseUrl() + "/admin/realms/" + tenant.id(), audit.platform()).json();
         assertEquals("30", realm.path("attributes").path("um.audit.retentionDays").asText(), "visible to realm admins");
 
-        Http.Reply other = Http.put(settings(tenant), tenant.bossToken(), Map.of("registration_allowed", false));
+        Http.Reply other = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("registration_allowed", false));
         assertEquals(30, other.json().path("audit_retention_days").asInt(), "an absent field stays as it is");
 
         Map<String, Object> forever = new HashMap<>();
         forever.put("audit_retention_days", null);
-        Http.Reply cleared = Http.put(settings(tenant), tenant.bossToken(), forever);
+        Http.Reply cleared = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), forever);
         assertEquals(200, cleared.status(), cleared.raw().body());
         assertTrue(cleared.json().path("audit_retention_days").isNull());
         realm = Http.get(server.baseUrl() + "/admin/realms/" + tenant.id(), audit.platform()).json();
@@ -91,13 +87,13 @@ class AuditRetentionIT {
     void badRetentionIsRefusedAsProblemJson() {
         AuditSupport.Tenant tenant = audit.tenant("retain");
         for (Object bad : List.of(0, -1, 3651, 1.5, "30", true, Map.of("days", 3), 99_999_999_999L)) {
-            Http.Reply reply = Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", bad));
+            Http.Reply reply = Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", bad));
             assertEquals(400, reply.status(), bad + ": " + reply.raw().body());
             assertTrue(reply.header("Content-Type").startsWith("application/problem+json"), reply.header("Content-Type"));
             assertEquals("audit_retention_days", reply.json().path("errors").path(0).path("field").asText(), reply.raw().body());
         }
-        assertTrue(Http.get(settings(tenant), tenant.bossToken()).json().path("audit_retention_days").isNull(), "nothing half-set");
-        assertEquals(200, Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", 3650)).status());
+        assertTrue(Http.get(AuditSupport.settings(tenant), tenant.bossToken()).json().path("audit_retention_days").isNull(), "nothing half-set");
+        assertEquals(200, Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", 3650)).status());
     }
 
     // ---------------------------------------------------------------- purge on demand
@@ -216,7 +212,7 @@ class AuditRetentionIT {
         audit.prependOldRows(tenant, 1_200, Duration.ofDays(3));
         assertTrue(audit.verify(tenant).path("valid").asBoolean(), "the re-sealed chain verifies");
 
-        assertEquals(200, Http.put(settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", 2)).status());
+        assertEquals(200, Http.put(AuditSupport.settings(tenant), tenant.bossToken(), Map.of("audit_retention_days", 2)).status());
         Wait.until("the scheduled purge (every " + KeycloakServer.AUDIT_PURGE_INTERVAL_SECONDS + " s)", Duration.ofSeconds(60),
                 () -> !audit.rows(tenant, "type=AUDIT_PURGED").isEmpty());
 

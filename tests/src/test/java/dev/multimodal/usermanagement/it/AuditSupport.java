@@ -66,6 +66,11 @@ final class AuditSupport {
         return new Tenant(id, realmId, server.apiUrl(id), boss(id));
     }
 
+    /** The tenant's settings URL. */
+    static String settings(Tenant tenant) {
+        return tenant.api() + "/tenants/" + tenant.id() + "/settings";
+    }
+
     String boss(String tenantId) {
         Http.Reply login = login(server.apiUrl(tenantId), "boss", Fixtures.ADMIN_PASSWORD);
         assertEquals(200, login.status(), login.raw().body());
@@ -84,8 +89,9 @@ final class AuditSupport {
         return Http.post(api + "/auth/login", null, Map.of("username", username, "password", password));
     }
 
-    /** Every row matching the query, following next_after. */
+    /** Every row matching the query, following next_after, once every committed row is sealed. */
     List<JsonNode> rows(Tenant tenant, String query) {
+        verify(tenant);
         List<JsonNode> all = new ArrayList<>();
         String after = "0";
         while (after != null) {
@@ -99,10 +105,41 @@ final class AuditSupport {
         return all;
     }
 
+    /** The verification once the sealer has chained every committed row (it runs every second). */
     JsonNode verify(Tenant tenant) {
-        Http.Reply reply = Http.get(tenant.audit() + "/verify", tenant.bossToken());
-        assertEquals(200, reply.status(), reply.raw().body());
-        return reply.json();
+        return sealedVerification(tenant.audit(), tenant.bossToken());
+    }
+
+    static JsonNode sealedVerification(String audit, String token) {
+        long until = System.currentTimeMillis() + 60_000;
+        while (true) {
+            Http.Reply reply = Http.get(audit + "/verify", token);
+            assertEquals(200, reply.status(), reply.raw().body());
+            if (reply.json().path("unsealed_rows").asLong() == 0 || System.currentTimeMillis() > until) {
+                assertEquals(0, reply.json().path("unsealed_rows").asLong(), "rows still unsealed after 60 s: " + reply.raw().body());
+                return reply.json();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Waits until the sealer has chained every committed row of the realm (read in SQL, no verification). */
+    void awaitSealed(Tenant tenant) {
+        Wait.until("the sealer to chain the committed rows", Duration.ofSeconds(60),
+                () -> number("SELECT COUNT(*) FROM UM_AUDIT WHERE REALM_ID = ? AND SEQ IS NULL", tenant.realmId()) == 0);
+    }
+
+    /** The rows' chain sequences are 1..n (or from..from+n-1): each once, none missing, in whatever order they came. */
+    static void assertContiguous(List<JsonNode> rows, long from) {
+        List<Long> sequences = rows.stream().map(row -> row.path("sequence").asLong()).sorted().toList();
+        for (int i = 0; i < sequences.size(); i++) {
+            assertEquals(from + i, sequences.get(i), "no gaps, no repeats: " + sequences);
+        }
     }
 
     String metrics() {
@@ -175,6 +212,7 @@ final class AuditSupport {
      * realm must be quiet meanwhile. Its checkpoint must still be the genesis.
      */
     void prependOldRows(Tenant tenant, int count, Duration age) {
+        awaitSealed(tenant); // every row sealed: the sealer has nothing to do meanwhile
         long then = System.currentTimeMillis() - age.toMillis();
         // two steps, since the (realm, sequence) key is checked row by row
         sql("UPDATE UM_AUDIT SET SEQ = SEQ + ? WHERE REALM_ID = ?", count + 1_000_000_000L, tenant.realmId());
@@ -182,11 +220,26 @@ final class AuditSupport {
         sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, OUTCOME, DETAILS, PREV_HASH, HASH)"
                 + " SELECT gen_random_uuid()::text, ?, n, ? + n, 'LOGIN', 'old-user', 'success', '{\"old\":' || n || '}', '', ''"
                 + " FROM generate_series(1, ?) AS n", tenant.realmId(), then, count);
+        // write order as chain order: fresh positions (above every other) in sequence order
+        sql("UPDATE UM_AUDIT a SET POS = renumbered.pos FROM (SELECT ID, nextval('um_audit_pos') AS pos FROM"
+                + " (SELECT ID FROM UM_AUDIT WHERE REALM_ID = ? ORDER BY SEQ) ordered) renumbered WHERE a.ID = renumbered.ID", tenant.realmId());
         reseal(tenant);
     }
 
-    /** Recomputes every row's prev_hash and hash in sequence order from the genesis, and the head's last hash. */
+    /**
+     * Recomputes every sealed row's prev_hash and hash in sequence order from the genesis, and the head's last hash,
+     * and drops the realm's signed checkpoints (a test fixture that rewrites history on purpose, as if it had been
+     * written so; a real rewrite keeps them, and verify reports it, see AuditCheckpointIT).
+     */
     void reseal(Tenant tenant) {
+        rewrite(tenant, true);
+    }
+
+    /**
+     * Recomputes the realm's whole chain in SQL as an attacker with database access would: every sealed row's hashes
+     * from the genesis and the head's. {@code dropCheckpoints}: as a fixture (see {@link #reseal}); false: the attack.
+     */
+    void rewrite(Tenant tenant, boolean dropCheckpoints) {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             try (PreparedStatement lock = prepare(connection, "SELECT LAST_SEQ FROM UM_AUDIT_HEAD WHERE REALM_ID = ? FOR UPDATE",
@@ -196,7 +249,7 @@ final class AuditSupport {
             String previous = GENESIS;
             long last = 0;
             try (PreparedStatement select = prepare(connection, "SELECT ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, CLIENT_ID,"
-                    + " IP_ADDRESS, TARGET, SESSION_ID, OUTCOME, ERROR, DETAILS FROM UM_AUDIT WHERE REALM_ID = ? ORDER BY SEQ",
+                    + " IP_ADDRESS, TARGET, SESSION_ID, OUTCOME, ERROR, DETAILS FROM UM_AUDIT WHERE REALM_ID = ? AND SEQ IS NOT NULL ORDER BY SEQ",
                     tenant.realmId());
                  PreparedStatement update = connection.prepareStatement("UPDATE UM_AUDIT SET PREV_HASH = ?, HASH = ? WHERE ID = ?");
                  ResultSet rows = select.executeQuery()) {
@@ -215,9 +268,18 @@ final class AuditSupport {
                 }
                 update.executeBatch();
             }
-            try (PreparedStatement head = prepare(connection, "UPDATE UM_AUDIT_HEAD SET LAST_SEQ = ?, LAST_HASH = ? WHERE REALM_ID = ?",
-                    last, previous, tenant.realmId())) {
+            try (PreparedStatement head = prepare(connection, "UPDATE UM_AUDIT_HEAD SET LAST_SEQ = ?, LAST_HASH = ?, SIGNED_SEQ = 0,"
+                    + " SIGNED_AT = 0 WHERE REALM_ID = ?", last, previous, tenant.realmId());
+                 PreparedStatement checkpoints = prepare(connection, "DELETE FROM UM_AUDIT_CHECKPOINT WHERE REALM_ID = ?", tenant.realmId())) {
                 assertEquals(1, head.executeUpdate());
+                if (dropCheckpoints) {
+                    checkpoints.executeUpdate();
+                    // and no verification progress: the rewritten history is verified from scratch
+                    try (PreparedStatement progress = prepare(connection, "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = 0, SWEEP_SEQ = 0"
+                            + " WHERE REALM_ID = ?", tenant.realmId())) {
+                        progress.executeUpdate();
+                    }
+                }
             }
             connection.commit();
         } catch (SQLException e) {

@@ -34,6 +34,7 @@ public final class KeycloakServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
     private static KeycloakServer instance;
     public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
+    public static final int AUDIT_CHECKPOINT_INTERVAL_SECONDS = 2;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));
     private final File log;
@@ -215,8 +216,10 @@ public final class KeycloakServer implements AutoCloseable {
                 "--http-management-port=" + managementPort,
                 publicHostname ? "--hostname=" + baseUrl() : "--hostname-strict=false", // links never follow a request's Host
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
-                // the audit retention purge every 5 s instead of hourly, so a test can watch it run
+                // the audit retention purge every 5 s instead of hourly, so a test can watch it run; checkpoints every
+                // 2 s instead of every minute (the key: generated into the data folder, as for the embedded run)
                 "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS,
+                "--spi-events-listener--audit--checkpoint-interval=" + AUDIT_CHECKPOINT_INTERVAL_SECONDS,
                 // as the run command without SMTP: mails of realms without SMTP settings go to the development mailbox
                 "--spi-email-sender--platform--dev-mail-dir=" + devMailDir()));
         if (importRealms) {

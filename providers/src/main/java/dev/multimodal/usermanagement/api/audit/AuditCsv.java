@@ -10,7 +10,7 @@ import java.time.Instant;
  */
 final class AuditCsv {
 
-    static final String HEADER = "sequence,time,type,user_id,client_id,ip,target,session_id,outcome,error,details,prev_hash,hash,id\r\n";
+    static final String HEADER = "position,sequence,time,type,user_id,client_id,ip,target,session_id,outcome,error,details,prev_hash,hash,id\r\n";
 
     private static final String FORMULA_STARTS = "=+-@\t\r";
 
@@ -19,7 +19,8 @@ final class AuditCsv {
 
     static String line(AuditRow row) {
         StringBuilder out = new StringBuilder(256);
-        out.append(row.sequence()).append(',');
+        out.append(row.position()).append(',');
+        out.append(row.sequence() == null ? "" : row.sequence()).append(',');
         cell(out, Instant.ofEpochMilli(row.time()).toString()).append(',');
         cell(out, row.type()).append(',');
         cell(out, row.userId()).append(',');

@@ -1,10 +1,13 @@
 package dev.multimodal.usermanagement.api.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.multimodal.usermanagement.audit.AuditChain;
+import dev.multimodal.usermanagement.audit.AuditCheckpointEntity;
+import dev.multimodal.usermanagement.audit.AuditCheckpoints;
 import dev.multimodal.usermanagement.audit.AuditLog;
 import dev.multimodal.usermanagement.audit.AuditPurge;
 import dev.multimodal.usermanagement.audit.AuditRow;
@@ -21,7 +24,7 @@ public final class AuditRepresentations {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record AuditView(String id, long sequence, String time, String type, String userId, String clientId, String ip,
+    public record AuditView(String id, long position, Long sequence, boolean sealed, String time, String type, String userId, String clientId, String ip,
                             String target, String sessionId, String outcome, String error, JsonNode details, String prevHash,
                             String hash) {
 
@@ -32,7 +35,7 @@ public final class AuditRepresentations {
             } catch (Exception e) {
                 details = null;
             }
-            return new AuditView(row.id(), row.sequence(), Instant.ofEpochMilli(row.time()).toString(), row.type(), row.userId(),
+            return new AuditView(row.id(), row.position(), row.sequence(), row.sealed(), Instant.ofEpochMilli(row.time()).toString(), row.type(), row.userId(),
                     row.clientId(), row.ip(), row.target(), row.sessionId(), row.outcome(), row.error(), details, row.prevHash(),
                     row.hash());
         }
@@ -49,14 +52,34 @@ public final class AuditRepresentations {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record VerifyResult(boolean valid, long rowsChecked, Invalid firstInvalid, long checkpointSequence, boolean full,
-                               long verifiedSequence) {
+                               long verifiedSequence, long sealedRows, long unsealedRows, int signedCheckpointsChecked,
+                               SignedCheckpoint signedCheckpoint) {
 
         static VerifyResult of(AuditLog.Verification verification) {
             AuditChain.Break broken = verification.firstInvalid();
+            AuditCheckpoints.Checkpoint signed = verification.signedCheckpoint();
             return new VerifyResult(verification.valid(), verification.rowsChecked(),
                     broken == null ? null : new Invalid(broken.sequence(), broken.reason()), verification.checkpointSequence(),
-                    verification.full(), verification.verifiedSequence());
+                    verification.full(), verification.verifiedSequence(), verification.sealedRows(), verification.unsealedRows(),
+                    verification.signedCheckpointsChecked(),
+                    signed == null ? null : new SignedCheckpoint(signed.size(), signed.hash(), signed.time().toString(), null));
         }
+    }
+
+    /** A signed checkpoint: the chain's head (sequence, hash) at a time, and the signed note that states it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SignedCheckpoint(long sequence, String hash, String time, String note) {
+
+        static SignedCheckpoint of(AuditCheckpointEntity checkpoint) {
+            return new SignedCheckpoint(checkpoint.getSequence(), checkpoint.getHash(),
+                    Instant.ofEpochMilli(checkpoint.getCreatedAt()).toString(), checkpoint.getNote());
+        }
+    }
+
+    /** The latest checkpoints, newest first, and the key that verifies their notes (signed-note verifier key form). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Checkpoints(String verifierKey, List<SignedCheckpoint> items) {
     }
 
     /** What a purge removed, and where the remaining chain now starts. */

@@ -9,10 +9,13 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.Paging;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.api.limits.HeavyCalls;
+import dev.multimodal.usermanagement.audit.AuditCheckpoints;
+import dev.multimodal.usermanagement.audit.AuditEventListenerProviderFactory;
 import dev.multimodal.usermanagement.audit.AuditLog;
 import dev.multimodal.usermanagement.audit.AuditLogLine;
 import dev.multimodal.usermanagement.audit.AuditPurge;
 import dev.multimodal.usermanagement.audit.AuditRow;
+import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
 import jakarta.ws.rs.core.StreamingOutput;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -42,7 +46,8 @@ import java.util.Set;
 
 /**
  * {@code /audit}: the tenant's audit log for its admins (permission {@code audit:read}) and for platform admins
- * (any tenant, by the path). Filtered keyset pages, a streaming export, and the chain verification.
+ * (any tenant, by the path). Filtered keyset pages, a streaming export, the chain verification and its signed
+ * checkpoints.
  */
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
@@ -74,7 +79,7 @@ public class AuditResource {
             int size = (int) number(validator, "limit", limit, Paging.DEFAULT_SIZE, 1, Paging.MAX_SIZE);
             validator.throwIfInvalid();
             List<AuditRow> rows = new AuditLog(session).page(realmId, filter, afterSequence, null, size);
-            Long next = rows.size() == size ? rows.get(rows.size() - 1).sequence() : null;
+            Long next = rows.size() == size ? rows.get(rows.size() - 1).position() : null;
             return Response.ok(new AuditRepresentations.AuditPage(rows.stream().map(AuditRepresentations.AuditView::of).toList(),
                     next, size)).build();
         });
@@ -100,6 +105,26 @@ public class AuditResource {
             try (HeavyCalls.Permit permit = HeavyCalls.acquire(session, realmId)) {
                 return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId, walkAll))).build();
             }
+        });
+    }
+
+    /**
+     * The realm's latest signed checkpoints (newest first) and the verifier key: what an auditor keeps or compares
+     * with the copies in the log store. Same readers as the log.
+     */
+    @GET
+    @Path("checkpoints")
+    public Response checkpoints(@QueryParam("limit") String limit) {
+        return Endpoint.run(session, () -> {
+            String realmId = authorize();
+            Validator validator = new Validator();
+            int size = (int) number(validator, "limit", limit, Paging.DEFAULT_SIZE, 1, Paging.MAX_SIZE);
+            validator.throwIfInvalid();
+            EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+            List<AuditRepresentations.SignedCheckpoint> items = AuditCheckpoints.latest(em, realmId, size).stream()
+                    .map(AuditRepresentations.SignedCheckpoint::of).toList();
+            String key = AuditEventListenerProviderFactory.of(session).checkpoints().key().verifierKey();
+            return Response.ok(new AuditRepresentations.Checkpoints(key, items)).build();
         });
     }
 

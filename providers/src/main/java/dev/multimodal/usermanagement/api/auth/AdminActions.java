@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.api.auth;
 
 import dev.multimodal.usermanagement.api.error.ApiProblem;
+import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import org.jboss.logging.Logger;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
@@ -27,11 +28,13 @@ public final class AdminActions {
 
     private static final Logger LOG = Logger.getLogger(AdminActions.class);
 
+    private final KeycloakSession session;
     private final List<AdminEventBuilder> events;
     private final Caller caller;
     private final RealmModel realm;
 
-    private AdminActions(List<AdminEventBuilder> events, Caller caller, RealmModel realm) {
+    private AdminActions(KeycloakSession session, List<AdminEventBuilder> events, Caller caller, RealmModel realm) {
+        this.session = session;
         this.events = events;
         this.caller = caller;
         this.realm = realm;
@@ -50,7 +53,7 @@ public final class AdminActions {
         List<AdminEventBuilder> events = caller.realm().getId().equals(realm.getId())
                 ? List.of(builder(session, caller, realm))
                 : List.of(builder(session, caller, realm), builder(session, caller, caller.realm()));
-        return new AdminActions(events, caller, realm);
+        return new AdminActions(session, events, caller, realm);
     }
 
     private static AdminEventBuilder builder(KeycloakSession session, Caller caller, RealmModel realm) {
@@ -74,8 +77,9 @@ public final class AdminActions {
      * @param path the resource's path below the realm, e.g. {@code "users", id}
      */
     public void record(OperationType operation, String resourceType, Object representation, String... path) {
-        events.forEach(event -> event.operation(operation).resource(resourceType).resourcePath(path)
-                .representation(representation).success());
+        // recorded in the audit log whatever admin events the realm saves: these are the API's own actions
+        AuditEventTypes.apiAction(session, () -> events.forEach(event -> event.operation(operation).resource(resourceType)
+                .resourcePath(path).representation(representation).success()));
         LOG.infof("%s %s %s in tenant %s (by %s of %s)", operation, resourceType, String.join("/", path), realm.getName(),
                 caller.user().getUsername(), caller.realm().getName());
     }

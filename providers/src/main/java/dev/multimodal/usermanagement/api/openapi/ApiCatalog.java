@@ -85,14 +85,18 @@ final class ApiCatalog {
         add("PUT /tenants/{id}/settings", "tenants", "Change settings; absent fields stay", true,
                 TenantRepresentations.Settings.class, TenantRepresentations.Settings.class, 200, with(BODY_ERRORS, 401, 403, 404));
 
-        add("GET /audit", "audit", "The tenant's audit log: filters user, type, outcome, client, ip, from, to; keyset pages by after and limit",
+        add("GET /audit", "audit", "The tenant's audit log, rows as soon as they commit (sealed: chained yet): filters user, type,"
+                        + " outcome, client, ip, from, to; keyset pages by position (after) and limit",
                 true, null, AuditRepresentations.AuditPage.class, 200, List.of(400, 401, 403));
         add("GET /audit/export", "audit", "The tenant's audit log streamed as NDJSON or CSV (format), same filters; at most 100,000 rows"
                         + " a call, then header X-Next-After is the next call's after", true,
                 null, null, 200, List.of(400, 401, 403, 429));
         add("GET /audit/verify", "audit", "Check the tenant's hash chain incrementally (full=true: every row, platform admins);"
-                        + " the first edited, inserted or deleted row", true,
+                        + " the first edited, inserted or deleted row, sealed and unsealed counts, and a rewrite that misses the"
+                        + " signed checkpoints", true,
                 null, AuditRepresentations.VerifyResult.class, 200, List.of(400, 401, 403, 429));
+        add("GET /audit/checkpoints", "audit", "The latest signed checkpoints of the tenant's chain (signed notes) and the"
+                        + " verifier key", true, null, AuditRepresentations.Checkpoints.class, 200, List.of(400, 401, 403));
         add("POST /audit/purge", "audit", "Platform admins: remove the tenant's rows older than `before` now, as the retention purge does",
                 true, null, AuditRepresentations.PurgeResult.class, 200, List.of(400, 401, 403, 409));
     }

@@ -3,8 +3,11 @@ package dev.multimodal.usermanagement.api.tenants;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
@@ -49,19 +52,30 @@ public final class TenantRepresentations {
     }
 
     /**
-     * Per-tenant settings; in a PUT, absent fields stay as they are. {@code audit_retention_days} is a JSON node so a
-     * PUT can tell an explicit {@code null} (keep rows forever) from an absent field (no change).
+     * Per-tenant settings; in a PUT, absent fields stay as they are. {@code audit_retention_days} and
+     * {@code audit_event_types} are JSON nodes so a PUT can tell an explicit {@code null} (keep rows forever; record
+     * Keycloak's default event types) from an absent field (no change).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Settings(Boolean registrationAllowed, String passwordPolicy,
                     Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout,
-                    JsonNode auditRetentionDays, Boolean offlineAccess) {
+                    JsonNode auditRetentionDays, Boolean offlineAccess, JsonNode auditEventTypes) {
 
         static Settings of(RealmModel realm) {
             Integer retention = AuditRetention.of(realm);
             return new Settings(realm.isRegistrationAllowed(), realm.getPasswordPolicy().toString(),
                     realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)),
-                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention), OfflineAccess.isOn(realm));
+                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention), OfflineAccess.isOn(realm),
+                    eventTypes(AuditEventTypes.chosen(realm)));
+        }
+
+        private static JsonNode eventTypes(List<String> chosen) {
+            if (chosen == null) {
+                return NullNode.getInstance();
+            }
+            ArrayNode types = JsonNodeFactory.instance.arrayNode();
+            chosen.forEach(types::add);
+            return types;
         }
     }
 

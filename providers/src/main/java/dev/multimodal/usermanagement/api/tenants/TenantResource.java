@@ -9,6 +9,7 @@ import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
+import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import dev.multimodal.usermanagement.audit.AuditRetention;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.events.EventType;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -35,6 +37,7 @@ import dev.multimodal.usermanagement.lockout.LockoutSettings;
 import dev.multimodal.usermanagement.user.PasswordPolicyLimits;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -176,6 +179,7 @@ public class TenantResource {
                 validator.error("audit_retention_days", "must be null (keep forever) or a whole number of days from 1 to "
                         + AuditRetention.MAX_DAYS);
             }
+            List<String> eventTypes = eventTypes(validator, request.auditEventTypes());
             PasswordPolicy policy = null;
             if (request.passwordPolicy() != null && request.passwordPolicy().length() <= MAX_POLICY_LENGTH) {
                 try {
@@ -195,6 +199,9 @@ public class TenantResource {
             }
             if (retention != null) {
                 AuditRetention.set(realm, retention.isNull() ? null : retention.intValue());
+            }
+            if (request.auditEventTypes() != null) {
+                AuditEventTypes.choose(realm, eventTypes);
             }
             if (request.registrationAllowed() != null) {
                 realm.setRegistrationAllowed(request.registrationAllowed());
@@ -217,6 +224,31 @@ public class TenantResource {
                     "tenants", realm.getName(), "settings");
             return Response.ok(settings).build();
         });
+    }
+
+    /**
+     * {@code audit_event_types}: null (Keycloak's default set) or a list of Keycloak event type names, the same list as
+     * the admin console's enabled event types. Returns the names to set (null: the default).
+     */
+    private static List<String> eventTypes(Validator validator, JsonNode types) {
+        if (types == null || types.isNull()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        if (types.isArray() && types.size() <= EventType.values().length * 2) {
+            types.forEach(type -> names.add(type.isTextual() ? type.asText() : null));
+        }
+        if (names.isEmpty() || !types.isArray()) {
+            validator.error("audit_event_types", "must be null (Keycloak's default types) or a non-empty list of Keycloak event types");
+            return null;
+        }
+        List<String> unknown = AuditEventTypes.unknown(names);
+        if (!unknown.isEmpty()) {
+            validator.error("audit_event_types", "not Keycloak event types: "
+                    + String.join(", ", unknown.stream().limit(5).map(name -> name == null ? "(not a string)" : name.length() > 40 ? name.substring(0, 40) + "..." : name).toList()));
+            return null;
+        }
+        return names;
     }
 
     /**
