@@ -55,7 +55,7 @@ echo "==> 1/2 logins with and without the step: bench.LockoutBench (load average
 run_bench java -cp "$UM_RUN_DIR/bench-classes" bench.LockoutBench --base "http://localhost:$HTTP_PORT" --results "$results" "${login_args[@]}"
 
 # The store runs in its own JVM from our providers jar (lettuce shaded inside) plus the three libraries Keycloak provides to it.
-lib=$UM_RUN_DIR/keycloak-26.7.3/lib
+lib=$UM_RUN_DIR/keycloak-$(sed -n "s:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p" pom.xml)/lib
 cp=providers/target/user-management-providers.jar
 for pattern in 'org.jboss.logging.jboss-logging-[0-9]*.jar' 'org.reactivestreams.reactive-streams-[0-9]*.jar' 'org.slf4j.slf4j-api-[0-9]*.jar'; do
   jar=$(find "$lib" -name "$pattern" | head -1)

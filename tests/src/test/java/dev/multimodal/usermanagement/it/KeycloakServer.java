@@ -221,6 +221,11 @@ public final class KeycloakServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
+        // JaCoCo's agent (set by the build): Keycloak's JVM records which of our lines ran and writes it at exit
+        String agent = System.getProperty("keycloak.javaagent", "");
+        if (agent.startsWith("-javaagent:")) {
+            builder.environment().put("JAVA_OPTS_APPEND", agent);
+        }
         try {
             process = builder.start();
         } catch (IOException e) {
@@ -250,16 +255,27 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Installs what an operator copies, {@code providers/target/*.jar} and {@code themes/target/*.jar}, so every run
+     * proves those folders hold deployable jars only; the test providers (hash counting) go into this test
+     * distribution alone. Jars of earlier runs that are no longer built are removed.
+     */
     private void installJarsAndRealms() {
         try {
             Files.createDirectories(log.getParentFile().toPath());
             Files.deleteIfExists(log.toPath());
+            List<Path> jars = new ArrayList<>(jarsIn(System.getProperty("providers.dir")));
+            jars.addAll(jarsIn(System.getProperty("themes.dir")));
+            jars.add(Path.of(System.getProperty("test-providers.jar")));
+            Path providers = home.resolve("providers");
+            for (Path installed : jarsIn(providers.toString())) {
+                if (jars.stream().noneMatch(jar -> jar.getFileName().equals(installed.getFileName()))) {
+                    Files.delete(installed);
+                }
+            }
             // copy only what changed: Keycloak refuses to start optimized when a provider jar is newer than its build
-            // the test providers (hash counting) only ever go into this test distribution
-            for (String jar : List.of(System.getProperty("providers.jar"), System.getProperty("themes.jar"),
-                    System.getProperty("test-providers.jar"))) {
-                Path source = Path.of(jar);
-                Path target = home.resolve("providers").resolve(source.getFileName());
+            for (Path source : jars) {
+                Path target = providers.resolve(source.getFileName());
                 if (!Files.exists(target) || Files.mismatch(source, target) != -1) {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -277,6 +293,12 @@ public final class KeycloakServer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> jarsIn(String directory) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(directory))) {
+            return files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
         }
     }
 

@@ -1,0 +1,69 @@
+package dev.multimodal.usermanagement.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an operator deploys: {@code providers/target/*.jar} and {@code themes/target/*.jar} copied into a stock
+ * Keycloak (the test server is exactly that, plus the test providers), and the realm config as it reads back.
+ */
+class DeploymentIT {
+
+    private static KeycloakServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = KeycloakServer.get();
+    }
+
+    @Test
+    void theCopiedJarsAreOneProvidersJarAndOneThemeJarAndKeycloakRunsThem() throws IOException {
+        assertEquals(List.of("user-management-providers.jar"), jarNames(System.getProperty("providers.dir")));
+        assertEquals(List.of("user-management-themes.jar"), jarNames(System.getProperty("themes.dir")));
+        assertEquals(List.of("user-management-providers.jar", "user-management-test-providers.jar", "user-management-themes.jar"),
+                jarNames(System.getProperty("keycloak.home") + "/providers"));
+
+        assertEquals(200, Http.get(server.apiUrl("demo") + "/health").status());
+        String loginPage = Http.get(server.baseUrl() + "/realms/demo/protocol/openid-connect/auth?client_id=account-console"
+                + "&response_type=code&scope=openid&redirect_uri=" + server.baseUrl() + "/realms/demo/account/").raw().body();
+        assertTrue(loginPage.contains("login/user-management/css/user-management.css"), "the theme jar's login page: " + loginPage);
+    }
+
+    @Test
+    void passwordPoliciesReadBackWithoutUndefinedArguments() {
+        String token = Tokens.platformAdmin(server);
+        String tenant = Fixtures.createTenant(server, token, Fixtures.unique("policy"), false);
+        for (String realm : List.of("demo", tenant)) {
+            String policy = Http.get(server.baseUrl() + "/admin/realms/" + realm, token).json().path("passwordPolicy").asText();
+            assertTrue(policy.contains("notUsername") && policy.contains("notEmail"), realm + ": " + policy);
+            assertFalse(policy.contains("undefined"), realm + ": " + policy);
+        }
+    }
+
+    @Test
+    void theApiClientCarriesTheTenantClaimsMapperNamedAsDocumented() {
+        String token = Tokens.platformAdmin(server);
+        JsonNode clients = Http.get(server.baseUrl() + "/admin/realms/demo/clients?clientId=user-management-api", token).json();
+        List<String> mappers = new ArrayList<>();
+        clients.path(0).path("protocolMappers").forEach(mapper -> mappers.add(mapper.path("name").asText()));
+        assertTrue(mappers.contains("tenant claims"), mappers.toString());
+    }
+
+    private static List<String> jarNames(String directory) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(directory))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        }
+    }
+}
