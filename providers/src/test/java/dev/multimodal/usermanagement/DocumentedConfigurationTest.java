@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docs/configuration.md and the code say the same: every server option our factories read is documented as
@@ -54,6 +55,7 @@ class DocumentedConfigurationTest {
                 documented.addAll(matches(Pattern.compile("`([A-Z][A-Z0-9_]+)`"), line.split("\\|")[1]));
             }
         }
+        assertTrue(documented.containsAll(Set.of("HTTP_PORT", "POSTGRES_HOST", "REDIS_URL", "REDIS_PASSWORD")), documented.toString());
         String runCommand = read(ROOT.resolve("run.sh"));
         String compose = read(ROOT.resolve("docker-compose.yml"));
         Set<String> unread = new TreeSet<>();
@@ -73,7 +75,8 @@ class DocumentedConfigurationTest {
     private static Set<String> optionsReadByTheFactories() throws Exception {
         Map<String, String> spiOfFactoryType = new HashMap<>();
         for (Spi spi : ServiceLoader.load(Spi.class)) {
-            spiOfFactoryType.put(spi.getProviderFactoryClass().getName(), spi.getName());
+            // option names spell an SPI in kebab case: eventsListener is --spi-events-listener-...
+            spiOfFactoryType.put(spi.getProviderFactoryClass().getName(), spi.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase());
         }
         Set<String> options = new TreeSet<>();
         try (Stream<Path> services = Files.list(Path.of("src/main/resources/META-INF/services"))) {
