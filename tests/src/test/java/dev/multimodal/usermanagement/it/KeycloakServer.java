@@ -33,6 +33,10 @@ public final class KeycloakServer implements AutoCloseable {
     /** Generous: on the shared 2-core build machine a first start (schema creation) has taken over 4 minutes. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
     private static KeycloakServer instance;
+    /** each node its own local caches (several nodes share a database, not caches) */
+    private static final String CACHE = "--cache=local";
+    /** Keycloak 26.4 takes --cache at start only; later versions at build only (-Pkeycloak-26.4, docs/operations.md) */
+    private static final boolean CACHE_AT_START = System.getProperty("keycloak.dist.version", "").startsWith("26.4.");
     public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
 
     private final Path home = Path.of(System.getProperty("keycloak.home"));
@@ -43,6 +47,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final int managementPort = freePort();
     private Process process;
     private List<String> launchedRedisOptions;
+    private Coverage coverage;
     /** false: no --hostname, so links take their host from each request (only to test that our mails refuse that) */
     private boolean publicHostname = true;
 
@@ -176,7 +181,10 @@ public final class KeycloakServer implements AutoCloseable {
         redis.start();
         database.recreate();
         installJarsAndRealms();
-        List<String> buildOptions = List.of("--db=postgres", "--cache=local", "--health-enabled=true", "--metrics-enabled=true");
+        List<String> buildOptions = new ArrayList<>(List.of("--db=postgres", "--health-enabled=true", "--metrics-enabled=true"));
+        if (!CACHE_AT_START) {
+            buildOptions.add(CACHE);
+        }
         buildIfChanged(buildOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         launch(List.of("--spi-redis--default--url=" + redis.url()), true);
@@ -186,6 +194,7 @@ public final class KeycloakServer implements AutoCloseable {
     /** Kills Keycloak at once with SIGKILL (no shutdown, no commit of anything in flight), as a crash would. */
     public synchronized void kill() {
         if (process != null) {
+            coverage.collect(); // a killed JVM writes nothing itself
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
@@ -212,6 +221,9 @@ public final class KeycloakServer implements AutoCloseable {
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run
                 "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));
+        if (CACHE_AT_START) {
+            command.add(CACHE);
+        }
         if (importRealms) {
             command.add("--import-realm");
         }
@@ -221,11 +233,7 @@ public final class KeycloakServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
-        // JaCoCo's agent (set by the build): Keycloak's JVM records which of our lines ran and writes it at exit
-        String agent = System.getProperty("keycloak.javaagent", "");
-        if (agent.startsWith("-javaagent:")) {
-            builder.environment().put("JAVA_OPTS_APPEND", agent);
-        }
+        coverage = Coverage.attach(builder.environment());
         try {
             process = builder.start();
         } catch (IOException e) {
@@ -352,6 +360,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     private synchronized void stopProcess() {
         if (process != null && process.isAlive()) {
+            coverage.collect();
             process.destroy();
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
