@@ -48,7 +48,8 @@ fi
 
 step "[3/4] Installing providers, theme and realm config"
 # copy only what changed: Keycloak refuses to start optimized when a provider jar is newer than its build
-for jar in providers/target/user-management-providers.jar themes/target/user-management-themes.jar; do
+# providers/target and themes/target hold deployable jars only (what an operator copies into any Keycloak)
+for jar in providers/target/*.jar themes/target/*.jar; do
   cmp -s "$jar" "$KC_HOME/providers/$(basename "$jar")" || install -m 644 "$jar" "$KC_HOME/providers/"
 done
 rm -rf "$KC_HOME/data/import" && mkdir -p "$KC_HOME/data/import"

@@ -10,6 +10,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -94,8 +95,8 @@ public final class AuditLog {
         Object[] bounds = em.createQuery("select min(a.position + 0), max(a.position + 0) from AuditEntity a where a.realmId = :realm"
                         + " and a.time >= :from and a.time < :to", Object[].class)
                 .setParameter("realm", realmId)
-                .setParameter("from", filter.from() == null ? Long.MIN_VALUE : filter.from())
-                .setParameter("to", filter.to() == null ? Long.MAX_VALUE : filter.to())
+                .setParameter("from", Objects.requireNonNullElse(filter.from(), Long.MIN_VALUE))
+                .setParameter("to", Objects.requireNonNullElse(filter.to(), Long.MAX_VALUE))
                 .getSingleResult();
         return bounds[0] == null ? Optional.empty()
                 : Optional.of(new PositionRange(((Number) bounds[0]).longValue(), ((Number) bounds[1]).longValue()));

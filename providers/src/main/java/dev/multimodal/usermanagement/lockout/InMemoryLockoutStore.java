@@ -45,7 +45,7 @@ public final class InMemoryLockoutStore implements LockoutStore {
         this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-                return size() > InMemoryLockoutStore.this.maxEntries;
+                return super.size() > InMemoryLockoutStore.this.maxEntries; // the map's size, not the store's
             }
         };
     }

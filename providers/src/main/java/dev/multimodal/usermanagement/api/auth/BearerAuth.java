@@ -102,15 +102,16 @@ public final class BearerAuth {
         } finally {
             context.setRealm(pathRealm);
         }
-        if (result == null || !result.user().isEnabled()
-                || (result.token().getSubject() != null && !result.token().getSubject().equals(result.user().getId()))) {
+        // getUser()/getToken()/getSession(): Keycloak 26.4's AuthResult has only these; 26.5+ also the record accessors
+        if (result == null || !result.getUser().isEnabled()
+                || (result.getToken().getSubject() != null && !result.getToken().getSubject().equals(result.getUser().getId()))) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }
         ApiCors.verified(session, result.token());
         boolean platformAdmin = tokenRealm.getName().equals(platformRealm)
-                && (TenantRoles.has(tokenRealm, result.user(), TenantRoles.ADMIN)
-                || TenantRoles.has(tokenRealm, result.user(), TenantRoles.TENANTS_MANAGE));
-        return new Caller(tokenRealm, result.user(), result.token(), result.session(), platformAdmin);
+                && (TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.ADMIN)
+                || TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.TENANTS_MANAGE));
+        return new Caller(tokenRealm, result.getUser(), result.getToken(), result.getSession(), platformAdmin);
     }
 
     /** The realm named by an (unverified) issuer URL; null when none. Keycloak's verifier checks the issuer later. */

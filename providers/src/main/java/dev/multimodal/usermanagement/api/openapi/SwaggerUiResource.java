@@ -48,10 +48,13 @@ public class SwaggerUiResource {
 
     private static String webjarVersion() {
         try (InputStream in = SwaggerUiResource.class.getResourceAsStream("/user-management-version.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("user-management-version.properties is missing from the jar");
+            }
             java.util.Properties properties = new java.util.Properties();
             properties.load(in);
             return properties.getProperty("swagger-ui.version");
-        } catch (IOException | NullPointerException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("user-management-version.properties is missing from the jar", e);
         }
     }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * ({@code --spi-password-hashing--bcrypt--max-cost}, default {@value #DEFAULT_MAX_COST}) are refused on import,
  * never verified (however such a hash got stored) and never produced.
  */
-public class BcryptPasswordHashProvider implements PasswordHashProvider {
+public final class BcryptPasswordHashProvider implements PasswordHashProvider {
 
     public static final String ID = "bcrypt";
     public static final int DEFAULT_COST = 12;
