@@ -51,6 +51,16 @@ public final class LockoutFlows {
                 || (current != null && !DefaultAuthenticationFlows.DIRECT_GRANT_FLOW.equals(current.getAlias()))) {
             return;
         }
+        realm.setDirectGrantFlow(directGrantFlow(realm));
+        LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
+    }
+
+    /** The realm's flow made of the lockout step, created (unbound) when missing. */
+    public static AuthenticationFlowModel directGrantFlow(RealmModel realm) {
+        AuthenticationFlowModel existing = realm.getFlowByAlias(DIRECT_GRANT_ALIAS);
+        if (existing != null) {
+            return existing;
+        }
         AuthenticationFlowModel flow = new AuthenticationFlowModel();
         flow.setAlias(DIRECT_GRANT_ALIAS);
         flow.setDescription("Username and password with lockout and rate limits (user-management)");
@@ -58,16 +68,8 @@ public final class LockoutFlows {
         flow.setTopLevel(true);
         flow.setBuiltIn(false);
         flow = realm.addAuthenticationFlow(flow);
-
-        AuthenticationExecutionModel step = new AuthenticationExecutionModel();
-        step.setParentFlow(flow.getId());
-        step.setAuthenticator(LockoutRateLimitAuthenticatorFactory.PROVIDER_ID);
-        step.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
-        step.setPriority(10);
-        step.setAuthenticatorFlow(false);
-        realm.addAuthenticatorExecution(step);
-        realm.setDirectGrantFlow(flow);
-        LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
+        addStep(realm, flow.getId(), LockoutRateLimitAuthenticatorFactory.PROVIDER_ID, 10);
+        return flow;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import org.keycloak.models.RealmModel;
@@ -55,13 +56,14 @@ public final class TenantRepresentations {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Settings(Boolean registrationAllowed, String passwordPolicy,
                     Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout,
-                    JsonNode auditRetentionDays, Boolean offlineAccess) {
+                    JsonNode auditRetentionDays, Boolean offlineAccess, String defaultRole) {
 
         static Settings of(RealmModel realm) {
             Integer retention = AuditRetention.of(realm);
             return new Settings(realm.isRegistrationAllowed(), realm.getPasswordPolicy().toString(),
                     realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)),
-                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention), OfflineAccess.isOn(realm));
+                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention), OfflineAccess.isOn(realm),
+                    DefaultRole.of(realm));
         }
     }
 

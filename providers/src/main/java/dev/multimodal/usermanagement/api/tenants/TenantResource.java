@@ -10,6 +10,7 @@ import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
@@ -176,6 +177,9 @@ public class TenantResource {
                 validator.error("audit_retention_days", "must be null (keep forever) or a whole number of days from 1 to "
                         + AuditRetention.MAX_DAYS);
             }
+            if (request.defaultRole() != null && !DefaultRole.CHOICES.contains(request.defaultRole())) {
+                validator.error("default_role", "must be one of " + DefaultRole.CHOICES);
+            }
             PasswordPolicy policy = null;
             if (request.passwordPolicy() != null && request.passwordPolicy().length() <= MAX_POLICY_LENGTH) {
                 try {
@@ -201,6 +205,9 @@ public class TenantResource {
             }
             if (request.offlineAccess() != null && !OfflineAccess.set(realm, request.offlineAccess())) {
                 throw ApiProblem.conflict("The tenant has no user-management-api client or no offline_access client scope.");
+            }
+            if (request.defaultRole() != null) {
+                DefaultRole.set(realm, request.defaultRole());
             }
             if (policy != null) {
                 realm.setPasswordPolicy(policy);
