@@ -27,7 +27,7 @@ public final class DefaultRole {
 
     public static String of(RealmModel realm) {
         String value = realm.getAttribute(ATTRIBUTE);
-        return CHOICES.contains(value) ? value : TenantRoles.USER;
+        return value != null && CHOICES.contains(value) ? value : TenantRoles.USER;
     }
 
     /** @param role one of {@link #CHOICES} */
