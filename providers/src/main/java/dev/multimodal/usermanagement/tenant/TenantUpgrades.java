@@ -57,6 +57,7 @@ public final class TenantUpgrades {
                 if (realm == null || entry == null) {
                     return;
                 }
+                session.getContext().setRealm(realm); // as in a request to the tenant: some of Keycloak's providers ask for it
                 int from = entry.getUpgradeLevel();
                 List<String> changed = upgrade(session, realm, entry);
                 if (!changed.isEmpty()) {
