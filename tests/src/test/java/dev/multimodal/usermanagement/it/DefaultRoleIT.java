@@ -7,7 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 10, item 2: every tenant user gets the tenant's default role however they come to be (Keycloak's admin REST
- * API as the console uses it, the login page's sign-up, partial import, realm import), so {@code GET /users/me}
+ * API as the console uses it, the login page's sign-up, an identity provider's first login, partial import, realm
+ * import), so {@code GET /users/me}
  * works; {@code default_role} picks {@code guest} or {@code user}; {@code PUT /users/{id}/roles} still sets exactly
  * the roles named, also when an operator puts a tenant role into Keycloak's {@code default-roles-<tenant>}.
  */
@@ -49,6 +52,43 @@ class DefaultRoleIT {
                 "users", List.of(user("imported"))));
         assertEquals(200, imported.status(), imported.raw().body());
         assertRole(tenant, "imported", List.of("guest", "user"));
+    }
+
+    /** Tenant {@code home} logs users in through tenant {@code upstream}, an OpenID Connect provider on the same server. */
+    @Test
+    void aUserFromAnIdentityProviderGetsTheDefaultRole() {
+        String platform = Tokens.platformAdmin(server);
+        String home = Fixtures.createTenant(server, platform, Fixtures.unique("drh"), false);
+        String upstream = Fixtures.createTenant(server, platform, Fixtures.unique("dru"), false);
+        String secret = "broker-secret-" + Fixtures.unique("s");
+        assertEquals(201, Http.post(server.baseUrl() + "/admin/realms/" + upstream + "/clients", platform, Map.of(
+                "clientId", "broker", "publicClient", false, "secret", secret, "standardFlowEnabled", true,
+                "redirectUris", List.of(server.baseUrl() + "/realms/" + home + "/broker/upstream/endpoint"))).status());
+        assertEquals(201, Http.post(server.baseUrl() + "/admin/realms/" + upstream + "/users", platform, user("travel")).status());
+        String issuer = server.baseUrl() + "/realms/" + upstream + "/protocol/openid-connect";
+        Http.Reply idp = Http.post(server.baseUrl() + "/admin/realms/" + home + "/identity-provider/instances", platform, Map.of(
+                "alias", "upstream", "providerId", "oidc", "enabled", true, "trustEmail", true, "config", Map.of(
+                        "clientId", "broker", "clientSecret", secret, "clientAuthMethod", "client_secret_post",
+                        "authorizationUrl", issuer + "/auth", "tokenUrl", issuer + "/token", "userInfoUrl", issuer + "/userinfo",
+                        "defaultScope", "openid profile email", "syncMode", "IMPORT", "validateSignature", "false")));
+        assertEquals(201, idp.status(), idp.raw().body());
+        TenantClaimsIT.registerApp(server, platform, home, "web");
+
+        Browser browser = new Browser(server);
+        HttpResponse<String> login = browser.get(server.baseUrl() + "/realms/" + home + "/protocol/openid-connect/auth?client_id=web"
+                + "&response_type=code&scope=openid&kc_idp_hint=upstream&redirect_uri="
+                + URLEncoder.encode(Browser.REDIRECT_URI, StandardCharsets.UTF_8));
+        assertEquals(200, login.statusCode(), login.body());
+        HttpResponse<String> back = browser.submit(login, "kc-form-login", Map.of("username", "travel", "password", PASSWORD));
+        HttpResponse<String> done = browser.get(back.headers().firstValue("Location").orElseThrow());
+        assertEquals(302, done.statusCode(), done.body());
+        assertTrue(done.headers().firstValue("Location").orElse("").startsWith(Browser.REDIRECT_URI), done.headers().toString());
+
+        JsonNode found = Http.get(server.baseUrl() + "/admin/realms/" + home + "/users?exact=true&username=travel", platform).json();
+        assertEquals(1, found.size(), found.toString());
+        JsonNode roles = Http.get(server.baseUrl() + "/admin/realms/" + home + "/users/" + found.get(0).path("id").asText()
+                + "/role-mappings/realm", platform).json();
+        assertTrue(roles.toString().contains("\"name\":\"user\""), "the brokered user holds the default role: " + roles);
     }
 
     @Test
