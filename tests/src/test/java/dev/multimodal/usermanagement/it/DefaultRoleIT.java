@@ -62,13 +62,13 @@ class DefaultRoleIT {
         String upstream = Fixtures.createTenant(server, platform, Fixtures.unique("dru"), false);
         String secret = "broker-secret-" + Fixtures.unique("s");
         assertEquals(201, Http.post(server.baseUrl() + "/admin/realms/" + upstream + "/clients", platform, Map.of(
-                "clientId", "broker", "publicClient", false, "secret", secret, "standardFlowEnabled", true,
+                "clientId", "home-link", "publicClient", false, "secret", secret, "standardFlowEnabled", true,
                 "redirectUris", List.of(server.baseUrl() + "/realms/" + home + "/broker/upstream/endpoint"))).status());
         assertEquals(201, Http.post(server.baseUrl() + "/admin/realms/" + upstream + "/users", platform, user("travel")).status());
         String issuer = server.baseUrl() + "/realms/" + upstream + "/protocol/openid-connect";
         Http.Reply idp = Http.post(server.baseUrl() + "/admin/realms/" + home + "/identity-provider/instances", platform, Map.of(
                 "alias", "upstream", "providerId", "oidc", "enabled", true, "trustEmail", true, "config", Map.of(
-                        "clientId", "broker", "clientSecret", secret, "clientAuthMethod", "client_secret_post",
+                        "clientId", "home-link", "clientSecret", secret, "clientAuthMethod", "client_secret_post",
                         "authorizationUrl", issuer + "/auth", "tokenUrl", issuer + "/token", "userInfoUrl", issuer + "/userinfo",
                         "defaultScope", "openid profile email", "syncMode", "IMPORT", "validateSignature", "false")));
         assertEquals(201, idp.status(), idp.raw().body());
