@@ -6,6 +6,7 @@ import dev.multimodal.usermanagement.api.openapi.OpenApiDocument;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
 import dev.multimodal.usermanagement.tenant.PlatformRealm;
 import dev.multimodal.usermanagement.tenant.TenantRegistry;
+import dev.multimodal.usermanagement.tenant.TenantUpgrades;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -46,7 +47,8 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
     public void postInit(KeycloakSessionFactory factory) {
         databaseProbe = new DatabaseProbe(factory);
         TenantRegistry.listenToRealmChanges(factory);
-        PlatformRealm.auditFromStart(factory, platformRealm);
+        PlatformRealm.setUpAtStart(factory, platformRealm);
+        TenantUpgrades.runAtStart(factory);
     }
 
     @Override

@@ -59,6 +59,16 @@ public final class LockoutFlows {
                 || (current != null && !DefaultAuthenticationFlows.DIRECT_GRANT_FLOW.equals(current.getAlias()))) {
             return;
         }
+        realm.setDirectGrantFlow(directGrantFlow(realm));
+        LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
+    }
+
+    /** The realm's flow made of the lockout step, created (unbound) when missing. */
+    public static AuthenticationFlowModel directGrantFlow(RealmModel realm) {
+        AuthenticationFlowModel existing = realm.getFlowByAlias(DIRECT_GRANT_ALIAS);
+        if (existing != null) {
+            return existing;
+        }
         AuthenticationFlowModel flow = new AuthenticationFlowModel();
         flow.setAlias(DIRECT_GRANT_ALIAS);
         flow.setDescription("Username and password with lockout and rate limits (user-management)");
@@ -66,17 +76,9 @@ public final class LockoutFlows {
         flow.setTopLevel(true);
         flow.setBuiltIn(false);
         flow = realm.addAuthenticationFlow(flow);
-
-        AuthenticationExecutionModel step = new AuthenticationExecutionModel();
-        step.setParentFlow(flow.getId());
-        step.setAuthenticator(LockoutRateLimitAuthenticatorFactory.PROVIDER_ID);
-        step.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
-        step.setPriority(10);
-        step.setAuthenticatorFlow(false);
-        step = realm.addAuthenticatorExecution(step);
+        AuthenticationExecutionModel step = addStep(realm, flow.getId(), LockoutRateLimitAuthenticatorFactory.PROVIDER_ID, 10);
         addConfig(realm, step, defaultSettings());
-        realm.setDirectGrantFlow(flow);
-        LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
+        return flow;
     }
 
     /**
@@ -142,14 +144,14 @@ public final class LockoutFlows {
         LOG.debugf("Realm %s: reset credentials bound to %s", realm.getName(), RESET_CREDENTIALS_ALIAS);
     }
 
-    private static void addStep(RealmModel realm, String flowId, String provider, int priority) {
+    private static AuthenticationExecutionModel addStep(RealmModel realm, String flowId, String provider, int priority) {
         AuthenticationExecutionModel step = new AuthenticationExecutionModel();
         step.setParentFlow(flowId);
         step.setAuthenticator(provider);
         step.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
         step.setPriority(priority);
         step.setAuthenticatorFlow(false);
-        realm.addAuthenticatorExecution(step);
+        return realm.addAuthenticatorExecution(step);
     }
 
     /** A deep copy of a flow: its steps, sub-flows and step configs, under new aliases. */

@@ -17,6 +17,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "umTenantByName", query = "select t from TenantEntity t where t.name = :name"),
         @NamedQuery(name = "umTenantByDomain", query = "select t from TenantEntity t where t.domain = :domain"),
         @NamedQuery(name = "umTenantPage", query = "select t from TenantEntity t where lower(t.name) like :search or lower(t.displayName) like :search order by t.name"),
+        @NamedQuery(name = "umTenantsBelowLevel", query = "select t.realmId from TenantEntity t where t.upgradeLevel < :level order by t.name"),
         @NamedQuery(name = "umTenantCount", query = "select count(t) from TenantEntity t where lower(t.name) like :search or lower(t.displayName) like :search"),
 })
 public class TenantEntity {
@@ -41,6 +42,10 @@ public class TenantEntity {
 
     @Column(name = "CREATED_AT", nullable = false)
     private long createdAt;
+
+    /** How many of {@link TenantUpgrades}' steps the tenant has had. */
+    @Column(name = "UPGRADE_LEVEL", nullable = false)
+    private int upgradeLevel;
 
     public String getRealmId() {
         return realmId;
@@ -88,5 +93,13 @@ public class TenantEntity {
 
     public void setCreatedAt(long createdAt) {
         this.createdAt = createdAt;
+    }
+
+    public int getUpgradeLevel() {
+        return upgradeLevel;
+    }
+
+    public void setUpgradeLevel(int upgradeLevel) {
+        this.upgradeLevel = upgradeLevel;
     }
 }

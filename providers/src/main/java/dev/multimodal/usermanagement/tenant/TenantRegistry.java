@@ -30,7 +30,9 @@ public final class TenantRegistry {
             if (event instanceof RealmModel.RealmPostCreateEvent created) {
                 RealmModel realm = created.getCreatedRealm();
                 if (!realm.getName().equals(Config.getAdminRealm())) {
-                    new TenantRegistry(created.getKeycloakSession()).ensure(realm);
+                    TenantEntity entry = new TenantRegistry(created.getKeycloakSession()).ensure(realm);
+                    // a new tenant, from the template or imported: every upgrade step now, so it starts up to date
+                    TenantUpgrades.upgrade(created.getKeycloakSession(), realm, entry);
                 }
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new TenantRegistry(removed.getKeycloakSession()).remove(removed.getRealm().getId());
@@ -49,6 +51,15 @@ public final class TenantRegistry {
             em.persist(tenant);
         }
         return tenant;
+    }
+
+    public TenantEntity find(String realmId) {
+        return em.find(TenantEntity.class, realmId);
+    }
+
+    /** The realm ids of tenants that have not had every upgrade step yet. */
+    public List<String> belowLevel(int level) {
+        return em.createNamedQuery("umTenantsBelowLevel", String.class).setParameter("level", level).getResultList();
     }
 
     public Optional<TenantEntity> byName(String name) {

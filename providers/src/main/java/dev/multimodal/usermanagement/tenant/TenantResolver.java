@@ -35,6 +35,12 @@ public final class TenantResolver {
         return Optional.of(realm);
     }
 
+    /** The platform realm, when this is its URL and no tenant is named: where platform admins log in. */
+    public Optional<RealmModel> platformLogin(String tenantId, RealmModel pathRealm) {
+        boolean named = tenantId != null && !tenantId.isBlank();
+        return named || !pathRealm.getName().equals(platformRealm) ? Optional.empty() : Optional.of(pathRealm);
+    }
+
     /** The realm of a token, if this URL serves it: its own tenant's URL or the platform realm's; else null. */
     public RealmModel ofUrl(RealmModel tokenRealm, RealmModel pathRealm) {
         if (tokenRealm == null || tokenRealm.getName().equals(platformRealm)) {

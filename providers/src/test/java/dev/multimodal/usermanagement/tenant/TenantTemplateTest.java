@@ -55,7 +55,8 @@ class TenantTemplateTest {
         assertTrue(template.path("eventsEnabled").asBoolean());
         assertTrue(template.path("adminEventsEnabled").asBoolean());
         assertEquals("user-management", template.path("loginTheme").asText());
-        assertTrue(template.path("clients").toString().contains(TenantClaimsMapper.PROVIDER_ID));
+        // the claims come from the realm default client scope 'tenant' (TenantClaimsScope), not from one client
+        assertFalse(template.path("clients").toString().contains(TenantClaimsMapper.PROVIDER_ID));
     }
 
     @Test

@@ -230,6 +230,8 @@ class AuthorizationMatrixIT {
         return switch (row.method() + " " + row.path() + " " + row.kase()) {
             case "POST /auth/register new-user" -> Map.of("email", email, "username", unique, "password", SecurityFixtures.PASSWORD);
             case "POST /auth/login right-password" -> Map.of("username", "c-login", "password", SecurityFixtures.PASSWORD);
+            case "POST /auth/login platform-user" -> Map.of("username", CALLERS.get("platform-admin").username(),
+                    "password", SecurityFixtures.PASSWORD);
             case "POST /auth/refresh api-client-token" -> Map.of("refresh_token", loginRefreshToken);
             case "POST /auth/change-password unknown-user" -> Map.of("username", unique, "current_password", SecurityFixtures.PASSWORD,
                     "new_password", NEW_PASSWORD);

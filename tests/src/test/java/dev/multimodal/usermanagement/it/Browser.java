@@ -94,17 +94,21 @@ final class Browser {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        if (!cookies.isEmpty()) {
-            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; ")));
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+        String path = built.uri().getPath();
+        // a cookie per name and path: two realms' login sessions (an identity provider's round trip) keep apart
+        String header = cookies.entrySet().stream().filter(e -> path.startsWith(e.getKey().split(" ", 2)[1]))
+                .map(e -> e.getKey().split(" ", 2)[0] + "=" + e.getValue()).collect(Collectors.joining("; "));
+        if (!header.isEmpty()) {
+            built = HttpRequest.newBuilder(built, (name, value) -> true).header("Cookie", header).build();
         }
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
             for (String cookie : response.headers().allValues("Set-Cookie")) {
                 String[] pair = cookie.split(";", 2)[0].split("=", 2);
+                Matcher cookiePath = Pattern.compile("(?i);\\s*path=([^;]*)").matcher(cookie);
                 if (pair.length == 2) {
-                    cookies.put(pair[0], pair[1]);
+                    cookies.put(pair[0] + " " + (cookiePath.find() ? cookiePath.group(1).trim() : "/"), pair[1]);
                 }
             }
             return response;

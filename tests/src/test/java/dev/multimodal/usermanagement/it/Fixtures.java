@@ -2,6 +2,7 @@ package dev.multimodal.usermanagement.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +72,28 @@ final class Fixtures {
         assertEquals(201, created.status(), created.raw().body());
         String location = created.header("Location");
         String id = location.substring(location.lastIndexOf('/') + 1);
-        if (role != null) {
-            JsonNode roleRep = Http.get(admin + "/roles/" + role, platformToken).json();
-            assertEquals(204, Http.post(admin + "/users/" + id + "/role-mappings/realm", platformToken, List.of(roleRep)).status());
-        }
+        holdOnly(server, platformToken, realm, id, role);
         return id;
+    }
+
+    /**
+     * Makes the user's tenant roles exactly {@code role}, or none: Keycloak's admin API gives a new tenant user the
+     * tenant's default role ({@code user}), as the console does, so a test's guest must lose it.
+     */
+    static void holdOnly(KeycloakServer server, String platformToken, String realm, String userId, String role) {
+        String mappings = server.baseUrl() + "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/realm";
+        List<JsonNode> others = new ArrayList<>();
+        Http.get(mappings, platformToken).json().forEach(held -> {
+            if (List.of("guest", "user", "moderator", "admin").contains(held.path("name").asText()) && !held.path("name").asText().equals(role)) {
+                others.add(held);
+            }
+        });
+        if (!others.isEmpty()) {
+            assertEquals(204, Http.delete(mappings, platformToken, others).status());
+        }
+        if (role != null) {
+            JsonNode roleRep = Http.get(server.baseUrl() + "/admin/realms/" + realm + "/roles/" + role, platformToken).json();
+            assertEquals(204, Http.post(mappings, platformToken, List.of(roleRep)).status());
+        }
     }
 }

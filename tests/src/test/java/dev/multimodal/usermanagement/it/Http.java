@@ -64,6 +64,10 @@ public final class Http {
         return send(authorized(url, token).DELETE());
     }
 
+    public static Reply delete(String url, String token, Object body) {
+        return send(authorized(url, token).header("Content-Type", "application/json").method("DELETE", json(body)));
+    }
+
     /** A raw body with any content type, for bad-input tests. */
     public static Reply postRaw(String url, String token, String contentType, String body) {
         HttpRequest.Builder request = authorized(url, token).POST(HttpRequest.BodyPublishers.ofString(body));

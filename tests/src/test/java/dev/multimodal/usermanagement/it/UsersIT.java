@@ -95,11 +95,7 @@ class UsersIT {
         assertEquals(201, created.status(), created.raw().body());
         String location = created.header("Location");
         String id = location.substring(location.lastIndexOf('/') + 1);
-        if (role != null) {
-            JsonNode roleRep = Http.get(server.baseUrl() + "/admin/realms/" + tenant.id() + "/roles/" + role, platform()).json();
-            assertEquals(204, Http.post(server.baseUrl() + "/admin/realms/" + tenant.id() + "/users/" + id + "/role-mappings/realm",
-                    platform(), List.of(roleRep)).status());
-        }
+        Fixtures.holdOnly(server, platform(), tenant.id(), id, role);
         return new Account(id, username, PASSWORD);
     }
 

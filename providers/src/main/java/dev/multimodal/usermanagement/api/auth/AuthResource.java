@@ -9,6 +9,7 @@ import dev.multimodal.usermanagement.lockout.Decision;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticator;
 import dev.multimodal.usermanagement.lockout.PasswordGuesses;
 import dev.multimodal.usermanagement.lockout.RequestLimits;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.user.UserAccounts;
 import jakarta.ws.rs.POST;
@@ -77,7 +78,9 @@ public class AuthResource {
             validator.throwIfInvalid();
             String loginName = (isBlank(request.username()) ? request.email() : request.username()).trim();
 
-            Optional<RealmModel> resolved = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm());
+            // on the platform realm's URL, a login naming no tenant (no tenant_id, no tenant's e-mail domain) is a platform admin's
+            Optional<RealmModel> resolved = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
+                    .or(() -> tenants.platformLogin(request.tenantId(), session.getContext().getRealm()));
             RealmModel realm = resolved.filter(RealmModel::isEnabled).orElse(null);
             ClientModel client = realm == null ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
             if (client == null) {
@@ -187,7 +190,10 @@ public class AuthResource {
             new Validator().required("refresh_token", request.refreshToken(), 16_384).throwIfInvalid();
 
             RefreshToken unverified = unverifiedRefreshToken(request.refreshToken());
-            RealmModel realm = tenants.ofUrl(BearerAuth.realmOfIssuer(session, unverified.getIssuer()), session.getContext().getRealm());
+            RealmModel tokenRealm = BearerAuth.realmOfIssuer(session, unverified.getIssuer());
+            RealmModel realm = tenants.platformLogin(null, session.getContext().getRealm())
+                    .filter(platform -> tokenRealm != null && platform.getId().equals(tokenRealm.getId()))
+                    .orElseGet(() -> tenants.ofUrl(tokenRealm, session.getContext().getRealm()));
             // only our API client's tokens: a confidential client's refresh token must not be refreshed without its secret
             ClientModel client = realm == null || !realm.isEnabled() || !InProcessGrants.API_CLIENT.equals(unverified.getIssuedFor())
                     ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
@@ -256,7 +262,7 @@ public class AuthResource {
             UserModel user;
             try {
                 user = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.username(), request.email(),
-                        request.firstName(), request.lastName(), request.password(), false, "user"), UserProfileContext.REGISTRATION);
+                        request.firstName(), request.lastName(), request.password(), false, DefaultRole.of(realm)), UserProfileContext.REGISTRATION);
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("password", weak.brokenRules());
             }

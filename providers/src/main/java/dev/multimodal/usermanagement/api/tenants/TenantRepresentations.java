@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import org.keycloak.models.RealmModel;
@@ -59,14 +60,14 @@ public final class TenantRepresentations {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Settings(Boolean registrationAllowed, String passwordPolicy,
                     Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout,
-                    JsonNode auditRetentionDays, Boolean offlineAccess, JsonNode auditEventTypes) {
+                    JsonNode auditRetentionDays, Boolean offlineAccess, JsonNode auditEventTypes, String defaultRole) {
 
         static Settings of(RealmModel realm) {
             Integer retention = AuditRetention.of(realm);
             return new Settings(realm.isRegistrationAllowed(), realm.getPasswordPolicy().toString(),
                     realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)),
                     retention == null ? NullNode.getInstance() : IntNode.valueOf(retention), OfflineAccess.isOn(realm),
-                    eventTypes(AuditEventTypes.chosen(realm)));
+                    eventTypes(AuditEventTypes.chosen(realm)), DefaultRole.of(realm));
         }
 
         private static JsonNode eventTypes(List<String> chosen) {

@@ -11,6 +11,7 @@ import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
@@ -180,6 +181,9 @@ public class TenantResource {
                         + AuditRetention.MAX_DAYS);
             }
             List<String> eventTypes = eventTypes(validator, request.auditEventTypes());
+            if (request.defaultRole() != null && !DefaultRole.CHOICES.contains(request.defaultRole())) {
+                validator.error("default_role", "must be one of " + DefaultRole.CHOICES);
+            }
             PasswordPolicy policy = null;
             if (request.passwordPolicy() != null && request.passwordPolicy().length() <= MAX_POLICY_LENGTH) {
                 try {
@@ -208,6 +212,9 @@ public class TenantResource {
             }
             if (request.offlineAccess() != null && !OfflineAccess.set(realm, request.offlineAccess())) {
                 throw ApiProblem.conflict("The tenant has no user-management-api client or no offline_access client scope.");
+            }
+            if (request.defaultRole() != null) {
+                DefaultRole.set(realm, request.defaultRole());
             }
             if (policy != null) {
                 realm.setPasswordPolicy(policy);

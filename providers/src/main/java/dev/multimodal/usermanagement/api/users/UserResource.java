@@ -15,6 +15,7 @@ import dev.multimodal.usermanagement.lockout.LockState;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
 import dev.multimodal.usermanagement.lockout.LockoutStoreException;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
@@ -154,6 +155,7 @@ public class UserResource {
                 throw ApiProblem.forbidden("You cannot change your own roles.");
             }
             wanted.forEach(role -> UserAccess.requireAssignable(caller, role));
+            DefaultRole.detachFromKeycloakDefaults(caller.tenant(), user);
             for (String name : TenantRoles.ROLES) {
                 RoleModel role = caller.tenant().getRole(name);
                 if (role == null) {

@@ -9,6 +9,7 @@ import dev.multimodal.usermanagement.api.error.JsonBodies;
 import dev.multimodal.usermanagement.api.error.Paging;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.api.limits.HeavyCalls;
+import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
@@ -87,7 +88,7 @@ public class UsersResource {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
             UserRepresentations.CreateUser request = JsonBodies.read(headers, body, UserRepresentations.CreateUser.class);
-            String role = request.role() == null ? TenantRoles.USER : request.role();
+            String role = request.role() == null ? DefaultRole.of(caller.tenant()) : request.role();
             Validator validator = new Validator()
                     .email("email", request.email())
                     .required("username", request.username(), 255)
@@ -141,7 +142,7 @@ public class UsersResource {
                     continue;
                 }
                 accounts.importWithHash(user.username(), user.email(), user.firstName(), user.lastName(),
-                        !Boolean.FALSE.equals(user.isActive()), user.role() == null ? TenantRoles.USER : user.role(), user.passwordHash());
+                        !Boolean.FALSE.equals(user.isActive()), user.role() == null ? DefaultRole.of(caller.tenant()) : user.role(), user.passwordHash());
                 imported++;
             }
             accounts.flush();
@@ -170,7 +171,7 @@ public class UsersResource {
             validator.error("password_hash", "has bcrypt cost " + BcryptPasswordHashProvider.costOf(user.passwordHash())
                     + ", above this server's cap of " + bcryptMaxCost + "; the user must set a new password instead");
         }
-        String role = user.role() == null ? TenantRoles.USER : user.role();
+        String role = user.role() == null ? DefaultRole.of(caller.tenant()) : user.role();
         if (!TenantRoles.ROLES.contains(role)) {
             validator.error("role", "must be one of " + TenantRoles.ROLES);
         }
