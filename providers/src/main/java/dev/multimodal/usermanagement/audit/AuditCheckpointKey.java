@@ -63,7 +63,7 @@ public final class AuditCheckpointKey {
      * ({@code openssl genpkey -algorithm ed25519 -out k.pem && openssl pkey -in k.pem -pubout >> k.pem}).
      */
     public static AuditCheckpointKey load(Path file, String password) throws IOException, GeneralSecurityException {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
         if (name.endsWith(".p12") || name.endsWith(".pfx")) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             char[] secret = password == null ? new char[0] : password.toCharArray();
@@ -99,7 +99,10 @@ public final class AuditCheckpointKey {
     /** A new key, written to {@code file} (readable by its owner only) in the PEM form {@link #load} reads. */
     public static AuditCheckpointKey generate(Path file) throws IOException, GeneralSecurityException {
         KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Files.createDirectories(file.getParent());
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) { // null only for a file system root
+            Files.createDirectories(folder);
+        }
         String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
         Files.writeString(file, "", StandardCharsets.US_ASCII);
         try {
