@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,11 +29,18 @@ import java.util.stream.Stream;
  *
  * <p>Tests of several nodes start more with {@link #startNode}: the same distribution and database, their own ports
  * and log, stopped by the test with {@link #close()}.
+ *
+ * <p>Every node is a node of a Keycloak cluster, as in production ({@code --cache=ispn} is Keycloak's default): its
+ * JGroups (Infinispan's transport) bound to 127.0.0.1 on a port of its own, finding the other nodes of its database
+ * through that database ({@code jdbc-ping}, Keycloak's default stack). Nodes on one database form one cluster: its
+ * caches are invalidated cluster-wide. {@link #startCluster} starts nodes and waits until they have all joined.
  */
 public final class KeycloakServer implements AutoCloseable {
 
     /** Generous: on the shared 2-core build machine a first start (schema creation) has taken over 4 minutes. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
+    /** Infinispan's ISPN000093/94 line of each new cluster view: {@code ... for channel ISPN: [coordinator|id] (members) [...]} */
+    private static final Pattern CLUSTER_VIEW = Pattern.compile("cluster view for channel \\S+: \\[\\S+\\|\\d+] \\((\\d+)\\)");
     private static KeycloakServer instance;
     public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
 
@@ -42,7 +51,10 @@ public final class KeycloakServer implements AutoCloseable {
     private final int httpPort = freePort();
     private final int managementPort = freePort();
     private Process process;
+    private long spawnedAt;
     private List<String> launchedRedisOptions;
+    /** JGroups' port on 127.0.0.1 (its failure detection listens on this + 100) */
+    private final int clusterPort = clusterPort();
     /** false: no --hostname, so links take their host from each request (only to test that our mails refuse that) */
     private boolean publicHostname = true;
 
@@ -86,8 +98,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Another node beside {@link #get()}'s: the same build, database and (unless {@code redisOptions} name another)
-     * Redis, its own ports and log ({@code keycloak-<name>.log}). Each node has its own local caches (the build is
-     * {@code --cache=local}), so a node sees realms and users made elsewhere only if it had not cached them yet.
+     * Redis, its own ports and log ({@code keycloak-<name>.log}); on the same database it joins the first node's cluster.
      *
      * @param redisOptions the node's {@code --spi-redis--...} options; empty: the first node's Redis
      */
@@ -111,11 +122,7 @@ public final class KeycloakServer implements AutoCloseable {
     private static KeycloakServer startNode(String name, List<String> redisOptions, TestDatabase database, boolean publicHostname) {
         KeycloakServer node = new KeycloakServer(get(), name, database);
         node.publicHostname = publicHostname;
-        try {
-            Files.deleteIfExists(node.log.toPath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        node.deleteLog();
         Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
         try {
             node.launch(redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions, false);
@@ -124,6 +131,63 @@ public final class KeycloakServer implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /**
+     * Nodes that join the first node's cluster ({@link #get()}'s; the same database and Redis), started at once; returns
+     * the first node and them, once every one is ready and its cluster view has them all.
+     */
+    public static List<KeycloakServer> startCluster(String... names) {
+        KeycloakServer first = get();
+        List<KeycloakServer> nodes = new ArrayList<>(List.of(first));
+        try {
+            for (String name : names) {
+                KeycloakServer node = new KeycloakServer(first, name, first.database);
+                node.deleteLog();
+                Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
+                nodes.add(node);
+                node.spawn(List.of("--spi-redis--default--url=" + first.redis.url()), false);
+            }
+            for (KeycloakServer node : nodes) {
+                node.awaitReady();
+            }
+            for (KeycloakServer node : nodes) {
+                node.awaitClusterView(nodes.size());
+            }
+        } catch (RuntimeException | AssertionError e) {
+            nodes.stream().filter(node -> node != first).forEach(KeycloakServer::stopProcess);
+            throw e;
+        }
+        return nodes;
+    }
+
+    /** Waits until this cluster node's latest view has {@code members} nodes (after a start, a join or a node's death). */
+    public void awaitClusterView(int members) {
+        Wait.until(members + " members in the cluster view of " + log, START_TIMEOUT, () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+            }
+            Matcher views = CLUSTER_VIEW.matcher(log());
+            int latest = 0;
+            while (views.find()) {
+                latest = Integer.parseInt(views.group(1));
+            }
+            return latest == members;
+        });
+    }
+
+    /** A free port whose JGroups failure-detection neighbour (port + 100, FD_SOCK2's offset) is free as well. */
+    private static int clusterPort() {
+        while (true) {
+            int port = freePort();
+            if (port + 100 <= 65535) {
+                try (ServerSocket ignored = new ServerSocket(port + 100)) {
+                    return port;
+                } catch (IOException busy) {
+                    // another one
+                }
+            }
+        }
     }
 
     /** Stops a node from {@link #startNode} (the first node stops with the test run); its Redis is the caller's. */
@@ -163,6 +227,14 @@ public final class KeycloakServer implements AutoCloseable {
         return database;
     }
 
+    private void deleteLog() {
+        try {
+            Files.deleteIfExists(log.toPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String log() {
         try {
             return Files.readString(log.toPath(), StandardCharsets.UTF_8);
@@ -176,7 +248,7 @@ public final class KeycloakServer implements AutoCloseable {
         redis.start();
         database.recreate();
         installJarsAndRealms();
-        List<String> buildOptions = List.of("--db=postgres", "--cache=local", "--health-enabled=true", "--metrics-enabled=true");
+        List<String> buildOptions = List.of("--db=postgres", "--health-enabled=true", "--metrics-enabled=true");
         buildIfChanged(buildOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         launch(List.of("--spi-redis--default--url=" + redis.url()), true);
@@ -203,8 +275,13 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     private void launch(List<String> redisOptions, boolean importRealms) {
+        spawn(redisOptions, importRealms);
+        awaitReady();
+    }
+
+    private void spawn(List<String> redisOptions, boolean importRealms) {
         launchedRedisOptions = redisOptions;
-        long started = System.nanoTime();
+        spawnedAt = System.nanoTime();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
                 "--http-management-port=" + managementPort,
@@ -216,6 +293,10 @@ public final class KeycloakServer implements AutoCloseable {
             command.add("--import-realm");
         }
         command.addAll(redisOptions);
+        command.addAll(List.of("--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
+                "--cache-embedded-network-bind-port=" + clusterPort,
+                // which node runs a cluster-aware scheduled task (the audit purge), and which skips it
+                "--log-level=INFO,org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner:debug"));
         System.out.printf("[it] starting Keycloak on port %d (log: %s)%n", httpPort, log);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -226,13 +307,16 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void awaitReady() {
         Wait.until("Keycloak to be ready (see " + log + ")", START_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
             }
             return ready();
         });
-        System.out.printf("[it] Keycloak on port %d ready after %d s%n", httpPort, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        System.out.printf("[it] Keycloak on port %d ready after %d s%n", httpPort, Duration.ofNanos(System.nanoTime() - spawnedAt).toSeconds());
     }
 
     private boolean ready() {
