@@ -53,10 +53,12 @@ public final class KeycloakServer implements AutoCloseable {
     private Process process;
     private long spawnedAt;
     private List<String> launchedRedisOptions;
-    /** JGroups' port on 127.0.0.1 (its failure detection listens on this + 100) */
-    private final int clusterPort = clusterPort();
+    /** JGroups' port on 127.0.0.1 (its failure detection picks one of its own) */
+    private final int clusterPort = freePort();
     /** false: no --hostname, so links take their host from each request (only to test that our mails refuse that) */
     private boolean publicHostname = true;
+    /** The public URL (--hostname) when it is another node's: the nodes of a cluster are one deployment at one address */
+    private String sharedPublicUrl;
 
     private KeycloakServer() {
         log = new File(System.getProperty("keycloak.log"));
@@ -134,8 +136,9 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * Nodes that join the first node's cluster ({@link #get()}'s; the same database and Redis), started at once; returns
-     * the first node and them, once every one is ready and its cluster view has them all.
+     * Nodes that join the first node's cluster ({@link #get()}'s; the same database and Redis, and its public URL, so
+     * tokens of one node are valid on all), started at once; returns the first node and them, once every one is ready
+     * and its cluster view has them all.
      */
     public static List<KeycloakServer> startCluster(String... names) {
         KeycloakServer first = get();
@@ -143,12 +146,13 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             for (String name : names) {
                 KeycloakServer node = new KeycloakServer(first, name, first.database);
+                node.sharedPublicUrl = first.baseUrl(); // its tokens' issuer, as behind one proxy
                 node.deleteLog();
                 Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
                 nodes.add(node);
                 node.spawn(List.of("--spi-redis--default--url=" + first.redis.url()), false);
             }
-            for (KeycloakServer node : nodes) {
+            for (KeycloakServer node : nodes.subList(1, nodes.size())) {
                 node.awaitReady();
             }
             for (KeycloakServer node : nodes) {
@@ -176,20 +180,6 @@ public final class KeycloakServer implements AutoCloseable {
         });
     }
 
-    /** A free port whose JGroups failure-detection neighbour (port + 100, FD_SOCK2's offset) is free as well. */
-    private static int clusterPort() {
-        while (true) {
-            int port = freePort();
-            if (port + 100 <= 65535) {
-                try (ServerSocket ignored = new ServerSocket(port + 100)) {
-                    return port;
-                } catch (IOException busy) {
-                    // another one
-                }
-            }
-        }
-    }
-
     /** Stops a node from {@link #startNode} (the first node stops with the test run); its Redis is the caller's. */
     @Override
     public void close() {
@@ -208,6 +198,11 @@ public final class KeycloakServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + httpPort;
+    }
+
+    /** The address in links and token issuers: this node's own, or for a cluster node the first node's. */
+    public String publicUrl() {
+        return sharedPublicUrl != null ? sharedPublicUrl : baseUrl();
     }
 
     public String apiUrl(String realm) {
@@ -285,7 +280,7 @@ public final class KeycloakServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
                 "--http-management-port=" + managementPort,
-                publicHostname ? "--hostname=" + baseUrl() : "--hostname-strict=false", // links never follow a request's Host
+                publicHostname ? "--hostname=" + publicUrl() : "--hostname-strict=false", // links never follow a request's Host
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run
                 "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS));
