@@ -2,6 +2,7 @@ package dev.multimodal.usermanagement.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Tenants and users that tests set up for themselves, through our API and Keycloak's admin API. */
 final class Fixtures {
 
+    /** A tenant creation has taken over 30 s (the default) on the shared 2-core build machine. */
+    static final Duration TENANT_TIMEOUT = Duration.ofMinutes(3);
     /** The password of every test tenant's first admin, {@code boss}. */
     static final String ADMIN_PASSWORD = "Admin-Pass123";
 
@@ -29,7 +32,7 @@ final class Fixtures {
         if (withDomain) {
             body.put("domain", id + ".example");
         }
-        Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, body);
+        Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, body, TENANT_TIMEOUT);
         assertEquals(201, reply.status(), reply.raw().body());
         return id;
     }

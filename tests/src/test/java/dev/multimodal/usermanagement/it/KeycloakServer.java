@@ -201,7 +201,7 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /** The address in links and token issuers: this node's own, or for a cluster node the first node's. */
-    public String publicUrl() {
+    private String publicUrl() {
         return sharedPublicUrl != null ? sharedPublicUrl : baseUrl();
     }
 
