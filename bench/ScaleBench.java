@@ -71,6 +71,8 @@ public class ScaleBench {
         rows.add("| tenants | side | start → ready (s) | Keycloak \"started in\" (s) | RSS idle (MiB) | heap after GC (MiB) "
                 + "| create median (ms) | create p95 (ms) | list median (ms) | list p95 (ms) | load |");
         rows.add("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        // the first start on the empty database creates Keycloak's schema and ours: not part of any measurement
+        start(Path.of(option("ours", null)), "schema").close();
         int existing = 0;
         for (int size : sizes) {
             if (size > existing) {

@@ -298,9 +298,7 @@ abstract class ClusterTests {
                             }
                             default -> {
                                 String id = prefix + "-t" + thread + "-" + n;
-                                Http.Reply reply = Http.post(node.apiUrl("master") + "/tenants", platform, Map.of("id", id,
-                                        "name", "Tenant " + id, "admin_email", "boss@" + id + ".example", "admin_username", "boss",
-                                        "admin_password", Fixtures.ADMIN_PASSWORD), Fixtures.TENANT_TIMEOUT);
+                                Http.Reply reply = Fixtures.postTenant(node, platform, id, false);
                                 if (reply.status() == 201) {
                                     ackedTenants.add(id);
                                 }
@@ -344,9 +342,8 @@ abstract class ClusterTests {
             checks.check(apiLogin(survivor, tenant, ackedUsers.keySet().iterator().next(), PASSWORD).status() == 200,
                     "an acknowledged user logs in on a survivor");
             checks.check(register(survivor, tenant, fresh).status() == 201, "a registration on a survivor");
-            checks.check(Http.post(survivor.apiUrl("master") + "/tenants", Tokens.platformAdmin(survivor), Map.of("id", fresh,
-                    "name", "After", "admin_email", "boss@" + fresh + ".example", "admin_username", "boss",
-                    "admin_password", Fixtures.ADMIN_PASSWORD), Fixtures.TENANT_TIMEOUT).status() == 201, "a tenant creation on a survivor");
+            checks.check(Fixtures.postTenant(survivor, Tokens.platformAdmin(survivor), fresh, false).status() == 201,
+                    "a tenant creation on a survivor");
             checks.check(apiLogin(survivor, fresh, "boss", Fixtures.ADMIN_PASSWORD).status() == 200, "its admin logs in");
         }
         checks.assertNone();

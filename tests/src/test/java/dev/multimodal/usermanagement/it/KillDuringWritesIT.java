@@ -69,9 +69,7 @@ class KillDuringWritesIT {
                             }
                         } else {
                             String id = prefix + "-t" + thread + "-" + n;
-                            Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, Map.of("id", id,
-                                    "name", "Tenant " + id, "admin_email", "boss@" + id + ".example", "admin_username", "boss",
-                                    "admin_password", Fixtures.ADMIN_PASSWORD), Fixtures.TENANT_TIMEOUT);
+                            Http.Reply reply = Fixtures.postTenant(server, platformToken, id, false);
                             if (reply.status() == 201) {
                                 ackedTenants.add(id);
                             }
@@ -106,9 +104,7 @@ class KillDuringWritesIT {
         CHECKS.check(Http.post(server.apiUrl(tenant) + "/auth/register", null, Map.of("username", fresh,
                 "email", fresh + "@" + tenant + ".example", "password", PASSWORD)).status() == 201, "a registration after the restart");
         String platformAgain = Tokens.platformAdmin(server);
-        CHECKS.check(Http.post(server.apiUrl("master") + "/tenants", platformAgain, Map.of("id", fresh, "name", "After",
-                "admin_email", "boss@" + fresh + ".example", "admin_username", "boss", "admin_password", Fixtures.ADMIN_PASSWORD))
-                .status() == 201, "a tenant creation after the restart");
+        CHECKS.check(Fixtures.postTenant(server, platformAgain, fresh, false).status() == 201, "a tenant creation after the restart");
         CHECKS.assertNone();
     }
 
