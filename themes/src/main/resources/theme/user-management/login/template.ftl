@@ -1,6 +1,7 @@
-<#-- keycloak.v2's login template.ftl (Keycloak 26.7.3) with one change: the header shows the tenant's name as text
-     (realm.displayName, escaped), not realm.displayNameHtml through kcSanitize, which decodes entities and keeps links and
-     images. When upgrading Keycloak, take its new template.ftl and make the same change (search for kc-header-wrapper). -->
+<#-- keycloak.v2's login template.ftl (Keycloak 26.7.3) with one change: the header shows our logo, the tenant's name as
+     text (realm.displayName, escaped), not realm.displayNameHtml through kcSanitize, which decodes entities and keeps links
+     and images, and the product name. When upgrading Keycloak, take its new template.ftl and make the same change (search
+     for kc-header-wrapper). -->
 <#import "field.ftl" as field>
 <#import "footer.ftl" as loginFooter>
 <#import "theme-resources.ftl" as themeResourceTags>
@@ -155,8 +156,13 @@
 <div class="${properties.kcLogin!}">
   <div class="${properties.kcLoginContainer!}">
     <header id="kc-header" class="pf-v5-c-login__header">
-      <div id="kc-header-wrapper"
-              class="pf-v5-c-brand">${realm.displayName!''}</div>
+      <div id="kc-header-wrapper" class="pf-v5-c-brand um-brand">
+        <img class="um-logo" src="${url.resourcesPath}/img/logo.svg" alt="" width="48" height="48">
+        <span class="um-brand-text">
+          <span id="um-tenant-name" class="um-tenant-name">${realm.displayName!''}</span>
+          <span id="um-product-name" class="um-product-name">${msg("productName")}</span>
+        </span>
+      </div>
     </header>
     <main class="${properties.kcLoginMain!}">
       <div class="${properties.kcLoginMainHeader!}">

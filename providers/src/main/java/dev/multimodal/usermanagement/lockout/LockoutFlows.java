@@ -5,13 +5,16 @@ import org.keycloak.Config;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.DefaultAuthenticationFlows;
+import org.keycloak.provider.ProviderConfigProperty;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Every new tenant realm gets a direct-grant flow made of the lockout step, so API logins and the token endpoint
@@ -26,6 +29,11 @@ public final class LockoutFlows {
     public static final String REGISTRATION_ALIAS = "user-management registration";
     public static final String RESET_CREDENTIALS_ALIAS = "user-management reset credentials";
     public static final String BROWSER_ALIAS = "user-management browser";
+    /**
+     * The name of the direct-grant lockout step's config: the tenant's lockout settings. It exists from the start, so
+     * the admin console's settings dialog opens on it and never asks the operator to name a new one.
+     */
+    public static final String CONFIG_ALIAS = "user-management lockout";
     /** Keycloak's username-and-password form, which the lockout step wraps in the browser flow. */
     private static final String PASSWORD_FORM = "auth-username-password-form";
     private static final Logger LOG = Logger.getLogger(LockoutFlows.class);
@@ -65,7 +73,8 @@ public final class LockoutFlows {
         step.setRequirement(AuthenticationExecutionModel.Requirement.REQUIRED);
         step.setPriority(10);
         step.setAuthenticatorFlow(false);
-        realm.addAuthenticatorExecution(step);
+        step = realm.addAuthenticatorExecution(step);
+        addConfig(realm, step, defaultSettings());
         realm.setDirectGrantFlow(flow);
         LOG.debugf("Realm %s: direct grant bound to %s", realm.getName(), DIRECT_GRANT_ALIAS);
     }
@@ -179,7 +188,7 @@ public final class LockoutFlows {
     /** The settings of the realm's lockout step in its direct-grant flow; the defaults when it has none. */
     public static LockoutSettings settingsOf(RealmModel realm) {
         return lockoutStep(realm)
-                .map(step -> step.getAuthenticatorConfig() == null ? null : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig()))
+                .map(step -> configOf(realm, step))
                 .map(AuthenticatorConfigModel::getConfig)
                 .map(LockoutSettings::from)
                 .orElse(LockoutSettings.DEFAULTS);
@@ -197,15 +206,9 @@ public final class LockoutFlows {
             return false;
         }
         AuthenticationExecutionModel step = found.get();
-        AuthenticatorConfigModel config = step.getAuthenticatorConfig() == null ? null
-                : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
+        AuthenticatorConfigModel config = configOf(realm, step);
         if (config == null) {
-            config = new AuthenticatorConfigModel();
-            config.setAlias("user-management lockout " + step.getId());
-            config.setConfig(new HashMap<>(changes));
-            config = realm.addAuthenticatorConfig(config);
-            step.setAuthenticatorConfig(config.getId());
-            realm.updateAuthenticatorExecution(step);
+            addConfig(realm, step, changes);
         } else {
             Map<String, String> merged = new HashMap<>(config.getConfig());
             merged.putAll(changes);
@@ -213,6 +216,40 @@ public final class LockoutFlows {
             realm.updateAuthenticatorConfig(config);
         }
         return true;
+    }
+
+    /**
+     * Upgrade of a tenant made before its lockout step came with a config: gives the step its named config with the
+     * defaults (what the step followed without one). Idempotent.
+     *
+     * @return true when it added the config
+     */
+    public static boolean apply(KeycloakSession session, RealmModel realm) {
+        Optional<AuthenticationExecutionModel> step = lockoutStep(realm);
+        if (step.isEmpty() || configOf(realm, step.get()) != null) {
+            return false;
+        }
+        addConfig(realm, step.get(), defaultSettings());
+        LOG.infof("Realm %s: lockout step config '%s' added with the default settings", realm.getName(), CONFIG_ALIAS);
+        return true;
+    }
+
+    private static AuthenticatorConfigModel configOf(RealmModel realm, AuthenticationExecutionModel step) {
+        return step.getAuthenticatorConfig() == null ? null : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
+    }
+
+    private static void addConfig(RealmModel realm, AuthenticationExecutionModel step, Map<String, String> settings) {
+        AuthenticatorConfigModel config = new AuthenticatorConfigModel();
+        config.setAlias(CONFIG_ALIAS);
+        config.setConfig(new HashMap<>(settings));
+        step.setAuthenticatorConfig(realm.addAuthenticatorConfig(config).getId());
+        realm.updateAuthenticatorExecution(step);
+    }
+
+    /** Every option of the step's settings form at its default, as the form shows them. */
+    private static Map<String, String> defaultSettings() {
+        return LockoutRateLimitAuthenticatorFactory.CONFIG_PROPERTIES.stream()
+                .collect(Collectors.toMap(ProviderConfigProperty::getName, property -> String.valueOf(property.getDefaultValue())));
     }
 
     private static Optional<AuthenticationExecutionModel> lockoutStep(RealmModel realm) {

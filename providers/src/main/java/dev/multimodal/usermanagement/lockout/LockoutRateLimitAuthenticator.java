@@ -48,8 +48,11 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     static final String RESET_CREDENTIALS_FLOW_PATH = "reset-credentials";
     /** Keycloak's stock direct grant says this for a wrong password and an unknown user alike. */
     static final String INVALID_CREDENTIALS = "Invalid user credentials";
-    /** Theme message (login theme {@code user-management}); parameter: seconds to wait. */
-    static final String TOO_MANY_REQUESTS_MESSAGE = "umTooManyRequestsMessage";
+    /**
+     * Theme messages (login theme {@code user-management}). A rate limit says "too many requests", never "too many
+     * attempts": it also stops right passwords. Parameter: seconds to wait.
+     */
+    static final String RATE_LIMITED_MESSAGE = "umRateLimitedMessage";
     static final String UNAVAILABLE_MESSAGE = "umLoginUnavailableMessage";
 
     /** Event error for a refused rate-limited attempt ({@link Errors} has none). */
@@ -227,7 +230,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
                 context.forceChallenge(context.form().setExecution(context.getExecution().getId())
                         .setStatus(Response.Status.TOO_MANY_REQUESTS)
                         .setResponseHeader("Retry-After", Long.toString(decision.retryAfterSeconds()))
-                        .setError(TOO_MANY_REQUESTS_MESSAGE, decision.retryAfterSeconds())
+                        .setError(RATE_LIMITED_MESSAGE, decision.retryAfterSeconds())
                         .createLoginUsernamePassword());
             }
             default -> {

@@ -12,9 +12,6 @@ import org.keycloak.models.utils.FormMessage;
  */
 public final class RequestLimits {
 
-    /** Theme message (login theme {@code user-management}); parameter: seconds to wait. */
-    static final String TOO_MANY_REQUESTS_MESSAGE = "umTooManyRequestsRetryMessage";
-
     private RequestLimits() {
     }
 
@@ -45,7 +42,7 @@ public final class RequestLimits {
 
     static FormMessage message(Decision refusal) {
         return refusal.verdict() == Decision.Verdict.RATE_LIMITED
-                ? new FormMessage(null, TOO_MANY_REQUESTS_MESSAGE, refusal.retryAfterSeconds())
+                ? new FormMessage(null, LockoutRateLimitAuthenticator.RATE_LIMITED_MESSAGE, refusal.retryAfterSeconds())
                 : new FormMessage(null, LockoutRateLimitAuthenticator.UNAVAILABLE_MESSAGE);
     }
 

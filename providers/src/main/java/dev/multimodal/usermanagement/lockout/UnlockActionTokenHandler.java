@@ -22,6 +22,8 @@ import org.keycloak.services.messages.Messages;
  */
 public class UnlockActionTokenHandler extends AbstractActionTokenHandler<UnlockActionToken> {
 
+    /** Theme messages of the page the link opens (login theme {@code user-management}). */
+    static final String UNLOCKED_TITLE = "umAccountUnlockedTitle";
     static final String UNLOCKED_MESSAGE = "umAccountUnlockedMessage";
     private static final Logger LOG = Logger.getLogger(UnlockActionTokenHandler.class);
 
@@ -68,7 +70,7 @@ public class UnlockActionTokenHandler extends AbstractActionTokenHandler<UnlockA
         tokenContext.getEvent().user(user).detail(Details.ACTION, UnlockActionToken.TOKEN_TYPE)
                 .detail(LockoutRateLimitAuthenticator.DETAIL_DECISION, "unlock").success();
         Response page = session.getProvider(LoginFormsProvider.class).setAuthenticationSession(tokenContext.getAuthenticationSession())
-                .setSuccess(UNLOCKED_MESSAGE).setAttribute("skipLink", true).createInfoPage();
+                .setAttribute("messageHeader", UNLOCKED_TITLE).setSuccess(UNLOCKED_MESSAGE).setAttribute("skipLink", true).createInfoPage();
         // the session existed only to show this page; nothing continues from it
         new AuthenticationSessionManager(session).removeAuthenticationSession(realm, tokenContext.getAuthenticationSession(), true);
         return page;

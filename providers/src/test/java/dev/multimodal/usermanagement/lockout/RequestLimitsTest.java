@@ -23,7 +23,7 @@ class RequestLimitsTest {
         Decision refused = RequestLimits.check(store, SETTINGS, "r", account, "10.0.0.1");
         assertEquals(Decision.Verdict.RATE_LIMITED, refused.verdict());
         assertEquals(429, RequestLimits.status(refused).getStatusCode());
-        assertEquals(RequestLimits.TOO_MANY_REQUESTS_MESSAGE, RequestLimits.message(refused).getMessage());
+        assertEquals(LockoutRateLimitAuthenticator.RATE_LIMITED_MESSAGE, RequestLimits.message(refused).getMessage());
         assertEquals("rate_limited", RequestLimits.eventError(refused));
     }
 

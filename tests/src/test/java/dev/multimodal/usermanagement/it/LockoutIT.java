@@ -234,7 +234,7 @@ class LockoutIT {
         Reply limited = browserLogin(realm, "bob", PASSWORD);
         assertEquals(429, limited.status(), "6 failures from this IP within the minute");
         assertNotNull(limited.header("Retry-After"));
-        assertTrue(limited.body().contains("Too many login attempts"), limited.body());
+        assertTrue(limited.body().contains("Too many requests. Please wait"), limited.body());
     }
 
     private static final String REDIRECT_URI = "http://localhost/callback";

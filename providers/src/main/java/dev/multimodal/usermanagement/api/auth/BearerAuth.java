@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.api.auth;
 
+import dev.multimodal.usermanagement.api.cors.ApiCors;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.api.error.DatabaseFailures;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
@@ -105,6 +106,7 @@ public final class BearerAuth {
                 || (result.token().getSubject() != null && !result.token().getSubject().equals(result.user().getId()))) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }
+        ApiCors.verified(session, result.token());
         boolean platformAdmin = tokenRealm.getName().equals(platformRealm)
                 && (TenantRoles.has(tokenRealm, result.user(), TenantRoles.ADMIN)
                 || TenantRoles.has(tokenRealm, result.user(), TenantRoles.TENANTS_MANAGE));

@@ -26,11 +26,16 @@ public class ProblemResponses implements ContainerRequestFilter, ContainerRespon
     private static final Pattern API_PATH = Pattern.compile("^/?realms/[^/]+/api/v1(/.*)?$");
     private static final MediaType PROBLEM = MediaType.valueOf(Problem.MEDIA_TYPE);
 
+    /** Whether a request is for the API ({@code /realms/{realm}/api/v1...}); its other filters ask too. */
+    public static boolean isApiPath(ContainerRequestContext request) {
+        return API_PATH.matcher(request.getUriInfo().getPath()).matches();
+    }
+
     /** A Content-Type that is no media type at all ("json", "a/b, c/d") fails the server before any resource: 415 here. */
     @Override
     public void filter(ContainerRequestContext request) {
         String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
-        if (contentType == null || !API_PATH.matcher(request.getUriInfo().getPath()).matches()) {
+        if (contentType == null || !isApiPath(request)) {
             return;
         }
         try {
@@ -44,7 +49,7 @@ public class ProblemResponses implements ContainerRequestFilter, ContainerRespon
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         int status = response.getStatus();
         if (status < 400 || PROBLEM.isCompatible(response.getMediaType()) || isOurs(response.getEntity())
-                || !API_PATH.matcher(request.getUriInfo().getPath()).matches()) {
+                || !isApiPath(request)) {
             return;
         }
         if (status == 500 && unreadableBody(request)) {
