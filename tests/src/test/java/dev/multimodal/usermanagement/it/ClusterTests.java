@@ -121,6 +121,8 @@ abstract class ClusterTests {
     void aLockSetOnOneNodeRefusesOnTheOthersAndAnUnlockThereEndsIt() {
         String platform = Tokens.platformAdmin(first);
         String tenant = Fixtures.createTenant(first, platform, Fixtures.unique("cllock"), false);
+        // two attempts per node: more than the default 10 requests per username and minute on three nodes
+        Fixtures.lockout(first, tenant, Map.of("requests_per_username_per_minute", 1_000));
         String userId = Fixtures.createUser(first, platform, tenant, "alice", PASSWORD, true, "user");
         KeycloakServer last = nodes.get(nodes.size() - 1);
         assertEquals(200, apiLogin(last, tenant, "alice", PASSWORD).status());
