@@ -1,8 +1,8 @@
 package dev.multimodal.usermanagement.audit;
 
 import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.timer.ScheduledTask;
 
 import java.util.List;
@@ -21,10 +21,15 @@ public class AuditPurgeTask implements ScheduledTask {
     public void run(KeycloakSession session) {
         record Due(String realmId, String name, int days) {
         }
-        List<Due> due = session.realms().getRealmsStream()
-                .map(realm -> {
-                    Integer days = AuditRetention.of(realm);
-                    return days == null ? null : new Due(realm.getId(), realm.getName(), days);
+        // the realms with a retention, straight from the attribute table: loading every realm model would fill
+        // the realm cache with all tenants (thousands) at each run
+        List<Due> due = session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("select a.realm.id, a.realm.name, a.value from RealmAttributeEntity a where a.name = :name", Object[].class)
+                .setParameter("name", AuditRetention.ATTRIBUTE)
+                .getResultStream()
+                .map(row -> {
+                    Integer days = AuditRetention.parse((String) row[2]);
+                    return days == null ? null : new Due((String) row[0], (String) row[1], days);
                 })
                 .filter(Objects::nonNull)
                 .toList();

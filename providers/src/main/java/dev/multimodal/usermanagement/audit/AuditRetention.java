@@ -19,7 +19,11 @@ public final class AuditRetention {
 
     /** The realm's retention in days, or null for "keep forever" (also for a value someone broke by hand). */
     public static Integer of(RealmModel realm) {
-        String raw = realm.getAttribute(ATTRIBUTE);
+        return parse(realm.getAttribute(ATTRIBUTE));
+    }
+
+    /** The attribute's stored value in days, or null as {@link #of}. */
+    static Integer parse(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.multimodal.usermanagement.it;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Tenants and users that tests set up for themselves, through our API and Keycloak's admin API. */
 final class Fixtures {
 
+    /** A tenant creation has taken over 30 s (the default) on the shared 2-core build machine. */
+    static final Duration TENANT_TIMEOUT = Duration.ofMinutes(3);
     /** The password of every test tenant's first admin, {@code boss}. */
     static final String ADMIN_PASSWORD = "Admin-Pass123";
 
@@ -25,14 +28,19 @@ final class Fixtures {
 
     /** Tenant {@code id} with admin {@code boss} (boss@{id}.example); with a domain, {id}.example is the tenant's. */
     static String createTenant(KeycloakServer server, String platformToken, String id, boolean withDomain) {
+        Http.Reply reply = postTenant(server, platformToken, id, withDomain);
+        assertEquals(201, reply.status(), reply.raw().body());
+        return id;
+    }
+
+    /** {@code POST /tenants} of {@link #createTenant}, its answer as it is (for load and outage tests). */
+    static Http.Reply postTenant(KeycloakServer server, String platformToken, String id, boolean withDomain) {
         Map<String, Object> body = new LinkedHashMap<>(Map.of("id", id, "name", "Tenant " + id,
                 "admin_email", "boss@" + id + ".example", "admin_username", "boss", "admin_password", ADMIN_PASSWORD));
         if (withDomain) {
             body.put("domain", id + ".example");
         }
-        Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, body);
-        assertEquals(201, reply.status(), reply.raw().body());
-        return id;
+        return Http.post(server.apiUrl("master") + "/tenants", platformToken, body, TENANT_TIMEOUT);
     }
 
     /** Sets the tenant's lockout settings ({@code lockout} of {@code PUT /tenants/{id}/settings}) as a platform admin. */

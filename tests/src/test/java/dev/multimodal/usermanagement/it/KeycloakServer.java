@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +29,11 @@ import java.util.stream.Stream;
  *
  * <p>Tests of several nodes start more with {@link #startNode}: the same distribution and database, their own ports
  * and log, stopped by the test with {@link #close()}.
+ *
+ * <p>Every node is a node of a Keycloak cluster, as in production ({@code --cache=ispn} is Keycloak's default): its
+ * JGroups (Infinispan's transport) bound to 127.0.0.1 on a port of its own, finding the other nodes of its database
+ * through that database ({@code jdbc-ping}, Keycloak's default stack). Nodes on one database form one cluster: its
+ * caches are invalidated cluster-wide. {@link #startCluster} starts nodes and waits until they have all joined.
  */
 public final class KeycloakServer implements AutoCloseable {
 
@@ -35,11 +42,9 @@ public final class KeycloakServer implements AutoCloseable {
      * 10 while other builds ran beside it ({@code -Dit.start.timeout.minutes=25} there).
      */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(Long.getLong("it.start.timeout.minutes", 8));
+    /** Infinispan's ISPN000093/94 line of each new cluster view: {@code ... for channel ISPN: [coordinator|id] (members) [...]} */
+    private static final Pattern CLUSTER_VIEW = Pattern.compile("cluster view for channel \\S+: \\[\\S+\\|\\d+] \\((\\d+)\\)");
     private static KeycloakServer instance;
-    /** each node its own local caches (several nodes share a database, not caches) */
-    private static final String CACHE = "--cache=local";
-    /** Keycloak 26.4 takes --cache at start only; later versions at build only (-Pkeycloak-26.4, docs/operations.md) */
-    private static final boolean CACHE_AT_START = System.getProperty("keycloak.dist.version", "").startsWith("26.4.");
     public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
     public static final int AUDIT_CHECKPOINT_INTERVAL_SECONDS = 2;
 
@@ -50,10 +55,15 @@ public final class KeycloakServer implements AutoCloseable {
     private final int httpPort = freePort();
     private final int managementPort = freePort();
     private Process process;
+    private long spawnedAt;
     private List<String> launchedRedisOptions;
     private Coverage coverage;
+    /** JGroups' port on 127.0.0.1 (its failure detection picks one of its own) */
+    private final int clusterPort = freePort();
     /** false: no --hostname, so links take their host from each request (only to test that our mails refuse that) */
     private boolean publicHostname = true;
+    /** The public URL (--hostname) when it is another node's: the nodes of a cluster are one deployment at one address */
+    private String sharedPublicUrl;
 
     private KeycloakServer() {
         log = new File(System.getProperty("keycloak.log"));
@@ -95,8 +105,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Another node beside {@link #get()}'s: the same build, database and (unless {@code redisOptions} name another)
-     * Redis, its own ports and log ({@code keycloak-<name>.log}). Each node has its own local caches (the build is
-     * {@code --cache=local}), so a node sees realms and users made elsewhere only if it had not cached them yet.
+     * Redis, its own ports and log ({@code keycloak-<name>.log}); on the same database it joins the first node's cluster.
      *
      * @param redisOptions the node's {@code --spi-redis--...} options; empty: the first node's Redis
      */
@@ -120,11 +129,7 @@ public final class KeycloakServer implements AutoCloseable {
     private static KeycloakServer startNode(String name, List<String> redisOptions, TestDatabase database, boolean publicHostname) {
         KeycloakServer node = new KeycloakServer(get(), name, database);
         node.publicHostname = publicHostname;
-        try {
-            Files.deleteIfExists(node.log.toPath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        node.deleteLog();
         Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
         try {
             node.launch(redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions, false);
@@ -133,6 +138,51 @@ public final class KeycloakServer implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /**
+     * Nodes that join the first node's cluster ({@link #get()}'s; the same database and Redis, and its public URL, so
+     * tokens of one node are valid on all), started at once; returns the first node and them, once every one is ready
+     * and its cluster view has them all.
+     */
+    public static List<KeycloakServer> startCluster(String... names) {
+        KeycloakServer first = get();
+        List<KeycloakServer> nodes = new ArrayList<>(List.of(first));
+        try {
+            for (String name : names) {
+                KeycloakServer node = new KeycloakServer(first, name, first.database);
+                node.sharedPublicUrl = first.baseUrl(); // its tokens' issuer, as behind one proxy
+                node.deleteLog();
+                Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
+                nodes.add(node);
+                node.spawn(List.of("--spi-redis--default--url=" + first.redis.url()), false);
+            }
+            for (KeycloakServer node : nodes.subList(1, nodes.size())) {
+                node.awaitReady();
+            }
+            for (KeycloakServer node : nodes) {
+                node.awaitClusterView(nodes.size());
+            }
+        } catch (RuntimeException | AssertionError e) {
+            nodes.stream().filter(node -> node != first).forEach(KeycloakServer::stopProcess);
+            throw e;
+        }
+        return nodes;
+    }
+
+    /** Waits until this cluster node's latest view has {@code members} nodes (after a start, a join or a node's death). */
+    public void awaitClusterView(int members) {
+        Wait.until(members + " members in the cluster view of " + log, START_TIMEOUT, () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+            }
+            Matcher views = CLUSTER_VIEW.matcher(log());
+            int latest = 0;
+            while (views.find()) {
+                latest = Integer.parseInt(views.group(1));
+            }
+            return latest == members;
+        });
     }
 
     /** Stops a node from {@link #startNode} (the first node stops with the test run); its Redis is the caller's. */
@@ -153,6 +203,11 @@ public final class KeycloakServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + httpPort;
+    }
+
+    /** The address in links and token issuers: this node's own, or for a cluster node the first node's. */
+    private String publicUrl() {
+        return sharedPublicUrl != null ? sharedPublicUrl : baseUrl();
     }
 
     public String apiUrl(String realm) {
@@ -177,6 +232,14 @@ public final class KeycloakServer implements AutoCloseable {
         return database;
     }
 
+    private void deleteLog() {
+        try {
+            Files.deleteIfExists(log.toPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String log() {
         try {
             return Files.readString(log.toPath(), StandardCharsets.UTF_8);
@@ -190,10 +253,7 @@ public final class KeycloakServer implements AutoCloseable {
         redis.start();
         database.recreate();
         installJarsAndRealms();
-        List<String> buildOptions = new ArrayList<>(List.of("--db=postgres", "--health-enabled=true", "--metrics-enabled=true"));
-        if (!CACHE_AT_START) {
-            buildOptions.add(CACHE);
-        }
+        List<String> buildOptions = List.of("--db=postgres", "--health-enabled=true", "--metrics-enabled=true");
         buildIfChanged(buildOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         launch(List.of("--spi-redis--default--url=" + redis.url()), true);
@@ -221,12 +281,17 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     private void launch(List<String> redisOptions, boolean importRealms) {
+        spawn(redisOptions, importRealms);
+        awaitReady();
+    }
+
+    private void spawn(List<String> redisOptions, boolean importRealms) {
         launchedRedisOptions = redisOptions;
-        long started = System.nanoTime();
+        spawnedAt = System.nanoTime();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
                 "--http-management-port=" + managementPort,
-                publicHostname ? "--hostname=" + baseUrl() : "--hostname-strict=false", // links never follow a request's Host
+                publicHostname ? "--hostname=" + publicUrl() : "--hostname-strict=false", // links never follow a request's Host
                 "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run; checkpoints every
                 // 2 s instead of every minute (the key: generated into the data folder, as for the embedded run)
@@ -234,13 +299,14 @@ public final class KeycloakServer implements AutoCloseable {
                 "--spi-events-listener--audit--checkpoint-interval=" + AUDIT_CHECKPOINT_INTERVAL_SECONDS,
                 // as the run command without SMTP: mails of realms without SMTP settings go to the development mailbox
                 "--spi-email-sender--platform--dev-mail-dir=" + devMailDir()));
-        if (CACHE_AT_START) {
-            command.add(CACHE);
-        }
         if (importRealms) {
             command.add("--import-realm");
         }
         command.addAll(redisOptions);
+        command.addAll(List.of("--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
+                "--cache-embedded-network-bind-port=" + clusterPort,
+                // which node runs a cluster-aware scheduled task (the audit purge), and which skips it
+                "--log-level=INFO,org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner:debug"));
         System.out.printf("[it] starting Keycloak on port %d (log: %s)%n", httpPort, log);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -252,13 +318,16 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void awaitReady() {
         Wait.until("Keycloak to be ready (see " + log + ")", START_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
             }
             return ready();
         });
-        System.out.printf("[it] Keycloak on port %d ready after %d s%n", httpPort, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        System.out.printf("[it] Keycloak on port %d ready after %d s%n", httpPort, Duration.ofNanos(System.nanoTime() - spawnedAt).toSeconds());
     }
 
     private boolean ready() {

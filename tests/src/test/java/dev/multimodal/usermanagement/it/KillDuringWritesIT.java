@@ -35,8 +35,6 @@ class KillDuringWritesIT {
     private static final String PASSWORD = "Correct-Horse-42";
     private static final List<String> TENANT_ROLES = List.of("guest", "user", "moderator", "admin");
     private static final OutageChecks CHECKS = new OutageChecks();
-    /** A tenant creation has taken over 30 s on the shared 2-core machine: an answer must not be lost to a client timeout. */
-    private static final Duration TENANT_TIMEOUT = Duration.ofMinutes(3);
 
     @AfterAll
     static void printCounts() {
@@ -71,9 +69,7 @@ class KillDuringWritesIT {
                             }
                         } else {
                             String id = prefix + "-t" + thread + "-" + n;
-                            Http.Reply reply = Http.post(server.apiUrl("master") + "/tenants", platformToken, Map.of("id", id,
-                                    "name", "Tenant " + id, "admin_email", "boss@" + id + ".example", "admin_username", "boss",
-                                    "admin_password", Fixtures.ADMIN_PASSWORD), TENANT_TIMEOUT);
+                            Http.Reply reply = Fixtures.postTenant(server, platformToken, id, false);
                             if (reply.status() == 201) {
                                 ackedTenants.add(id);
                             }
@@ -97,8 +93,8 @@ class KillDuringWritesIT {
         server.restart();
 
         try (Connection db = DriverManager.getConnection(server.database().jdbcUrl(), server.database().user(), server.database().password())) {
-            checkUsers(db, tenant, prefix, ackedUsers);
-            checkTenants(db, prefix, ackedTenants);
+            checkUsers(CHECKS, db, tenant, prefix, ackedUsers);
+            checkTenants(CHECKS, db, prefix, ackedTenants);
         }
 
         // and it serves again: a login, a registration and a tenant creation
@@ -108,14 +104,12 @@ class KillDuringWritesIT {
         CHECKS.check(Http.post(server.apiUrl(tenant) + "/auth/register", null, Map.of("username", fresh,
                 "email", fresh + "@" + tenant + ".example", "password", PASSWORD)).status() == 201, "a registration after the restart");
         String platformAgain = Tokens.platformAdmin(server);
-        CHECKS.check(Http.post(server.apiUrl("master") + "/tenants", platformAgain, Map.of("id", fresh, "name", "After",
-                "admin_email", "boss@" + fresh + ".example", "admin_username", "boss", "admin_password", Fixtures.ADMIN_PASSWORD))
-                .status() == 201, "a tenant creation after the restart");
+        CHECKS.check(Fixtures.postTenant(server, platformAgain, fresh, false).status() == 201, "a tenant creation after the restart");
         CHECKS.assertNone();
     }
 
     /** Every user of the burst that exists is whole and audited; every acknowledged one exists. */
-    private static void checkUsers(Connection db, String tenant, String prefix, Map<String, String> acked) throws SQLException {
+    static void checkUsers(OutageChecks checks, Connection db, String tenant, String prefix, Map<String, String> acked) throws SQLException {
         String realmId = single(db, "SELECT id FROM realm WHERE name = ?", tenant);
         Map<String, String> stored = new java.util.HashMap<>(); // username -> id
         try (PreparedStatement query = db.prepareStatement("SELECT username, id FROM user_entity WHERE realm_id = ? AND username LIKE ?")) {
@@ -128,45 +122,45 @@ class KillDuringWritesIT {
             }
         }
         for (Map.Entry<String, String> user : acked.entrySet()) {
-            CHECKS.check(user.getValue().equals(stored.get(user.getKey())), "acknowledged user " + user.getKey() + " exists");
+            checks.check(user.getValue().equals(stored.get(user.getKey())), "acknowledged user " + user.getKey() + " exists");
         }
         Set<String> registered = new HashSet<>(list(db, "SELECT user_id FROM um_audit WHERE realm_id = ? AND type = 'REGISTER'", realmId));
         for (Map.Entry<String, String> user : stored.entrySet()) {
             String id = user.getValue();
-            CHECKS.check(count(db, "SELECT count(*) FROM credential WHERE user_id = ? AND type = 'password'", id) == 1,
+            checks.check(count(db, "SELECT count(*) FROM credential WHERE user_id = ? AND type = 'password'", id) == 1,
                     "user " + user.getKey() + " has one password");
-            CHECKS.check(hasRealmRole(db, id, "user"), "user " + user.getKey() + " has the role user");
-            CHECKS.check(registered.contains(id), "user " + user.getKey() + " has its REGISTER audit row");
+            checks.check(hasRealmRole(db, id, "user"), "user " + user.getKey() + " has the role user");
+            checks.check(registered.contains(id), "user " + user.getKey() + " has its REGISTER audit row");
         }
         System.out.printf("[it] %d users of the burst stored, %d acknowledged (the rest committed, answer lost in the kill)%n",
                 stored.size(), acked.size());
     }
 
     /** Registry and realms go together; each tenant of the burst has its admin, roles, client, flow and audit row. */
-    private static void checkTenants(Connection db, String prefix, Set<String> acked) throws SQLException {
-        CHECKS.check(list(db, "SELECT t.name FROM um_tenant t LEFT JOIN realm r ON r.id = t.realm_id WHERE r.id IS NULL").isEmpty(),
+    static void checkTenants(OutageChecks checks, Connection db, String prefix, Set<String> acked) throws SQLException {
+        checks.check(list(db, "SELECT t.name FROM um_tenant t LEFT JOIN realm r ON r.id = t.realm_id WHERE r.id IS NULL").isEmpty(),
                 "every UM_TENANT row has its realm");
-        CHECKS.check(list(db, "SELECT r.name FROM realm r LEFT JOIN um_tenant t ON t.realm_id = r.id WHERE t.realm_id IS NULL AND r.name <> 'master'")
+        checks.check(list(db, "SELECT r.name FROM realm r LEFT JOIN um_tenant t ON t.realm_id = r.id WHERE t.realm_id IS NULL AND r.name <> 'master'")
                 .isEmpty(), "every realm but master has its UM_TENANT row");
         List<String> stored = list(db, "SELECT name FROM realm WHERE name LIKE ?", prefix + "-t%");
         for (String tenant : acked) {
-            CHECKS.check(stored.contains(tenant), "acknowledged tenant " + tenant + " exists");
+            checks.check(stored.contains(tenant), "acknowledged tenant " + tenant + " exists");
         }
         for (String tenant : stored) {
             String realmId = single(db, "SELECT id FROM realm WHERE name = ?", tenant);
             String bossId = single(db, "SELECT id FROM user_entity WHERE realm_id = ? AND username = 'boss'", realmId);
-            CHECKS.check(bossId != null && hasRealmRole(db, bossId, "admin")
+            checks.check(bossId != null && hasRealmRole(db, bossId, "admin")
                     && count(db, "SELECT count(*) FROM credential WHERE user_id = ? AND type = 'password'", bossId) == 1,
                     "tenant " + tenant + " has its admin with role and password");
             for (String role : TENANT_ROLES) {
-                CHECKS.check(count(db, "SELECT count(*) FROM keycloak_role WHERE realm_id = ? AND client_role = false AND name = '" + role + "'",
+                checks.check(count(db, "SELECT count(*) FROM keycloak_role WHERE realm_id = ? AND client_role = false AND name = '" + role + "'",
                         realmId) == 1, "tenant " + tenant + " has the role " + role);
             }
-            CHECKS.check(count(db, "SELECT count(*) FROM client WHERE realm_id = ? AND client_id = 'user-management-api'", realmId) == 1,
+            checks.check(count(db, "SELECT count(*) FROM client WHERE realm_id = ? AND client_id = 'user-management-api'", realmId) == 1,
                     "tenant " + tenant + " has the API client");
-            CHECKS.check(count(db, "SELECT count(*) FROM authentication_flow WHERE realm_id = ? AND alias = 'user-management direct grant'",
+            checks.check(count(db, "SELECT count(*) FROM authentication_flow WHERE realm_id = ? AND alias = 'user-management direct grant'",
                     realmId) == 1, "tenant " + tenant + " has the lockout direct-grant flow");
-            CHECKS.check(count(db, "SELECT count(*) FROM um_audit WHERE realm_id = ? AND type = 'ADMIN_TENANT_CREATE'", realmId) == 1,
+            checks.check(count(db, "SELECT count(*) FROM um_audit WHERE realm_id = ? AND type = 'ADMIN_TENANT_CREATE'", realmId) == 1,
                     "tenant " + tenant + " has its creation audit row");
         }
         System.out.printf("[it] %d tenants of the burst stored, %d acknowledged%n", stored.size(), acked.size());

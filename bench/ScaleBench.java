@@ -1,0 +1,266 @@
+package bench;
+
+import static bench.BenchSupport.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Many tenants (issue 12): on ONE database, at each size (default 0, 1000, 2000 tenants), the same Keycloak
+ * distribution started twice, once with our providers ({@code --ours KC_HOME}) and once without
+ * ({@code --stock KC_HOME}), each measured for start-up (kc.sh start → ready, and Keycloak's own "started in"), idle
+ * memory (RSS, and the heap used after a full GC) and the creation and listing of tenants: ours through
+ * {@code POST/GET /realms/master/api/v1/tenants}, stock Keycloak through {@code POST /admin/realms} (the same template)
+ * and {@code GET /admin/realms?briefRepresentation=true} (the admin console's realm list). Between sizes the database
+ * is filled through our API, with 4 clients. Only JDK 17; started by {@code bench/scale.sh}, which prepares both
+ * distributions and the database.
+ *
+ * <pre>java -cp .run/bench-classes bench.ScaleBench --ours DIR --stock DIR --db-url URL [--sizes 0,1000,2000]
+ *     [--creations 10] [--stock-creations 5] [--list-samples 20] [--settle-seconds 30] [--http-port 18280]
+ *     [--management-port 19200] [--redis-url URL] [--template FILE] [--log DIR] [--results FILE]</pre>
+ */
+public class ScaleBench {
+
+    static final Duration START_TIMEOUT = Duration.ofMinutes(15);
+
+    final Map<String, String> options;
+    final String base;
+    final String management;
+    final String template;
+    final AtomicInteger sequence = new AtomicInteger();
+    final List<String> rows = new ArrayList<>();
+
+    ScaleBench(Map<String, String> options) throws IOException {
+        this.options = options;
+        base = "http://localhost:" + option("http-port", "18280");
+        management = "http://localhost:" + option("management-port", "19200");
+        template = Files.readString(Path.of(option("template", "realm-config/tenant-template.json"))).trim();
+    }
+
+    String option(String name, String fallback) {
+        String value = options.get(name);
+        if (value == null && fallback == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value != null ? value : fallback;
+    }
+
+    int number(String name, int fallback) {
+        return Integer.parseInt(option(name, Integer.toString(fallback)));
+    }
+
+    public static void main(String[] args) throws Exception {
+        ScaleBench bench = new ScaleBench(options(args));
+        bench.run();
+    }
+
+    void run() throws Exception {
+        int[] sizes = Arrays.stream(option("sizes", "0,1000,2000").split(",")).mapToInt(Integer::parseInt).toArray();
+        rows.add("| tenants | side | start → ready (s) | Keycloak \"started in\" (s) | RSS idle (MiB) | heap after GC (MiB) "
+                + "| create median (ms) | create p95 (ms) | list median (ms) | list p95 (ms) | load |");
+        rows.add("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        // the first start on the empty database creates Keycloak's schema and ours: not part of any measurement
+        start(Path.of(option("ours", null)), "schema").close();
+        int existing = 0;
+        for (int size : sizes) {
+            if (size > existing) {
+                fill(existing, size);
+                existing = size;
+            }
+            measure(size, "ours", Path.of(option("ours", null)));
+            measure(size, "stock", Path.of(option("stock", null)));
+        }
+        write();
+    }
+
+    /** Tenants {@code from..to-1} through our API on a server with our providers, 4 at a time. */
+    void fill(int from, int to) throws Exception {
+        try (Server server = start(Path.of(option("ours", null)), "fill-" + to)) {
+            AdminToken admin = new AdminToken(base);
+            long t0 = System.nanoTime();
+            AtomicInteger done = new AtomicInteger();
+            parallel(to - from, i -> {
+                createOurs(admin);
+                if (done.incrementAndGet() % 100 == 0) {
+                    log(String.format(Locale.ROOT, "filled %d/%d (%.0f s)", from + done.get(), to, (System.nanoTime() - t0) / 1e9));
+                }
+            });
+            log(String.format(Locale.ROOT, "filled to %d tenants in %.0f s", to, (System.nanoTime() - t0) / 1e9));
+        }
+    }
+
+    void measure(int size, String side, Path home) throws Exception {
+        try (Server server = start(home, side + "-" + size)) {
+            Thread.sleep(number("settle-seconds", 30) * 1000L);
+            String[] memory = server.memory();
+            AdminToken admin = new AdminToken(base);
+            boolean ours = side.equals("ours");
+            List<Double> creates = new ArrayList<>();
+            for (int i = 0; i < number(ours ? "creations" : "stock-creations", ours ? 10 : 5); i++) {
+                long t0 = System.nanoTime();
+                if (ours) {
+                    createOurs(admin);
+                } else {
+                    createStock(admin);
+                }
+                creates.add((System.nanoTime() - t0) / 1e6);
+            }
+            String list = ours ? base + "/realms/master/api/v1/tenants?page_size=100" : base + "/admin/realms?briefRepresentation=true";
+            List<Double> lists = new ArrayList<>();
+            for (int i = 0; i < number("list-samples", 20); i++) {
+                long t0 = System.nanoTime();
+                expectOk(get(list, admin.get()), "list");
+                lists.add((System.nanoTime() - t0) / 1e6);
+            }
+            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s | %.0f | %.0f | %.1f | %.1f | %.1f |", size, side,
+                    server.readySeconds, server.startedIn(), memory[0], memory[1], quantile(creates, 0.5), quantile(creates, 0.95),
+                    quantile(lists, 0.5), quantile(lists, 0.95), loadAverage());
+            log(row);
+            rows.add(row);
+            write();
+        }
+    }
+
+    void createOurs(AdminToken admin) throws Exception {
+        String id = "scale-" + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet();
+        expectStatus(post(base + "/realms/master/api/v1/tenants", "application/json", "{\"id\":\"" + id + "\",\"name\":\"Scale " + id
+                + "\",\"admin_email\":\"boss@" + id + ".example\",\"admin_username\":\"boss\",\"admin_password\":\"Bench-Pass123\"}",
+                admin.get()), 201, "tenant " + id);
+    }
+
+    /** The same template through Keycloak's admin API, realm name and display name put in front (as TenantBench does). */
+    void createStock(AdminToken admin) throws Exception {
+        String id = "stock-" + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet();
+        expectStatus(post(base + "/admin/realms", "application/json", "{\"realm\":\"" + id + "\",\"displayName\":\"Stock " + id + "\","
+                + template.substring(1), admin.get()), 201, "realm " + id);
+    }
+
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.max(0, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    void write() throws IOException {
+        Path results = Path.of(option("results", "bench/results/scale.md"));
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results))) {
+            out.println("# Many tenants: one database, Keycloak 26.7.3 with and without our providers");
+            out.println();
+            out.println("`bench/scale.sh --sizes " + option("sizes", "0,1000,2000") + "`; "
+                    + Runtime.getRuntime().availableProcessors() + " cores; load = 1-minute load average at the row's end.");
+            out.println("Ours creates and lists through `/realms/master/api/v1/tenants` (first page of 100); stock through "
+                    + "`POST /admin/realms` (same template) and `GET /admin/realms?briefRepresentation=true` (every realm).");
+            out.println();
+            rows.forEach(out::println);
+        }
+    }
+
+    Server start(Path home, String name) throws Exception {
+        Path log = Path.of(option("log", ".run")).resolve("scale-" + name + ".log");
+        Files.createDirectories(log.getParent());
+        List<String> command = List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
+                "--http-enabled=true", "--http-port=" + option("http-port", "18280"),
+                "--http-management-port=" + option("management-port", "19200"), "--hostname=" + base,
+                "--db-url=" + option("db-url", null), "--db-username=" + option("db-user", "postgres"),
+                "--db-password=" + option("db-password", ""),
+                "--spi-redis--default--url=" + option("redis-url", "redis://127.0.0.1:6379/3"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
+        log("starting " + name + " (" + home.getFileName() + ", log " + log + ")");
+        long t0 = System.nanoTime();
+        Server server = new Server(builder.start(), log);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        long deadline = t0 + START_TIMEOUT.toNanos();
+        while (!ready()) {
+            if (!server.process.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new IllegalStateException(name + " did not become ready; see " + log);
+            }
+            Thread.sleep(250);
+        }
+        server.readySeconds = (System.nanoTime() - t0) / 1e9;
+        log(String.format(Locale.ROOT, "%s ready after %.1f s", name, server.readySeconds));
+        return server;
+    }
+
+    boolean ready() {
+        try {
+            return get(management + "/health/ready", null).status() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One Keycloak: kc.sh and its JVM, stopped with SIGTERM to kc.sh (which passes it on). */
+    static final class Server implements AutoCloseable {
+        private static final Pattern STARTED_IN = Pattern.compile("started in ([0-9.]+)s");
+        final Process process;
+        final Path log;
+        double readySeconds;
+
+        Server(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        String startedIn() throws IOException {
+            Matcher started = STARTED_IN.matcher(Files.readString(log));
+            return started.find() ? started.group(1) : "?";
+        }
+
+        /** RSS and, after a full GC ({@code jcmd GC.run}), the heap in use, in MiB. */
+        String[] memory() throws Exception {
+            String pid = Long.toString(process.descendants()
+                    .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no JVM under kc.sh")).pid());
+            String rss = "?";
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+                }
+            }
+            jcmd(pid, "GC.run");
+            Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+            return new String[] {rss, used.find() ? Long.toString(Long.parseLong(used.group(1)) / 1024) : "?"};
+        }
+
+        private static String jcmd(String pid, String command) throws Exception {
+            Process jcmd = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor(60, TimeUnit.SECONDS);
+            return out;
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroy();
+                try {
+                    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
