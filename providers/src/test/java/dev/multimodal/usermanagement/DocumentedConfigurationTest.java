@@ -1,9 +1,8 @@
 package dev.multimodal.usermanagement;
 
-import org.junit.jupiter.api.Test;
-import org.keycloak.Config;
-import org.keycloak.provider.ProviderFactory;
-import org.keycloak.provider.Spi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,10 +16,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.keycloak.Config;
+import org.keycloak.provider.ProviderFactory;
+import org.keycloak.provider.Spi;
 
 /**
  * docs/configuration.md and the code say the same: every server option our factories read is documented as
@@ -32,7 +31,8 @@ class DocumentedConfigurationTest {
     private static final Path ROOT = Path.of("..");
     private static final Pattern OPTION = Pattern.compile("--spi-[a-z0-9-]+");
     /** Options without which a factory reads no more: Redis' URL, the server's SMTP host and user. */
-    private static final Map<String, String> SWITCHES = Map.of("url", "redis://localhost:6379/0", "host", "smtp.example", "user", "mailer");
+    private static final Map<String, String> SWITCHES =
+            Map.of("url", "redis://localhost:6379/0", "host", "smtp.example", "user", "mailer");
 
     @Test
     void everyOptionTheFactoriesReadIsDocumentedAndViceVersa() throws Exception {
@@ -42,8 +42,9 @@ class DocumentedConfigurationTest {
 
         assertFalse(read.isEmpty());
         assertEquals(read, documented, "docs/configuration.md and the factories' config reads differ");
-        for (String file : new String[] {"README.md", "docs/operations.md", "docs/api.md", "docs/security.md", "run.sh",
-                "docker-compose.yml"}) {
+        for (String file : new String[] {
+            "README.md", "docs/operations.md", "docs/api.md", "docs/security.md", "run.sh", "docker-compose.yml"
+        }) {
             Set<String> stale = matches(OPTION, read(ROOT.resolve(file)));
             stale.removeAll(read);
             stale.removeAll(keycloakProviderChoices(stale));
@@ -59,16 +60,23 @@ class DocumentedConfigurationTest {
                 documented.addAll(matches(Pattern.compile("`([A-Z][A-Z0-9_]+)`"), line.split("\\|")[1]));
             }
         }
-        assertTrue(documented.containsAll(Set.of("HTTP_PORT", "POSTGRES_HOST", "REDIS_URL", "REDIS_PASSWORD")), documented.toString());
+        assertTrue(
+                documented.containsAll(Set.of("HTTP_PORT", "POSTGRES_HOST", "REDIS_URL", "REDIS_PASSWORD")),
+                documented.toString());
         String runCommand = read(ROOT.resolve("run.sh"));
         String compose = read(ROOT.resolve("docker-compose.yml"));
         Set<String> unread = new TreeSet<>();
         for (String variable : documented) {
-            if (!Pattern.compile("\\$\\{?" + variable + "\\b").matcher(runCommand + compose).find()) {
+            if (!Pattern.compile("\\$\\{?" + variable + "\\b")
+                    .matcher(runCommand + compose)
+                    .find()) {
                 unread.add(variable);
             }
         }
-        assertEquals(Set.of(), unread, "documented in docs/configuration.md but read by neither run.sh nor docker-compose.yml");
+        assertEquals(
+                Set.of(),
+                unread,
+                "documented in docs/configuration.md but read by neither run.sh nor docker-compose.yml");
 
         Set<String> undocumented = matches(Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+):[-+]"), runCommand);
         undocumented.removeIf(v -> v.startsWith("JAVA_OPTS")); // Keycloak's own, passed through
@@ -81,7 +89,9 @@ class DocumentedConfigurationTest {
         Map<String, String> spiOfFactoryType = new HashMap<>();
         for (Spi spi : ServiceLoader.load(Spi.class)) {
             // option names spell an SPI in kebab case: eventsListener is --spi-events-listener-...
-            spiOfFactoryType.put(spi.getProviderFactoryClass().getName(), spi.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase());
+            spiOfFactoryType.put(
+                    spi.getProviderFactoryClass().getName(),
+                    spi.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase());
         }
         Set<String> options = new TreeSet<>();
         try (Stream<Path> services = Files.list(Path.of("src/main/resources/META-INF/services"))) {
@@ -94,7 +104,9 @@ class DocumentedConfigurationTest {
                     if (className.isBlank() || className.startsWith("#")) {
                         continue;
                     }
-                    ProviderFactory<?> factory = (ProviderFactory<?>) Class.forName(className.trim()).getDeclaredConstructor().newInstance();
+                    ProviderFactory<?> factory = (ProviderFactory<?>) Class.forName(className.trim())
+                            .getDeclaredConstructor()
+                            .newInstance();
                     // twice: unconfigured, then with the options that switch a feature on and make it read the rest
                     for (Map<String, String> given : List.of(Map.<String, String>of(), SWITCHES)) {
                         RecordingScope scope = new RecordingScope(given);
@@ -110,7 +122,9 @@ class DocumentedConfigurationTest {
     /** Keycloak's own choice of a provider, {@code --spi-<spi>--provider}: documented where ours is the default. */
     private static Set<String> keycloakProviderChoices(Set<String> options) {
         Set<String> choices = new TreeSet<>();
-        options.stream().filter(option -> option.matches("--spi-[a-z-]+?--provider")).forEach(choices::add);
+        options.stream()
+                .filter(option -> option.matches("--spi-[a-z-]+?--provider"))
+                .forEach(choices::add);
         return choices;
     }
 

@@ -11,8 +11,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -23,12 +23,15 @@ public final class Bench {
 
     private static final long STARTED = System.nanoTime();
 
-    private Bench() {
-    }
+    private Bench() {}
 
     static void progress(String message) {
-        System.out.printf(Locale.ROOT, "[bench %s +%ds] %s%n", LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
-                (System.nanoTime() - STARTED) / 1_000_000_000L, message);
+        System.out.printf(
+                Locale.ROOT,
+                "[bench %s +%ds] %s%n",
+                LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
+                (System.nanoTime() - STARTED) / 1_000_000_000L,
+                message);
         System.out.flush();
     }
 
@@ -51,26 +54,42 @@ public final class Bench {
         double[] load = Machine.load();
         int cores = Machine.cores();
         report.machine(Machine.describe());
-        report.machine("started " + Instant.now() + "; load average at start " + Machine.loadText() + " (" + cores + " cores)");
+        report.machine("started " + Instant.now() + "; load average at start " + Machine.loadText() + " (" + cores
+                + " cores)");
         if (Machine.busy(load[0], cores)) {
-            String warning = String.format(Locale.ROOT, "**WARNING: the machine was busy at start (load average %.2f > %d cores): "
-                    + "figures are unreliable.**", load[0], cores);
+            String warning = String.format(
+                    Locale.ROOT,
+                    "**WARNING: the machine was busy at start (load average %.2f > %d cores): "
+                            + "figures are unreliable.**",
+                    load[0],
+                    cores);
             if (!options.smoke() && !options.force()) {
-                progress("refusing to start: load average " + load[0] + " > " + cores + " cores (other work is running); "
-                        + "wait for a quiet machine, or pass --force true to measure anyway with a warning in the report");
+                progress(
+                        "refusing to start: load average " + load[0] + " > " + cores
+                                + " cores (other work is running); "
+                                + "wait for a quiet machine, or pass --force true to measure anyway with a warning in the report");
                 System.exit(3);
             }
             report.machine(warning);
             progress(warning);
         }
-        report.note(String.format(Locale.ROOT, "%d concurrent Gatling users per side (closed model), %d s warm-up per side, "
+        report.note(String.format(
+                Locale.ROOT,
+                "%d concurrent Gatling users per side (closed model), %d s warm-up per side, "
                         + "%d rounds x %d s per side, the sides alternating who goes first; throughput is the median of the rounds, "
                         + "the ratio the median of the per-round ratios, p50/p99 over every measured request; server %s",
-                options.users(), options.warmupSeconds(), options.rounds(), options.seconds(), options.base()));
+                options.users(),
+                options.warmupSeconds(),
+                options.rounds(),
+                options.seconds(),
+                options.base()));
 
         List<String> failed = new ArrayList<>();
         if (options.runs("memory")) {
-            run(failed, "memory", () -> scenarios.memoryRows(scenarios.memory(), readStockMemory(options.stockMemory())));
+            run(
+                    failed,
+                    "memory",
+                    () -> scenarios.memoryRows(scenarios.memory(), readStockMemory(options.stockMemory())));
         }
         scenarios.seedDemo();
         Map<String, Scenario> all = new LinkedHashMap<>();

@@ -14,12 +14,12 @@ import org.knowm.xchart.style.Styler;
 /** The report's PNG charts (XChart): throughput by scenario, latency percentiles, tenant-count curves. */
 public final class Charts {
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** Writes the charts the figures allow into dir and names them in the report. */
     public static void write(Report report, Path dir) throws IOException {
-        List<Row> measured = report.rows().stream().filter(r -> r.oursSide() != null).toList();
+        List<Row> measured =
+                report.rows().stream().filter(r -> r.oursSide() != null).toList();
         if (!measured.isEmpty()) {
             save(throughput(measured), dir, "throughput.png", report);
             save(latency(measured), dir, "latency.png", report);
@@ -31,8 +31,13 @@ public final class Charts {
     }
 
     static CategoryChart throughput(List<Row> rows) {
-        CategoryChart c = new CategoryChartBuilder().width(1200).height(600).title("Throughput by scenario (median of rounds)")
-                .xAxisTitle("scenario").yAxisTitle("requests/s").build();
+        CategoryChart c = new CategoryChartBuilder()
+                .width(1200)
+                .height(600)
+                .title("Throughput by scenario (median of rounds)")
+                .xAxisTitle("scenario")
+                .yAxisTitle("requests/s")
+                .build();
         style(c);
         List<String> names = rows.stream().map(Row::scenario).toList();
         c.addSeries("ours", names, rows.stream().map(r -> nanToZero(r.ours())).toList());
@@ -43,23 +48,43 @@ public final class Charts {
     }
 
     static CategoryChart latency(List<Row> rows) {
-        CategoryChart c = new CategoryChartBuilder().width(1200).height(600).title("Latency percentiles (ms, log scale)")
-                .xAxisTitle("scenario").yAxisTitle("ms").build();
+        CategoryChart c = new CategoryChartBuilder()
+                .width(1200)
+                .height(600)
+                .title("Latency percentiles (ms, log scale)")
+                .xAxisTitle("scenario")
+                .yAxisTitle("ms")
+                .build();
         style(c);
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setYAxisMin(0.1);
         List<String> names = rows.stream().map(Row::scenario).toList();
         for (double q : new double[] {0.50, 0.90, 0.99}) {
             String p = "p" + Math.round(q * 100);
-            c.addSeries("ours " + p, names, rows.stream().map(r -> nanToZero(r.oursSide().percentile(q))).toList());
-            c.addSeries("stock " + p, names, rows.stream().map(r -> nanToZero(r.stockSide().percentile(q))).toList());
+            c.addSeries(
+                    "ours " + p,
+                    names,
+                    rows.stream()
+                            .map(r -> nanToZero(r.oursSide().percentile(q)))
+                            .toList());
+            c.addSeries(
+                    "stock " + p,
+                    names,
+                    rows.stream()
+                            .map(r -> nanToZero(r.stockSide().percentile(q)))
+                            .toList());
         }
         return c;
     }
 
     static XYChart tenants(List<TenantPoint> points) {
-        XYChart c = new XYChartBuilder().width(1000).height(600).title("Tenant creation and listing by tenant count")
-                .xAxisTitle("tenants").yAxisTitle("ms (log scale)").build();
+        XYChart c = new XYChartBuilder()
+                .width(1000)
+                .height(600)
+                .title("Tenant creation and listing by tenant count")
+                .xAxisTitle("tenants")
+                .yAxisTitle("ms (log scale)")
+                .build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.getStyler().setYAxisLogarithmic(true);
         series(c, "ours create", points, TenantPoint::oursCreateMs);
@@ -69,7 +94,8 @@ public final class Charts {
         return c;
     }
 
-    private static void series(XYChart c, String name, List<TenantPoint> points, java.util.function.ToDoubleFunction<TenantPoint> f) {
+    private static void series(
+            XYChart c, String name, List<TenantPoint> points, java.util.function.ToDoubleFunction<TenantPoint> f) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (TenantPoint p : points) {
@@ -95,7 +121,9 @@ public final class Charts {
         return Double.isNaN(v) || v <= 0.1 ? 0.1 : v;
     }
 
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path dir, String name, Report report) throws IOException {
+    private static void save(
+            org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path dir, String name, Report report)
+            throws IOException {
         BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
         report.chart(name);
     }

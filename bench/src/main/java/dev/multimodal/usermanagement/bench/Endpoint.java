@@ -10,8 +10,7 @@ import java.util.function.Supplier;
 public final class Endpoint {
 
     /** One request: an absolute URL, a body (null for none) and a bearer token (null for none). */
-    public record Request(String url, String contentType, String body, String bearer, int slot) {
-    }
+    public record Request(String url, String contentType, String body, String bearer, int slot) {}
 
     /** What a side keeps from an answer. */
     public interface Answered {
@@ -26,8 +25,14 @@ public final class Endpoint {
     final Supplier<Request> next;
     final Answered answered;
 
-    private Endpoint(String label, String method, IntPredicate served, boolean sendsBody, boolean sendsBearer,
-                     Supplier<Request> next, Answered answered) {
+    private Endpoint(
+            String label,
+            String method,
+            IntPredicate served,
+            boolean sendsBody,
+            boolean sendsBearer,
+            Supplier<Request> next,
+            Answered answered) {
         this.label = label;
         this.method = method;
         this.served = served;

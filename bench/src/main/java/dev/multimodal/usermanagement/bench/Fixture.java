@@ -51,9 +51,13 @@ final class Fixture {
         String configId = step.path("authenticationConfig").asText(null);
         String alias = "bench-" + realm;
         if (configId != null) {
-            JsonNode current = http.get(adminUrl(realm, "/authentication/config/" + configId), http.admin()).expect("step config", 200).json();
+            JsonNode current = http.get(adminUrl(realm, "/authentication/config/" + configId), http.admin())
+                    .expect("step config", 200)
+                    .json();
             alias = current.path("alias").asText(alias);
-            current.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            current.path("config")
+                    .fields()
+                    .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
         }
         config.put("requestsPerUsernamePerMinute", "1000000");
         config.put("requestsPerIpPerMinute", "1000000");
@@ -66,17 +70,26 @@ final class Fixture {
         body.put("config", config);
         if (configId != null) {
             body.put("id", configId);
-            http.putJson(adminUrl(realm, "/authentication/config/" + configId), body, http.admin()).expect("update step config", 204);
+            http.putJson(adminUrl(realm, "/authentication/config/" + configId), body, http.admin())
+                    .expect("update step config", 204);
         } else {
-            http.postJson(adminUrl(realm, "/authentication/executions/" + step.get("id").asText() + "/config"), body, http.admin())
+            http.postJson(
+                            adminUrl(
+                                    realm,
+                                    "/authentication/executions/"
+                                            + step.get("id").asText() + "/config"),
+                            body,
+                            http.admin())
                     .expect("create step config", 201);
         }
         return realm + ": " + config;
     }
 
     JsonNode execution(String realm, String flow, String providerId) {
-        for (JsonNode e : http.get(adminUrl(realm, "/authentication/flows/" + Http.enc(flow) + "/executions"), http.admin())
-                .expect("executions of " + flow, 200).json()) {
+        for (JsonNode e : http.get(
+                        adminUrl(realm, "/authentication/flows/" + Http.enc(flow) + "/executions"), http.admin())
+                .expect("executions of " + flow, 200)
+                .json()) {
             if (providerId.equals(e.path("providerId").asText())) {
                 return e;
             }
@@ -85,7 +98,9 @@ final class Fixture {
     }
 
     String flowId(String realm, String alias) {
-        for (JsonNode f : http.get(adminUrl(realm, "/authentication/flows"), http.admin()).expect("flows", 200).json()) {
+        for (JsonNode f : http.get(adminUrl(realm, "/authentication/flows"), http.admin())
+                .expect("flows", 200)
+                .json()) {
             if (alias.equals(f.path("alias").asText())) {
                 return f.get("id").asText();
             }
@@ -95,20 +110,32 @@ final class Fixture {
 
     /** Keycloak's built-in "direct grant", copied and reduced to username validation + password (no OTP sub-flow). */
     String stockDirectGrant(String realm) {
-        http.postJson(adminUrl(realm, "/authentication/flows/direct%20grant/copy"), Map.of("newName", STOCK_COPY), http.admin())
+        http.postJson(
+                        adminUrl(realm, "/authentication/flows/direct%20grant/copy"),
+                        Map.of("newName", STOCK_COPY),
+                        http.admin())
                 .expect("copy of direct grant", 201, 409);
         String executions = adminUrl(realm, "/authentication/flows/" + Http.enc(STOCK_COPY) + "/executions");
-        for (JsonNode e : http.get(executions, http.admin()).expect("executions", 200).json()) {
+        for (JsonNode e :
+                http.get(executions, http.admin()).expect("executions", 200).json()) {
             if (e.path("authenticationFlow").asBoolean() && e.path("level").asInt() == 0) {
-                http.delete(adminUrl(realm, "/authentication/executions/" + e.get("id").asText()), http.admin()).expect("remove sub-flow", 204);
+                http.delete(
+                                adminUrl(
+                                        realm,
+                                        "/authentication/executions/"
+                                                + e.get("id").asText()),
+                                http.admin())
+                        .expect("remove sub-flow", 204);
             }
         }
         List<String> steps = new ArrayList<>();
-        for (JsonNode e : http.get(executions, http.admin()).expect("executions", 200).json()) {
+        for (JsonNode e :
+                http.get(executions, http.admin()).expect("executions", 200).json()) {
             steps.add(e.path("providerId").asText());
         }
         if (!steps.equals(List.of("direct-grant-validate-username", "direct-grant-validate-password"))) {
-            throw new IllegalStateException("'" + STOCK_COPY + "' is " + steps + ", expected username validation + password");
+            throw new IllegalStateException(
+                    "'" + STOCK_COPY + "' is " + steps + ", expected username validation + password");
         }
         return flowId(realm, STOCK_COPY);
     }
@@ -132,8 +159,13 @@ final class Fixture {
         for (int i = 1; i <= count; i++) {
             names.add(String.format(Locale.ROOT, "%s-%03d", prefix, i));
         }
-        String roleRef = role == null ? null
-                : "[" + Http.json(http.get(adminUrl(realm, "/roles/" + role), http.admin()).expect("role " + role, 200).json()) + "]";
+        String roleRef = role == null
+                ? null
+                : "["
+                        + Http.json(http.get(adminUrl(realm, "/roles/" + role), http.admin())
+                                .expect("role " + role, 200)
+                                .json())
+                        + "]";
         parallel(count, i -> {
             String u = names.get(i);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -144,11 +176,22 @@ final class Fixture {
             body.put("enabled", true);
             body.put("emailVerified", true);
             body.put("credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)));
-            int status = http.postJson(adminUrl(realm, "/users"), body, http.admin()).expect("create " + u, 201, 409).status();
+            int status = http.postJson(adminUrl(realm, "/users"), body, http.admin())
+                    .expect("create " + u, 201, 409)
+                    .status();
             if (roleRef != null && status == 201) {
                 String id = http.get(adminUrl(realm, "/users?exact=true&username=" + Http.enc(u)), http.admin())
-                        .expect("find " + u, 200).json().get(0).get("id").asText();
-                http.send("POST", adminUrl(realm, "/users/" + id + "/role-mappings/realm"), "application/json", roleRef, http.admin())
+                        .expect("find " + u, 200)
+                        .json()
+                        .get(0)
+                        .get("id")
+                        .asText();
+                http.send(
+                                "POST",
+                                adminUrl(realm, "/users/" + id + "/role-mappings/realm"),
+                                "application/json",
+                                roleRef,
+                                http.admin())
                         .expect("role of " + u, 204);
             }
         });
@@ -165,7 +208,11 @@ final class Fixture {
     /** Every user event type this Keycloak knows (server info). */
     List<String> allEventTypes() {
         List<String> types = new ArrayList<>();
-        http.get("/admin/serverinfo", http.admin()).expect("server info", 200).json().path("enums").path("eventType")
+        http.get("/admin/serverinfo", http.admin())
+                .expect("server info", 200)
+                .json()
+                .path("enums")
+                .path("eventType")
                 .forEach(t -> types.add(t.asText()));
         return types;
     }
@@ -179,8 +226,12 @@ final class Fixture {
 
     /** A token pair of the user through the token endpoint of the realm (client user-management-api). */
     JsonNode passwordGrant(String realm, String client, String username) {
-        return http.postForm("/realms/" + realm + "/protocol/openid-connect/token", "grant_type=password&scope=openid&client_id=" + client
-                + "&username=" + Http.enc(username) + "&password=" + PASSWORD).expect("login of " + username, 200).json();
+        return http.postForm(
+                        "/realms/" + realm + "/protocol/openid-connect/token",
+                        "grant_type=password&scope=openid&client_id=" + client + "&username=" + Http.enc(username)
+                                + "&password=" + PASSWORD)
+                .expect("login of " + username, 200)
+                .json();
     }
 
     interface IndexTask {

@@ -16,8 +16,10 @@ import java.time.Duration;
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     record Answer(int status, String body) {
         JsonNode json() {
@@ -53,7 +55,9 @@ final class Http {
     Answer send(String method, String path, String contentType, String body, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
                 .timeout(Duration.ofSeconds(300))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -95,8 +99,11 @@ final class Http {
     synchronized String admin() {
         if (adminToken == null || System.nanoTime() > adminTokenExpires) {
             long t0 = System.nanoTime();
-            JsonNode t = postForm("/realms/master/protocol/openid-connect/token",
-                    "grant_type=password&client_id=admin-cli&username=admin&password=admin").expect("admin token", 200).json();
+            JsonNode t = postForm(
+                            "/realms/master/protocol/openid-connect/token",
+                            "grant_type=password&client_id=admin-cli&username=admin&password=admin")
+                    .expect("admin token", 200)
+                    .json();
             adminToken = t.get("access_token").asText();
             adminTokenExpires = t0 + Math.max(5, t.get("expires_in").asLong() - 15) * 1_000_000_000L;
         }

@@ -8,8 +8,7 @@ import java.util.Locale;
 /** The machine a run measures on, its load, and a process's resident memory. */
 final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     static int cores() {
         return Runtime.getRuntime().availableProcessors();
@@ -39,15 +38,28 @@ final class Machine {
         String cpu = "unknown CPU";
         long memKb = -1;
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-            memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse(cpu);
+            memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst()
+                    .orElse(-1L);
         } catch (IOException | RuntimeException e) {
             // leave the defaults
         }
-        return String.format(Locale.ROOT, "%d cores (%s), %.1f GiB RAM, %s %s, Java %s", cores(), cpu, memKb / 1048576.0,
-                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
+        return String.format(
+                Locale.ROOT,
+                "%d cores (%s), %.1f GiB RAM, %s %s, Java %s",
+                cores(),
+                cpu,
+                memKb / 1048576.0,
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                System.getProperty("java.version"));
     }
 
     /** VmRSS of a process in MiB; NaN when unknown. */

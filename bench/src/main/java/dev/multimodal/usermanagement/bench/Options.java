@@ -10,12 +10,38 @@ import java.util.Map;
  * The benchmark's options ({@code --name value}); the mode sets the defaults: {@code full} (the measured run, goals
  * judged) or {@code smoke} (every scenario for a few seconds, nothing judged).
  */
-record Options(String mode, String base, Path results, long serverPid, int users, int warmupSeconds, int rounds, int seconds,
-               int seedUsers, int writers, List<Integer> tenantSteps, int stockCreatesPerStep, int listCalls, Path template,
-               Path stockMemory, Path memoryOut, boolean force, List<String> only) {
+record Options(
+        String mode,
+        String base,
+        Path results,
+        long serverPid,
+        int users,
+        int warmupSeconds,
+        int rounds,
+        int seconds,
+        int seedUsers,
+        int writers,
+        List<Integer> tenantSteps,
+        int stockCreatesPerStep,
+        int listCalls,
+        Path template,
+        Path stockMemory,
+        Path memoryOut,
+        boolean force,
+        List<String> only) {
 
-    static final List<String> SCENARIOS = List.of("memory", "login", "refresh", "me", "registration", "lockout", "brute-force",
-            "enumeration", "audit", "writers", "tenants");
+    static final List<String> SCENARIOS = List.of(
+            "memory",
+            "login",
+            "refresh",
+            "me",
+            "registration",
+            "lockout",
+            "brute-force",
+            "enumeration",
+            "audit",
+            "writers",
+            "tenants");
 
     boolean smoke() {
         return mode.equals("smoke");
@@ -42,7 +68,8 @@ record Options(String mode, String base, Path results, long serverPid, int users
             throw new IllegalArgumentException("--mode full|smoke");
         }
         boolean smoke = mode.equals("smoke");
-        Options options = new Options(mode,
+        Options options = new Options(
+                mode,
                 o.getOrDefault("base", "http://localhost:18580").replaceAll("/+$", ""),
                 Path.of(o.getOrDefault("results", "bench/results/latest")),
                 Long.parseLong(o.getOrDefault("server-pid", "-1")),
@@ -52,8 +79,11 @@ record Options(String mode, String base, Path results, long serverPid, int users
                 num(o, "seconds", smoke ? 2 : 5),
                 num(o, "seed-users", smoke ? 10 : 100),
                 num(o, "writers", smoke ? 2 : 16),
-                Arrays.stream(o.getOrDefault("tenant-steps", smoke ? "0,2,4" : "0,10,50,100,250,500").split(","))
-                        .map(String::trim).map(Integer::parseInt).toList(),
+                Arrays.stream(o.getOrDefault("tenant-steps", smoke ? "0,2,4" : "0,10,50,100,250,500")
+                                .split(","))
+                        .map(String::trim)
+                        .map(Integer::parseInt)
+                        .toList(),
                 num(o, "stock-creates", smoke ? 1 : 3),
                 num(o, "list-calls", smoke ? 2 : 5),
                 Path.of(o.getOrDefault("template", "realm-config/tenant-template.json")),
@@ -61,9 +91,25 @@ record Options(String mode, String base, Path results, long serverPid, int users
                 o.containsKey("memory-out") ? Path.of(o.get("memory-out")) : null,
                 Boolean.parseBoolean(o.getOrDefault("force", "false")),
                 o.containsKey("only") ? List.of(o.get("only").split(",")) : List.of());
-        for (String known : List.of("mode", "base", "results", "server-pid", "users", "warmup-seconds", "rounds", "seconds",
-                "seed-users", "writers", "tenant-steps", "stock-creates", "list-calls", "template", "stock-memory", "memory-out",
-                "force", "only")) {
+        for (String known : List.of(
+                "mode",
+                "base",
+                "results",
+                "server-pid",
+                "users",
+                "warmup-seconds",
+                "rounds",
+                "seconds",
+                "seed-users",
+                "writers",
+                "tenant-steps",
+                "stock-creates",
+                "list-calls",
+                "template",
+                "stock-memory",
+                "memory-out",
+                "force",
+                "only")) {
             o.remove(known);
         }
         if (!o.isEmpty()) {
@@ -72,9 +118,14 @@ record Options(String mode, String base, Path results, long serverPid, int users
         if (!options.only.stream().allMatch(SCENARIOS::contains)) {
             throw new IllegalArgumentException("--only takes " + SCENARIOS);
         }
-        if (options.users < 1 || options.rounds < 1 || options.seconds < 1 || options.seedUsers < options.users
-                || options.writers < 1 || options.tenantSteps.isEmpty()) {
-            throw new IllegalArgumentException("--users >= 1, --rounds >= 1, --seconds >= 1, --seed-users >= --users, --writers >= 1");
+        if (options.users < 1
+                || options.rounds < 1
+                || options.seconds < 1
+                || options.seedUsers < options.users
+                || options.writers < 1
+                || options.tenantSteps.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--users >= 1, --rounds >= 1, --seconds >= 1, --seed-users >= --users, --writers >= 1");
         }
         if (!options.base.matches("https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?")) {
             throw new IllegalArgumentException("the benchmark only talks to localhost; --base " + options.base);

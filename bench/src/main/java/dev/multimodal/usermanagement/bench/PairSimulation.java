@@ -1,8 +1,8 @@
 package dev.multimodal.usermanagement.bench;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -28,16 +28,22 @@ public class PairSimulation extends Simulation {
         List<PopulationBuilder> populations = new ArrayList<>();
         for (Load.Phase phase : phases) {
             populations.add(scenario(phase.name())
-                    .during(Duration.ofSeconds(phase.seconds()), "i", false).on(
-                            exec(session -> start(phase, session)).exec(request(phase)).exec(session -> finish(phase, session)))
+                    .during(Duration.ofSeconds(phase.seconds()), "i", false)
+                    .on(exec(session -> start(phase, session))
+                            .exec(request(phase))
+                            .exec(session -> finish(phase, session)))
                     .injectOpen(atOnceUsers(phase.users())));
         }
         PopulationBuilder chain = populations.get(populations.size() - 1);
         for (int i = populations.size() - 2; i >= 0; i--) {
             chain = populations.get(i).andThen(chain);
         }
-        setUp(chain).protocols(http.disableWarmUp().shareConnections().disableCaching().disableFollowRedirect()
-                .userAgentHeader("user-management-bench"));
+        setUp(chain)
+                .protocols(http.disableWarmUp()
+                        .shareConnections()
+                        .disableCaching()
+                        .disableFollowRedirect()
+                        .userAgentHeader("user-management-bench"));
     }
 
     private static Session start(Load.Phase phase, Session session) {

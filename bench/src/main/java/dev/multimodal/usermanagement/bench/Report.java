@@ -55,26 +55,57 @@ public final class Report {
     public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmark report (").append(mode).append(")\n\n");
-        b.append(judge ? "" : "Smoke run: every scenario for a few seconds; figures are not stable and no goal is judged.\n\n");
+        b.append(
+                judge
+                        ? ""
+                        : "Smoke run: every scenario for a few seconds; figures are not stable and no goal is judged.\n\n");
         b.append("## Machine\n\n");
         machine.forEach(m -> b.append("- ").append(m).append('\n'));
         b.append("\n## Scenarios (ours beside stock, same server, same run)\n\n");
-        b.append("| scenario | compares | ours | stock | unit | ours p50 / p99 (ms) | stock p50 / p99 (ms) | ratio | goal | verdict | detail |\n");
+        b.append(
+                "| scenario | compares | ours | stock | unit | ours p50 / p99 (ms) | stock p50 / p99 (ms) | ratio | goal | verdict | detail |\n");
         b.append("|---|---|---:|---:|---|---:|---:|---:|---|---|---|\n");
         for (Row r : rows) {
-            b.append("| ").append(r.scenario()).append(" | ").append(r.compares()).append(" | ").append(num(r.ours()))
-                    .append(" | ").append(num(r.stock())).append(" | ").append(r.unit()).append(" | ")
-                    .append(pair(r.oursP50(), r.oursP99())).append(" | ").append(pair(r.stockP50(), r.stockP99())).append(" | ")
-                    .append(Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "%.3f", r.ratio())).append(" | ")
-                    .append(r.goalText()).append(" | ").append(r.verdict(judge)).append(" | ")
-                    .append(r.detail() == null ? "" : r.detail().replace("|", "/")).append(" |\n");
+            b.append("| ")
+                    .append(r.scenario())
+                    .append(" | ")
+                    .append(r.compares())
+                    .append(" | ")
+                    .append(num(r.ours()))
+                    .append(" | ")
+                    .append(num(r.stock()))
+                    .append(" | ")
+                    .append(r.unit())
+                    .append(" | ")
+                    .append(pair(r.oursP50(), r.oursP99()))
+                    .append(" | ")
+                    .append(pair(r.stockP50(), r.stockP99()))
+                    .append(" | ")
+                    .append(Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "%.3f", r.ratio()))
+                    .append(" | ")
+                    .append(r.goalText())
+                    .append(" | ")
+                    .append(r.verdict(judge))
+                    .append(" | ")
+                    .append(r.detail() == null ? "" : r.detail().replace("|", "/"))
+                    .append(" |\n");
         }
         if (!tenants.isEmpty()) {
             b.append("\n## Tenants: creation and listing by tenant count\n\n");
-            b.append("| tenants | ours create (ms) | stock create (ms) | ours list (ms) | stock list (ms) |\n|---:|---:|---:|---:|---:|\n");
+            b.append(
+                    "| tenants | ours create (ms) | stock create (ms) | ours list (ms) | stock list (ms) |\n|---:|---:|---:|---:|---:|\n");
             for (TenantPoint t : tenants) {
-                b.append("| ").append(t.tenants()).append(" | ").append(num(t.oursCreateMs())).append(" | ").append(num(t.stockCreateMs()))
-                        .append(" | ").append(num(t.oursListMs())).append(" | ").append(num(t.stockListMs())).append(" |\n");
+                b.append("| ")
+                        .append(t.tenants())
+                        .append(" | ")
+                        .append(num(t.oursCreateMs()))
+                        .append(" | ")
+                        .append(num(t.stockCreateMs()))
+                        .append(" | ")
+                        .append(num(t.oursListMs()))
+                        .append(" | ")
+                        .append(num(t.stockListMs()))
+                        .append(" |\n");
             }
         }
         if (!charts.isEmpty()) {

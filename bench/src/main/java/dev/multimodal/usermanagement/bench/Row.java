@@ -9,9 +9,21 @@ import java.util.stream.Collectors;
  * One line of the report: a scenario's two sides, their ratio and the goals judged on it. Throughput rows come
  * from {@link #compare}; other figures (memory, create times) from {@link #figures}.
  */
-public record Row(String scenario, String compares, String unit, double ours, double stock,
-                  double oursP50, double oursP99, double stockP50, double stockP99, double ratio,
-                  List<Check> checks, String detail, Side oursSide, Side stockSide) {
+public record Row(
+        String scenario,
+        String compares,
+        String unit,
+        double ours,
+        double stock,
+        double oursP50,
+        double oursP99,
+        double stockP50,
+        double stockP99,
+        double ratio,
+        List<Check> checks,
+        String detail,
+        Side oursSide,
+        Side stockSide) {
 
     /** A goal and the figure it is judged on. */
     public record Check(Goal goal, double value) {
@@ -36,16 +48,31 @@ public record Row(String scenario, String compares, String unit, double ours, do
             };
             checks.add(new Check(g, value));
         }
-        String detail = "per round " + perRound.stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
-                .collect(Collectors.joining(", "))
+        String detail = "per round "
+                + perRound.stream()
+                        .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                        .collect(Collectors.joining(", "))
                 + (ours.errors() + stock.errors() > 0 ? "; errors " + ours.errors() + " / " + stock.errors() : "");
-        return new Row(scenario, compares, "req/s", ours.throughput(), stock.throughput(), oursP50, ours.percentile(0.99),
-                stockP50, stock.percentile(0.99), ratio, List.copyOf(checks), detail, ours, stock);
+        return new Row(
+                scenario,
+                compares,
+                "req/s",
+                ours.throughput(),
+                stock.throughput(),
+                oursP50,
+                ours.percentile(0.99),
+                stockP50,
+                stock.percentile(0.99),
+                ratio,
+                List.copyOf(checks),
+                detail,
+                ours,
+                stock);
     }
 
     /** Two figures (e.g. MiB, ms) without latencies; goals judged on ours/stock, ours-stock or ours. */
-    public static Row figures(String scenario, String compares, String unit, double ours, double stock, List<Goal> goals,
-                              String detail) {
+    public static Row figures(
+            String scenario, String compares, String unit, double ours, double stock, List<Goal> goals, String detail) {
         double ratio = Stats.ratio(ours, stock);
         List<Check> checks = new ArrayList<>();
         for (Goal g : goals) {
@@ -56,21 +83,48 @@ public record Row(String scenario, String compares, String unit, double ours, do
             };
             checks.add(new Check(g, value));
         }
-        return new Row(scenario, compares, unit, ours, stock, Double.NaN, Double.NaN, Double.NaN, Double.NaN, ratio,
-                List.copyOf(checks), detail, null, null);
+        return new Row(
+                scenario,
+                compares,
+                unit,
+                ours,
+                stock,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                ratio,
+                List.copyOf(checks),
+                detail,
+                null,
+                null);
     }
 
     /** A scenario that could not be measured (e.g. a setting missing on this server). */
     public static Row notAvailable(String scenario, String compares, List<Goal> goals, String why) {
         List<Check> checks = goals.stream().map(g -> new Check(g, Double.NaN)).toList();
-        return new Row(scenario, compares, "", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, checks, why, null, null);
+        return new Row(
+                scenario,
+                compares,
+                "",
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                checks,
+                why,
+                null,
+                null);
     }
 
     static List<Double> perRoundRatios(Side ours, Side stock) {
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < Math.min(ours.rounds().size(), stock.rounds().size()); i++) {
-            ratios.add(Stats.ratio(ours.rounds().get(i).throughput(), stock.rounds().get(i).throughput()));
+            ratios.add(Stats.ratio(
+                    ours.rounds().get(i).throughput(), stock.rounds().get(i).throughput()));
         }
         return ratios;
     }

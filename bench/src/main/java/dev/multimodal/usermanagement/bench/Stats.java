@@ -7,8 +7,7 @@ import java.util.List;
 /** Percentiles and medians: the only statistics the report uses. */
 public final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /** Nearest-rank percentile (q in 0..1) of sorted nanoseconds, in milliseconds; NaN when empty. */
     public static double percentileMillis(long[] sortedNanos, double q) {

@@ -61,12 +61,14 @@ class LoadTest {
         Tokens tokens = new Tokens(List.of("a", "b"));
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         Endpoint fastSide = Endpoint.post("fast", s -> s == 200, () -> {
-            int slot = tokens.nextSlot();
-            return new Endpoint.Request(base + "/fast", "application/json", "{\"t\":\"" + tokens.get(slot) + "\"}", null, slot);
-        }).reading((request, status, body) -> {
-            tokens.keepRefreshToken(request, status, body);
-            seen.add(tokens.get(request.slot()));
-        });
+                    int slot = tokens.nextSlot();
+                    return new Endpoint.Request(
+                            base + "/fast", "application/json", "{\"t\":\"" + tokens.get(slot) + "\"}", null, slot);
+                })
+                .reading((request, status, body) -> {
+                    tokens.keepRefreshToken(request, status, body);
+                    seen.add(tokens.get(request.slot()));
+                });
         Endpoint slowSide = Endpoint.get("slow", () -> new Endpoint.Request(base + "/slow", null, null, "x", 0));
 
         Side[] sides = Load.compare("test", fastSide, slowSide, new Load.Plan(2, 1, 2, 1));
@@ -83,8 +85,8 @@ class LoadTest {
     @Test
     void countsUnexpectedAnswersAsErrors(@TempDir Path dir) {
         Load.resultsFolder(dir);
-        Endpoint noBearer = Endpoint.post("refused", s -> s == 200,
-                () -> new Endpoint.Request(base + "/slow", "text/plain", "x", null, 0));
+        Endpoint noBearer = Endpoint.post(
+                "refused", s -> s == 200, () -> new Endpoint.Request(base + "/slow", "text/plain", "x", null, 0));
         Round r = Load.single("errors", noBearer, 1, 3);
         assertEquals(0, r.sortedNanos().length);
         assertTrue(r.errors() >= 3, "errors " + r.errors());

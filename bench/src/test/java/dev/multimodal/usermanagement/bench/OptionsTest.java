@@ -14,7 +14,8 @@ class OptionsTest {
         Options smoke = Options.parse(new String[] {"--mode", "smoke"});
         assertTrue(smoke.smoke());
         assertEquals(List.of(0, 2, 4), smoke.tenantSteps());
-        Options full = Options.parse(new String[] {"--rounds", "6", "--tenant-steps", "0,10,500", "--only", "login,tenants"});
+        Options full =
+                Options.parse(new String[] {"--rounds", "6", "--tenant-steps", "0,10,500", "--only", "login,tenants"});
         assertEquals(6, full.rounds());
         assertEquals(List.of(0, 10, 500), full.tenantSteps());
         assertTrue(full.runs("login") && !full.runs("audit"));
@@ -24,7 +25,8 @@ class OptionsTest {
     void refusesUnknownOptionsScenariosAndRemoteServers() {
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--roundz", "3"}));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--only", "everything"}));
-        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--base", "http://example.com"}));
+        assertThrows(
+                IllegalArgumentException.class, () -> Options.parse(new String[] {"--base", "http://example.com"}));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--mode", "long"}));
     }
 

@@ -12,7 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
 
     static Side side(String label, double seconds, long[]... rounds) {
-        return new Side(label, java.util.Arrays.stream(rounds).map(r -> new Round(seconds, r, 0)).toList());
+        return new Side(
+                label,
+                java.util.Arrays.stream(rounds)
+                        .map(r -> new Round(seconds, r, 0))
+                        .toList());
     }
 
     static long[] times(int count, long ms) {
@@ -38,23 +42,76 @@ class ReportTest {
     void addedLatencyAndSameTimingGoals() {
         Side ours = side("ours", 1, times(10, 201));
         Side stock = side("stock", 1, times(10, 200));
-        assertEquals("**met**", Row.compare("step", "", ours, stock,
-                List.of(new Goal(Goal.Kind.ADDED_P50_MS_AT_MOST, 1, null))).verdict(true));
+        assertEquals(
+                "**met**",
+                Row.compare("step", "", ours, stock, List.of(new Goal(Goal.Kind.ADDED_P50_MS_AT_MOST, 1, null)))
+                        .verdict(true));
         Side slower = side("ours", 1, times(10, 203));
-        assertEquals("**not met**", Row.compare("step", "", slower, stock,
-                List.of(new Goal(Goal.Kind.ADDED_P50_MS_AT_MOST, 1, null))).verdict(true));
+        assertEquals(
+                "**not met**",
+                Row.compare("step", "", slower, stock, List.of(new Goal(Goal.Kind.ADDED_P50_MS_AT_MOST, 1, null)))
+                        .verdict(true));
         Side far = side("known", 1, times(10, 240));
-        assertEquals("**not met**", Row.compare("enum", "", far, stock, List.of(new Goal(Goal.Kind.P50_WITHIN, 0.10, null))).verdict(true));
-        assertEquals("**met**", Row.compare("enum", "", slower, stock, List.of(new Goal(Goal.Kind.P50_WITHIN, 0.10, null))).verdict(true));
+        assertEquals(
+                "**not met**",
+                Row.compare("enum", "", far, stock, List.of(new Goal(Goal.Kind.P50_WITHIN, 0.10, null)))
+                        .verdict(true));
+        assertEquals(
+                "**met**",
+                Row.compare("enum", "", slower, stock, List.of(new Goal(Goal.Kind.P50_WITHIN, 0.10, null)))
+                        .verdict(true));
     }
 
     @Test
     void figuresJudgeDifferencesAndRatios() {
-        assertEquals("**met**", Row.figures("memory idle", "", "MiB", 540, 500, List.of(new Goal(Goal.Kind.ADDED_AT_MOST, 50, null)), "").verdict(true));
-        assertEquals("**not met**", Row.figures("memory idle", "", "MiB", 560, 500, List.of(new Goal(Goal.Kind.ADDED_AT_MOST, 50, null)), "").verdict(true));
-        assertEquals("**not met**", Row.figures("memory load", "", "MiB", 560, 500, List.of(new Goal(Goal.Kind.RATIO_AT_MOST, 1.10, null)), "").verdict(true));
-        assertEquals("n/a", Row.figures("memory load", "", "MiB", 560, Double.NaN, List.of(new Goal(Goal.Kind.RATIO_AT_MOST, 1.10, null)), "").verdict(true));
-        assertEquals("n/a", Row.notAvailable("audit", "", List.of(Goal.ratioAtLeast(0.6, null)), "no setting").verdict(true));
+        assertEquals(
+                "**met**",
+                Row.figures(
+                                "memory idle",
+                                "",
+                                "MiB",
+                                540,
+                                500,
+                                List.of(new Goal(Goal.Kind.ADDED_AT_MOST, 50, null)),
+                                "")
+                        .verdict(true));
+        assertEquals(
+                "**not met**",
+                Row.figures(
+                                "memory idle",
+                                "",
+                                "MiB",
+                                560,
+                                500,
+                                List.of(new Goal(Goal.Kind.ADDED_AT_MOST, 50, null)),
+                                "")
+                        .verdict(true));
+        assertEquals(
+                "**not met**",
+                Row.figures(
+                                "memory load",
+                                "",
+                                "MiB",
+                                560,
+                                500,
+                                List.of(new Goal(Goal.Kind.RATIO_AT_MOST, 1.10, null)),
+                                "")
+                        .verdict(true));
+        assertEquals(
+                "n/a",
+                Row.figures(
+                                "memory load",
+                                "",
+                                "MiB",
+                                560,
+                                Double.NaN,
+                                List.of(new Goal(Goal.Kind.RATIO_AT_MOST, 1.10, null)),
+                                "")
+                        .verdict(true));
+        assertEquals(
+                "n/a",
+                Row.notAvailable("audit", "", List.of(Goal.ratioAtLeast(0.6, null)), "no setting")
+                        .verdict(true));
         assertEquals("—", Row.figures("list", "", "ms", 1, 2, List.of(), "").verdict(true));
     }
 
@@ -62,16 +119,30 @@ class ReportTest {
     void writesTheTableTenantCurveAndCharts(@TempDir Path dir) throws Exception {
         Report report = new Report("full", true);
         report.machine("2 cores");
-        report.add(Row.compare("login", "POST /auth/login vs token", side("ours", 1, times(50, 20)), side("stock", 1, times(40, 25)),
+        report.add(Row.compare(
+                "login",
+                "POST /auth/login vs token",
+                side("ours", 1, times(50, 20)),
+                side("stock", 1, times(40, 25)),
                 List.of(Goal.ratioAtLeast(0.95, "API"))));
-        report.add(Row.figures("memory idle", "RSS", "MiB", 510, 500, List.of(new Goal(Goal.Kind.ADDED_AT_MOST, 50, "issue 14")), "a|b"));
+        report.add(Row.figures(
+                "memory idle",
+                "RSS",
+                "MiB",
+                510,
+                500,
+                List.of(new Goal(Goal.Kind.ADDED_AT_MOST, 50, "issue 14")),
+                "a|b"));
         report.tenants(new TenantPoint(0, Double.NaN, 900, 12, 40));
         report.tenants(new TenantPoint(10, 1000, 1500, 13, 90));
         Charts.write(report, dir);
         Path file = report.write(dir);
 
         String md = Files.readString(file);
-        assertTrue(md.contains("| login | POST /auth/login vs token | 50.0 | 40.0 | req/s | 20.0 / 20.0 | 25.0 / 25.0 | 1.250 | ≥ 0.95x (API) | **met** |"), md);
+        assertTrue(
+                md.contains(
+                        "| login | POST /auth/login vs token | 50.0 | 40.0 | req/s | 20.0 / 20.0 | 25.0 / 25.0 | 1.250 | ≥ 0.95x (API) | **met** |"),
+                md);
         assertTrue(md.contains("| memory idle | RSS | 510 | 500 | MiB |"), md);
         assertTrue(md.contains("a/b"), "a pipe in a detail would break the table");
         assertTrue(md.contains("| 10 | 1000 | 1500 | 13.0 | 90.0 |"), md);
@@ -85,7 +156,12 @@ class ReportTest {
     @Test
     void smokeReportsSayNothingIsJudged() {
         Report report = new Report("smoke", false);
-        report.add(Row.compare("login", "", side("ours", 1, times(5, 20)), side("stock", 1, times(5, 20)), List.of(Goal.ratioAtLeast(0.95, null))));
+        report.add(Row.compare(
+                "login",
+                "",
+                side("ours", 1, times(5, 20)),
+                side("stock", 1, times(5, 20)),
+                List.of(Goal.ratioAtLeast(0.95, null))));
         assertTrue(report.markdown().contains("no goal is judged"));
         assertTrue(report.markdown().contains("not judged (smoke)"));
     }

@@ -3,10 +3,10 @@ package dev.multimodal.usermanagement.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multimodal.usermanagement.api.audit.AuditResource;
 import dev.multimodal.usermanagement.api.auth.AuthResource;
-import dev.multimodal.usermanagement.api.openapi.OpenApiResource;
-import dev.multimodal.usermanagement.api.openapi.SwaggerUiResource;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.error.UnknownRoute;
+import dev.multimodal.usermanagement.api.openapi.OpenApiResource;
+import dev.multimodal.usermanagement.api.openapi.SwaggerUiResource;
 import dev.multimodal.usermanagement.api.tenants.TenantsResource;
 import dev.multimodal.usermanagement.api.users.UsersResource;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
@@ -25,8 +25,13 @@ public class ApiResource {
     private final String platformRealm;
     private final ObjectNode openApi;
 
-    ApiResource(KeycloakSession session, String version, DatabaseProbe databaseProbe, TenantTemplate template, String platformRealm,
-                ObjectNode openApi) {
+    ApiResource(
+            KeycloakSession session,
+            String version,
+            DatabaseProbe databaseProbe,
+            TenantTemplate template,
+            String platformRealm,
+            ObjectNode openApi) {
         this.openApi = openApi;
         this.session = session;
         this.version = version;
@@ -52,7 +57,8 @@ public class ApiResource {
 
     @Path("v1/auth")
     public AuthResource auth() {
-        return new AuthResource(session, new BearerAuth(session, platformRealm), new TenantResolver(session, platformRealm));
+        return new AuthResource(
+                session, new BearerAuth(session, platformRealm), new TenantResolver(session, platformRealm));
     }
 
     @Path("v1/users")

@@ -6,18 +6,17 @@ import dev.multimodal.usermanagement.api.openapi.OpenApiDocument;
 import dev.multimodal.usermanagement.health.DatabaseProbe;
 import dev.multimodal.usermanagement.tenant.PlatformRealm;
 import dev.multimodal.usermanagement.tenant.TenantRegistry;
-import dev.multimodal.usermanagement.tenant.TenantUpgrades;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
+import dev.multimodal.usermanagement.tenant.TenantUpgrades;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /**
  * Serves {@code /realms/{realm}/api/v1/...}. Option: {@code --spi-realm-restapi-extension--api--platform-realm}
@@ -61,8 +60,7 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -79,7 +77,8 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
     }
 
     private static String readVersion() {
-        try (InputStream in = ApiResourceProviderFactory.class.getResourceAsStream("/user-management-version.properties")) {
+        try (InputStream in =
+                ApiResourceProviderFactory.class.getResourceAsStream("/user-management-version.properties")) {
             Properties properties = new Properties();
             if (in != null) {
                 properties.load(in);

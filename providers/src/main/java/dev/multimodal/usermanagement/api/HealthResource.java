@@ -9,12 +9,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.models.KeycloakSession;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
+import org.keycloak.models.KeycloakSession;
 
 /** {@code GET /health}: 200 healthy or degraded (Redis down), 503 unhealthy (database down). */
 public class HealthResource {
@@ -39,7 +38,10 @@ public class HealthResource {
         CacheStatus cache = session.getProvider(RedisClientProvider.class).ping(CHECK_TIMEOUT);
         boolean databaseUp = databaseProbe.await(database, CHECK_TIMEOUT);
 
-        HealthReport report = HealthReport.of(databaseUp, cache, version,
+        HealthReport report = HealthReport.of(
+                databaseUp,
+                cache,
+                version,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);

@@ -11,8 +11,7 @@ public final class AuditChain {
     /** The "previous hash" of a realm's first row. */
     public static final String GENESIS = "0".repeat(64);
 
-    private AuditChain() {
-    }
+    private AuditChain() {}
 
     public static String hash(String previousHash, AuditRecord record) {
         try {
@@ -27,8 +26,7 @@ public final class AuditChain {
     }
 
     /** Why a row breaks the chain, or null when it continues it. */
-    public record Break(long sequence, String reason) {
-    }
+    public record Break(long sequence, String reason) {}
 
     /**
      * Walks a realm's rows in sequence order, one at a time (nothing kept but the last hash), and remembers the
@@ -54,12 +52,17 @@ public final class AuditChain {
             }
             checked++;
             if (row.sequence() < expected) {
-                broken = new Break(row.sequence(), "sequence " + row.sequence() + " repeated or out of order: a row was inserted");
+                broken = new Break(
+                        row.sequence(), "sequence " + row.sequence() + " repeated or out of order: a row was inserted");
             } else if (row.sequence() > expected) {
-                broken = new Break(expected, "sequence " + expected + (row.sequence() - 1 > expected ? " to " + (row.sequence() - 1) : "")
-                        + " missing: a row was deleted");
+                broken = new Break(
+                        expected,
+                        "sequence " + expected + (row.sequence() - 1 > expected ? " to " + (row.sequence() - 1) : "")
+                                + " missing: a row was deleted");
             } else if (!last.equals(prevHash)) {
-                broken = new Break(row.sequence(), "prev_hash does not match the previous row's hash: a row was removed, inserted or edited");
+                broken = new Break(
+                        row.sequence(),
+                        "prev_hash does not match the previous row's hash: a row was removed, inserted or edited");
             } else if (!hash(prevHash, row).equals(hash)) {
                 broken = new Break(row.sequence(), "hash does not match the row's content: the row was edited");
             } else {
@@ -77,10 +80,14 @@ public final class AuditChain {
             }
             long lastSeen = expected - 1;
             if (lastSeen < headSequence) {
-                broken = new Break(lastSeen + 1, "sequence " + (lastSeen + 1) + (headSequence > lastSeen + 1 ? " to " + headSequence : "")
-                        + " missing: the last rows were deleted");
+                broken = new Break(
+                        lastSeen + 1,
+                        "sequence " + (lastSeen + 1) + (headSequence > lastSeen + 1 ? " to " + headSequence : "")
+                                + " missing: the last rows were deleted");
             } else if (lastSeen > headSequence) {
-                broken = new Break(headSequence + 1, "rows after the head's last sequence " + headSequence + ": a row was inserted");
+                broken = new Break(
+                        headSequence + 1,
+                        "rows after the head's last sequence " + headSequence + ": a row was inserted");
             } else if (headHash != null && !headHash.equals(last)) {
                 broken = new Break(lastSeen, "the last row's hash does not match the realm's head");
             }

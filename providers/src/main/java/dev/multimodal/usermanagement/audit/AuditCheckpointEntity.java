@@ -32,7 +32,8 @@ public class AuditCheckpointEntity {
     @Column(name = "NOTE", columnDefinition = "TEXT", nullable = false)
     private String note;
 
-    static AuditCheckpointEntity of(String id, String realmId, long sequence, String hash, long createdAt, String note) {
+    static AuditCheckpointEntity of(
+            String id, String realmId, long sequence, String hash, long createdAt, String note) {
         AuditCheckpointEntity e = new AuditCheckpointEntity();
         e.id = id;
         e.realmId = realmId;

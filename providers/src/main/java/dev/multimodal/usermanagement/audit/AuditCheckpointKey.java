@@ -35,7 +35,8 @@ public final class AuditCheckpointKey {
     public static final String NAME = "user-management-audit";
     private static final byte ED25519 = 0x01;
     private static final String SIGNATURE_PREFIX = "\u2014 ";
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
     private final PrivateKey privateKey;
     private final PublicKey publicKey;
@@ -72,7 +73,9 @@ public final class AuditCheckpointKey {
             }
             for (String alias : Collections.list(store.aliases())) {
                 if (store.isKeyEntry(alias)) {
-                    return new AuditCheckpointKey((PrivateKey) store.getKey(alias, secret), store.getCertificate(alias).getPublicKey());
+                    return new AuditCheckpointKey(
+                            (PrivateKey) store.getKey(alias, secret),
+                            store.getCertificate(alias).getPublicKey());
                 }
             }
             throw new GeneralSecurityException("no key entry in " + file);
@@ -103,7 +106,8 @@ public final class AuditCheckpointKey {
         if (folder != null) { // null only for a file system root
             Files.createDirectories(folder);
         }
-        String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
+        String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded())
+                + pem("PUBLIC KEY", pair.getPublic().getEncoded());
         Files.writeString(file, "", StandardCharsets.US_ASCII);
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -115,8 +119,9 @@ public final class AuditCheckpointKey {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** The signed note of {@code text} (which ends with a newline). */
@@ -129,7 +134,8 @@ public final class AuditCheckpointKey {
             byte[] line = new byte[4 + signature.length];
             System.arraycopy(keyId, 0, line, 0, 4);
             System.arraycopy(signature, 0, line, 4, signature.length);
-            return text + "\n" + SIGNATURE_PREFIX + NAME + " " + Base64.getEncoder().encodeToString(line) + "\n";
+            return text + "\n" + SIGNATURE_PREFIX + NAME + " "
+                    + Base64.getEncoder().encodeToString(line) + "\n";
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
         }
@@ -175,6 +181,7 @@ public final class AuditCheckpointKey {
         byte[] typed = new byte[33];
         typed[0] = ED25519;
         System.arraycopy(publicRaw, 0, typed, 1, 32);
-        return NAME + "+" + HexFormat.of().formatHex(keyId) + "+" + Base64.getEncoder().encodeToString(typed);
+        return NAME + "+" + HexFormat.of().formatHex(keyId) + "+"
+                + Base64.getEncoder().encodeToString(typed);
     }
 }

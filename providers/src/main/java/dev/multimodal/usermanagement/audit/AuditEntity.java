@@ -190,7 +190,8 @@ public class AuditEntity {
 
     /** The row as the chain sees it, with the sequence it has or is about to get. */
     public AuditRecord record(long sequence) {
-        return new AuditRecord(id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
+        return new AuditRecord(
+                id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
     }
 
     /** An unsealed row: the sealer gives it its sequence and hashes. */

@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.audit;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.Event;
@@ -8,13 +10,10 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransactionManager;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Buffers the session's recorded events (see {@link AuditEventTypes}) and writes them in the session's own transaction,
@@ -38,7 +37,9 @@ public class AuditEventListenerProvider implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        if (event.getRealmId() != null && event.getType() != null && AuditEventTypes.recorded(realm(event.getRealmId()), event.getType())) {
+        if (event.getRealmId() != null
+                && event.getType() != null
+                && AuditEventTypes.recorded(realm(event.getRealmId()), event.getType())) {
             add(AuditEvents.of(event));
         }
     }
@@ -52,15 +53,17 @@ public class AuditEventListenerProvider implements EventListenerProvider {
 
     private RealmModel realm(String realmId) {
         RealmModel current = session.getContext().getRealm();
-        return current != null && current.getId().equals(realmId) ? current : session.realms().getRealm(realmId);
+        return current != null && current.getId().equals(realmId)
+                ? current
+                : session.realms().getRealm(realmId);
     }
 
     private void add(AuditRecord record) {
         KeycloakTransactionManager transaction = session.getTransactionManager();
         if (written || !transaction.isActive()) {
             // Outside a transaction, or after this one's rows were written: a transaction of its own.
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                    inner -> new AuditWriter(inner).write(List.of(record)));
+            KeycloakModelUtils.runJobInTransaction(
+                    session.getKeycloakSessionFactory(), inner -> new AuditWriter(inner).write(List.of(record)));
             AuditMetrics.written(1);
             return;
         }
@@ -125,6 +128,5 @@ public class AuditEventListenerProvider implements EventListenerProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

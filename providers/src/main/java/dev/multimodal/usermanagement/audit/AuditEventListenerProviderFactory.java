@@ -1,5 +1,10 @@
 package dev.multimodal.usermanagement.audit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
@@ -11,12 +16,6 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.ScheduledTask;
 import org.keycloak.timer.TimerProvider;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.List;
 
 /**
  * The {@code audit} event listener: the recorded user and admin events (see {@link AuditEventTypes}) of the realms
@@ -68,7 +67,8 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
     private static long seconds(Config.Scope config, String name, long fallback) {
         long value = config.getLong(name, fallback);
         if (value < 1) {
-            throw new IllegalArgumentException("--spi-events-listener--audit--" + name + " must be at least 1 (seconds)");
+            throw new IllegalArgumentException(
+                    "--spi-events-listener--audit--" + name + " must be at least 1 (seconds)");
         }
         return value;
     }
@@ -79,15 +79,22 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         sealer = new AuditSealer(factory, checkpoints, checkpointIntervalSeconds * 1000);
         schedule(factory, new AuditSealTask(sealer), sealIntervalSeconds);
         schedule(factory, new AuditPurgeTask(), purgeIntervalSeconds);
-        LOG.infof("Audit sealer every %d s, checkpoints every %d s (key %s), retention purge every %d s", sealIntervalSeconds,
-                checkpointIntervalSeconds, checkpoints.key().verifierKey(), purgeIntervalSeconds);
+        LOG.infof(
+                "Audit sealer every %d s, checkpoints every %d s (key %s), retention purge every %d s",
+                sealIntervalSeconds,
+                checkpointIntervalSeconds,
+                checkpoints.key().verifierKey(),
+                purgeIntervalSeconds);
     }
 
     private static void schedule(KeycloakSessionFactory factory, ScheduledTask task, long intervalSeconds) {
         long intervalMillis = intervalSeconds * 1000;
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class)
-                    .schedule(new ClusterAwareScheduledTaskRunner(factory, task, intervalMillis), intervalMillis, task.getTaskName());
+                    .schedule(
+                            new ClusterAwareScheduledTaskRunner(factory, task, intervalMillis),
+                            intervalMillis,
+                            task.getTaskName());
         }
     }
 
@@ -97,17 +104,22 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
      */
     private AuditCheckpointKey loadKey() {
         boolean configured = keyFile != null && !keyFile.isBlank();
-        Path file = configured ? Path.of(keyFile) : Path.of(System.getProperty("kc.home.dir", "."), "data", GENERATED_KEY);
+        Path file =
+                configured ? Path.of(keyFile) : Path.of(System.getProperty("kc.home.dir", "."), "data", GENERATED_KEY);
         try {
             if (Files.exists(file)) {
                 if (!configured) {
-                    LOG.warnf("Audit checkpoints are signed with %s, a key in Keycloak's data folder: set"
-                            + " --spi-events-listener--audit--checkpoint-key to a key kept apart from the database", file);
+                    LOG.warnf(
+                            "Audit checkpoints are signed with %s, a key in Keycloak's data folder: set"
+                                    + " --spi-events-listener--audit--checkpoint-key to a key kept apart from the database",
+                            file);
                 }
                 return AuditCheckpointKey.load(file, keyPassword);
             }
-            LOG.warnf("Audit checkpoint key %s generated: keep it, and a copy, apart from the database; checkpoints signed"
-                    + " with it verify only as long as it stays%s", file, configured ? "" : " (set --spi-events-listener--audit--checkpoint-key)");
+            LOG.warnf(
+                    "Audit checkpoint key %s generated: keep it, and a copy, apart from the database; checkpoints signed"
+                            + " with it verify only as long as it stays%s",
+                    file, configured ? "" : " (set --spi-events-listener--audit--checkpoint-key)");
             return AuditCheckpointKey.generate(file);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Audit checkpoint key " + file + " not usable: " + e.getMessage(), e);
@@ -125,23 +137,42 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property().name("purge-interval").type("long").defaultValue(DEFAULT_PURGE_INTERVAL_SECONDS)
-                .helpText("Seconds between two runs of the audit retention purge (one node of a cluster runs each).").add()
-                .property().name("seal-interval").type("long").defaultValue(DEFAULT_SEAL_INTERVAL_SECONDS)
-                .helpText("Seconds between two runs of the sealer, which chains committed audit rows.").add()
-                .property().name("checkpoint-interval").type("long").defaultValue(DEFAULT_CHECKPOINT_INTERVAL_SECONDS)
-                .helpText("Seconds after which a realm's moved chain head is signed again (a purge signs at once).").add()
-                .property().name("checkpoint-key").type("string")
-                .helpText("Ed25519 key that signs checkpoints: a PEM file (PRIVATE KEY and PUBLIC KEY) or a PKCS#12 keystore"
-                        + " (.p12/.pfx); a missing file is generated (PEM). Default: data/" + GENERATED_KEY + ".").add()
-                .property().name("checkpoint-key-password").type("password")
-                .helpText("Password of the PKCS#12 keystore named by checkpoint-key.").add()
+                .property()
+                .name("purge-interval")
+                .type("long")
+                .defaultValue(DEFAULT_PURGE_INTERVAL_SECONDS)
+                .helpText("Seconds between two runs of the audit retention purge (one node of a cluster runs each).")
+                .add()
+                .property()
+                .name("seal-interval")
+                .type("long")
+                .defaultValue(DEFAULT_SEAL_INTERVAL_SECONDS)
+                .helpText("Seconds between two runs of the sealer, which chains committed audit rows.")
+                .add()
+                .property()
+                .name("checkpoint-interval")
+                .type("long")
+                .defaultValue(DEFAULT_CHECKPOINT_INTERVAL_SECONDS)
+                .helpText("Seconds after which a realm's moved chain head is signed again (a purge signs at once).")
+                .add()
+                .property()
+                .name("checkpoint-key")
+                .type("string")
+                .helpText(
+                        "Ed25519 key that signs checkpoints: a PEM file (PRIVATE KEY and PUBLIC KEY) or a PKCS#12 keystore"
+                                + " (.p12/.pfx); a missing file is generated (PEM). Default: data/" + GENERATED_KEY
+                                + ".")
+                .add()
+                .property()
+                .name("checkpoint-key-password")
+                .type("password")
+                .helpText("Password of the PKCS#12 keystore named by checkpoint-key.")
+                .add()
                 .build();
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

@@ -1,13 +1,12 @@
 package dev.multimodal.usermanagement.audit;
 
-import org.keycloak.events.EventType;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * Which events the {@code audit} listener records: what Keycloak's own event store would save for the realm.
@@ -24,14 +23,13 @@ import java.util.Set;
 public final class AuditEventTypes {
 
     /** Events of our lockout, recorded in every realm that has the listener. */
-    static final Set<EventType> ALWAYS = EnumSet.of(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT,
-            EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT);
+    static final Set<EventType> ALWAYS =
+            EnumSet.of(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT, EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT);
 
     /** Session attribute set while the API sends its admin events, so they are recorded whatever the realm saves. */
     private static final String API_ACTION = "um.audit.apiAction";
 
-    private AuditEventTypes() {
-    }
+    private AuditEventTypes() {}
 
     /** @param realm null when it is gone: recorded, as before it went */
     public static boolean recorded(RealmModel realm, EventType type) {
@@ -69,12 +67,19 @@ public final class AuditEventTypes {
 
     /** Keycloak's default set, for documentation and for a client that wants to extend it. */
     public static List<String> defaults() {
-        return Arrays.stream(EventType.values()).filter(EventType::isSaveByDefault).map(Enum::name).toList();
+        return Arrays.stream(EventType.values())
+                .filter(EventType::isSaveByDefault)
+                .map(Enum::name)
+                .toList();
     }
 
     /** The names among {@code names} that are no Keycloak event type. */
     public static List<String> unknown(List<String> names) {
-        return names.stream().filter(name -> name == null || Arrays.stream(EventType.values()).noneMatch(t -> t.name().equals(name))).toList();
+        return names.stream()
+                .filter(name -> name == null
+                        || Arrays.stream(EventType.values())
+                                .noneMatch(t -> t.name().equals(name)))
+                .toList();
     }
 
     /** @param types null or empty: Keycloak's default set */

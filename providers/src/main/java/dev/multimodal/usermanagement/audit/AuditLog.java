@@ -2,17 +2,16 @@ package dev.multimodal.usermanagement.audit;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.KeycloakModelUtils;
-
-import java.util.List;
-import java.util.Map;
-import java.util.LinkedHashMap;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /** Reads a realm's audit log: filtered keyset pages, a streaming walk, and the chain verification. */
 public final class AuditLog {
@@ -40,10 +39,17 @@ public final class AuditLog {
      * @param full               whether every row from the checkpoint was walked (else: incremental, see {@link #verify})
      * @param verifiedSequence   the head the walk went up to
      */
-    public record Verification(boolean valid, long rowsChecked, AuditChain.Break firstInvalid, long checkpointSequence,
-                               boolean full, long verifiedSequence, long sealedRows, long unsealedRows,
-                               int signedCheckpointsChecked, AuditCheckpoints.Checkpoint signedCheckpoint) {
-    }
+    public record Verification(
+            boolean valid,
+            long rowsChecked,
+            AuditChain.Break firstInvalid,
+            long checkpointSequence,
+            boolean full,
+            long verifiedSequence,
+            long sealedRows,
+            long unsealedRows,
+            int signedCheckpointsChecked,
+            AuditCheckpoints.Checkpoint signedCheckpoint) {}
 
     /**
      * Rows with a position above {@code after}, in write order (sealed or not: a row shows as soon as it commits):
@@ -52,7 +58,9 @@ public final class AuditLog {
      * index and filter by time, reading most of a large log for one page.
      */
     public List<AuditRow> page(String realmId, Filter filter, long after, Long upTo, int limit) {
-        return positionsWithin(realmId, filter).map(range -> page(realmId, filter, range, after, upTo, limit)).orElse(List.of());
+        return positionsWithin(realmId, filter)
+                .map(range -> page(realmId, filter, range, after, upTo, limit))
+                .orElse(List.of());
     }
 
     /**
@@ -85,20 +93,26 @@ public final class AuditLog {
      * Exact, although times and positions are only roughly in step: every row of the range lies between the two.
      */
     private Optional<PositionRange> positionsWithin(String realmId, Filter filter) {
-        boolean narrowedByValue = filter.userId() != null || filter.type() != null || filter.outcome() != null
-                || filter.clientId() != null || filter.ip() != null;
+        boolean narrowedByValue = filter.userId() != null
+                || filter.type() != null
+                || filter.outcome() != null
+                || filter.clientId() != null
+                || filter.ip() != null;
         if (filter.from() == null && filter.to() == null || narrowedByValue) {
             // no time range, or one beside a value whose (realm, column, seq) index leads: time is only filtered
             return Optional.of(PositionRange.ALL);
         }
         // "+ 0": else Postgres answers min/max by walking the position index and filtering by time, the slow way
-        Object[] bounds = em.createQuery("select min(a.position + 0), max(a.position + 0) from AuditEntity a where a.realmId = :realm"
-                        + " and a.time >= :from and a.time < :to", Object[].class)
+        Object[] bounds = em.createQuery(
+                        "select min(a.position + 0), max(a.position + 0) from AuditEntity a where a.realmId = :realm"
+                                + " and a.time >= :from and a.time < :to",
+                        Object[].class)
                 .setParameter("realm", realmId)
                 .setParameter("from", Objects.requireNonNullElse(filter.from(), Long.MIN_VALUE))
                 .setParameter("to", Objects.requireNonNullElse(filter.to(), Long.MAX_VALUE))
                 .getSingleResult();
-        return bounds[0] == null ? Optional.empty()
+        return bounds[0] == null
+                ? Optional.empty()
                 : Optional.of(new PositionRange(((Number) bounds[0]).longValue(), ((Number) bounds[1]).longValue()));
     }
 
@@ -108,17 +122,23 @@ public final class AuditLog {
      */
     public Optional<Long> cutAfter(String realmId, Filter filter, long after, int count) {
         return positionsWithin(realmId, filter).flatMap(range -> {
-            List<Long> positions = query("select a.position from AuditEntity a", Long.class, realmId, filter, range, after, null)
-                    .setFirstResult(count - 1).setMaxResults(2).getResultList();
+            List<Long> positions = query(
+                            "select a.position from AuditEntity a", Long.class, realmId, filter, range, after, null)
+                    .setFirstResult(count - 1)
+                    .setMaxResults(2)
+                    .getResultList();
             return positions.size() == 2 ? Optional.of(positions.get(0)) : Optional.empty();
         });
     }
 
     private List<AuditRow> page(String realmId, Filter filter, PositionRange range, long after, Long upTo, int limit) {
-        return query(AuditRow.SELECT, AuditRow.class, realmId, filter, range, after, upTo).setMaxResults(limit).getResultList();
+        return query(AuditRow.SELECT, AuditRow.class, realmId, filter, range, after, upTo)
+                .setMaxResults(limit)
+                .getResultList();
     }
 
-    private <T> TypedQuery<T> query(String select, Class<T> type, String realmId, Filter filter, PositionRange range, long after, Long upTo) {
+    private <T> TypedQuery<T> query(
+            String select, Class<T> type, String realmId, Filter filter, PositionRange range, long after, Long upTo) {
         StringBuilder jpql = new StringBuilder(select).append(" where a.realmId = :realm and a.position > :after");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("realm", realmId);
@@ -138,7 +158,8 @@ public final class AuditLog {
         return query;
     }
 
-    private static void condition(StringBuilder jpql, Map<String, Object> params, String clause, String name, Object value) {
+    private static void condition(
+            StringBuilder jpql, Map<String, Object> params, String clause, String name, Object value) {
         if (value != null) {
             jpql.append(" and ").append(clause);
             params.put(name, value);
@@ -173,7 +194,10 @@ public final class AuditLog {
         if (result.valid()) {
             LOG.debugf("Audit chain of realm %s verified: %d rows", realmId, result.rowsChecked());
         } else {
-            LOG.warnf("Audit chain of realm %s broken at sequence %d: %s", realmId, result.firstInvalid().sequence(),
+            LOG.warnf(
+                    "Audit chain of realm %s broken at sequence %d: %s",
+                    realmId,
+                    result.firstInvalid().sequence(),
                     result.firstInvalid().reason());
         }
         return result;
@@ -199,9 +223,13 @@ public final class AuditLog {
         long checkpoint = head == null ? 0 : head.getCheckpointSequence();
         String checkpointHash = head == null ? AuditChain.GENESIS : head.getCheckpointHash();
         long verified = head == null ? 0 : head.getVerifiedSequence();
-        boolean incremental = !full && verified > checkpoint && verified <= headSequence && head.getVerifiedHash() != null;
-        long unsealed = em.createQuery("select count(a) from AuditEntity a where a.realmId = :realm and a.sequence is null", Long.class)
-                .setParameter("realm", realmId).getSingleResult();
+        boolean incremental =
+                !full && verified > checkpoint && verified <= headSequence && head.getVerifiedHash() != null;
+        long unsealed = em.createQuery(
+                        "select count(a) from AuditEntity a where a.realmId = :realm and a.sequence is null",
+                        Long.class)
+                .setParameter("realm", realmId)
+                .getSingleResult();
 
         long checked = 0;
         AuditChain.Break broken;
@@ -209,9 +237,12 @@ public final class AuditLog {
         if (incremental) {
             String verifiedHash = head.getVerifiedHash();
             // 1. a window of rows verified before, from where the last call left off
-            long sweepFrom = head.getSweepSequence() >= checkpoint && head.getSweepSequence() < verified ? head.getSweepSequence() : checkpoint;
+            long sweepFrom = head.getSweepSequence() >= checkpoint && head.getSweepSequence() < verified
+                    ? head.getSweepSequence()
+                    : checkpoint;
             long sweepTo = Math.min(sweepFrom + SWEEP_ROWS, verified);
-            String sweepHash = sweepFrom == checkpoint ? checkpointHash : AuditCheckpoints.hashAt(em, realmId, sweepFrom);
+            String sweepHash =
+                    sweepFrom == checkpoint ? checkpointHash : AuditCheckpoints.hashAt(em, realmId, sweepFrom);
             AuditChain.Walker sweep = new AuditChain.Walker(sweepFrom + 1, sweepHash == null ? "" : sweepHash);
             if (sweepHash == null) {
                 sweep.fail(sweepFrom, "sequence " + sweepFrom + " missing: a row was deleted");
@@ -222,8 +253,12 @@ public final class AuditLog {
             // 2. the last verified row still ends the verified chain
             String anchor = AuditCheckpoints.hashAt(em, realmId, verified);
             if (anchor == null || !anchor.equals(verifiedHash)) {
-                sweep.fail(verified, "the last verified row " + verified + (anchor == null ? " is missing: a row was deleted"
-                        : " changed since it was verified: rows were edited"));
+                sweep.fail(
+                        verified,
+                        "the last verified row " + verified
+                                + (anchor == null
+                                        ? " is missing: a row was deleted"
+                                        : " changed since it was verified: rows were edited"));
             }
             // 3. the rows sealed since
             AuditChain.Walker fresh = new AuditChain.Walker(verified + 1, verifiedHash);
@@ -241,16 +276,25 @@ public final class AuditLog {
         }
         if (broken == null && checkpoint > 0) {
             // Purged rows are gone for good: a row at or before the checkpoint was put there afterwards.
-            broken = chain(realmId, 0, checkpoint, 1).stream().findFirst().map(row -> new AuditChain.Break(row.sequence(),
-                    "row at or before the purge checkpoint " + checkpoint + ": a row was inserted")).orElse(null);
+            broken = chain(realmId, 0, checkpoint, 1).stream()
+                    .findFirst()
+                    .map(row -> new AuditChain.Break(
+                            row.sequence(),
+                            "row at or before the purge checkpoint " + checkpoint + ": a row was inserted"))
+                    .orElse(null);
         }
         if (broken == null) {
             List<AuditRow> beyond = chain(realmId, headSequence, Long.MAX_VALUE, BATCH);
             if (!beyond.isEmpty()) {
                 AuditHeadEntity now = head(realmId);
                 long nowSequence = now == null ? 0 : now.getLastSequence();
-                broken = beyond.stream().filter(row -> row.sequence() > nowSequence).findFirst().map(row -> new AuditChain.Break(
-                        row.sequence(), "row after the realm's last sequence " + nowSequence + ": a row was inserted")).orElse(null);
+                broken = beyond.stream()
+                        .filter(row -> row.sequence() > nowSequence)
+                        .findFirst()
+                        .map(row -> new AuditChain.Break(
+                                row.sequence(),
+                                "row after the realm's last sequence " + nowSequence + ": a row was inserted"))
+                        .orElse(null);
             }
         }
         AuditCheckpoints.Comparison signed = null;
@@ -263,16 +307,30 @@ public final class AuditLog {
         if (broken == null && head != null) {
             saveProgress(realmId, headSequence, headHash, nextSweep);
         }
-        return new Verification(broken == null, checked, broken, checkpoint, !incremental, headSequence,
-                headSequence - checkpoint, unsealed, signed == null ? 0 : signed.checked(), signed == null ? null : signed.latest());
+        return new Verification(
+                broken == null,
+                checked,
+                broken,
+                checkpoint,
+                !incremental,
+                headSequence,
+                headSequence - checkpoint,
+                unsealed,
+                signed == null ? 0 : signed.checked(),
+                signed == null ? null : signed.latest());
     }
 
     /** Sealed rows with a sequence in (after, upTo], in chain order. */
     private List<AuditRow> chain(String realmId, long after, long upTo, int limit) {
-        return em.createQuery(AuditRow.SELECT + " where a.realmId = :realm and a.sequence > :after and a.sequence <= :upTo"
-                        + " order by a.sequence", AuditRow.class)
-                .setParameter("realm", realmId).setParameter("after", after).setParameter("upTo", upTo)
-                .setMaxResults(limit).getResultList();
+        return em.createQuery(
+                        AuditRow.SELECT + " where a.realmId = :realm and a.sequence > :after and a.sequence <= :upTo"
+                                + " order by a.sequence",
+                        AuditRow.class)
+                .setParameter("realm", realmId)
+                .setParameter("after", after)
+                .setParameter("upTo", upTo)
+                .setMaxResults(limit)
+                .getResultList();
     }
 
     /** Feeds the rows in (after, upTo] to the walker, a page at a time, until it finds a break. */
@@ -296,10 +354,16 @@ public final class AuditLog {
      * never backwards, should a slower parallel verification finish last.
      */
     private void saveProgress(String realmId, long verifiedSequence, String verifiedHash, long sweepSequence) {
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), saving ->
-                saving.getProvider(JpaConnectionProvider.class).getEntityManager().createNativeQuery(
-                        "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = ?1, VERIFIED_HASH = ?2, SWEEP_SEQ = ?3 WHERE REALM_ID = ?4 AND VERIFIED_SEQ <= ?1")
-                        .setParameter(1, verifiedSequence).setParameter(2, verifiedHash).setParameter(3, sweepSequence)
-                        .setParameter(4, realmId).executeUpdate());
+        KeycloakModelUtils.runJobInTransaction(
+                session.getKeycloakSessionFactory(),
+                saving -> saving.getProvider(JpaConnectionProvider.class)
+                        .getEntityManager()
+                        .createNativeQuery(
+                                "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = ?1, VERIFIED_HASH = ?2, SWEEP_SEQ = ?3 WHERE REALM_ID = ?4 AND VERIFIED_SEQ <= ?1")
+                        .setParameter(1, verifiedSequence)
+                        .setParameter(2, verifiedHash)
+                        .setParameter(3, sweepSequence)
+                        .setParameter(4, realmId)
+                        .executeUpdate());
     }
 }

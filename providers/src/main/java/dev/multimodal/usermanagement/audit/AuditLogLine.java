@@ -16,8 +16,7 @@ public final class AuditLogLine {
     private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AuditLogLine() {
-    }
+    private AuditLogLine() {}
 
     public static void log(AuditEntity row) {
         if (LOG.isInfoEnabled()) {

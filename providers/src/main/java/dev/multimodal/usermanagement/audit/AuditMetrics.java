@@ -13,33 +13,45 @@ import io.micrometer.core.instrument.Metrics;
 public final class AuditMetrics {
 
     private static final Counter WRITTEN = Counter.builder("um.audit.rows.written")
-            .description("Audit rows committed").register(Metrics.globalRegistry);
+            .description("Audit rows committed")
+            .register(Metrics.globalRegistry);
     private static final Counter FAILURES = Counter.builder("um.audit.write.failures")
-            .description("Audit writes that failed (their action was rolled back)").register(Metrics.globalRegistry);
-    private static final Counter VALID = Counter.builder("um.audit.verifications").tag("result", "valid")
-            .description("Chain verifications by result").register(Metrics.globalRegistry);
-    private static final Counter INVALID = Counter.builder("um.audit.verifications").tag("result", "invalid")
-            .description("Chain verifications by result").register(Metrics.globalRegistry);
-
-    private static final Counter PURGES = Counter.builder("um.audit.purges")
-            .description("Retention purges that removed rows").register(Metrics.globalRegistry);
-    private static final Counter PURGED_ROWS = Counter.builder("um.audit.purged.rows")
-            .description("Audit rows removed by retention purges").register(Metrics.globalRegistry);
-    private static final Counter PURGE_FAILURES = Counter.builder("um.audit.purge.failures")
-            .description("Retention purges of a realm that stopped with an error").register(Metrics.globalRegistry);
-
-    private static final Counter SEALED = Counter.builder("um.audit.rows.sealed")
-            .description("Audit rows chained by the sealer").register(Metrics.globalRegistry);
-    private static final Counter SEAL_FAILURES = Counter.builder("um.audit.seal.failures")
-            .description("Sealer runs of a realm that failed (its rows wait for the next run)").register(Metrics.globalRegistry);
-    private static final Counter SIGNED = Counter.builder("um.audit.checkpoints.signed")
-            .description("Checkpoints signed").register(Metrics.globalRegistry);
-    private static final Counter SIGN_FAILURES = Counter.builder("um.audit.checkpoint.failures")
-            .description("Checkpoints not signed (a chain that no longer passes through its last checkpoint, or an error)")
+            .description("Audit writes that failed (their action was rolled back)")
+            .register(Metrics.globalRegistry);
+    private static final Counter VALID = Counter.builder("um.audit.verifications")
+            .tag("result", "valid")
+            .description("Chain verifications by result")
+            .register(Metrics.globalRegistry);
+    private static final Counter INVALID = Counter.builder("um.audit.verifications")
+            .tag("result", "invalid")
+            .description("Chain verifications by result")
             .register(Metrics.globalRegistry);
 
-    private AuditMetrics() {
-    }
+    private static final Counter PURGES = Counter.builder("um.audit.purges")
+            .description("Retention purges that removed rows")
+            .register(Metrics.globalRegistry);
+    private static final Counter PURGED_ROWS = Counter.builder("um.audit.purged.rows")
+            .description("Audit rows removed by retention purges")
+            .register(Metrics.globalRegistry);
+    private static final Counter PURGE_FAILURES = Counter.builder("um.audit.purge.failures")
+            .description("Retention purges of a realm that stopped with an error")
+            .register(Metrics.globalRegistry);
+
+    private static final Counter SEALED = Counter.builder("um.audit.rows.sealed")
+            .description("Audit rows chained by the sealer")
+            .register(Metrics.globalRegistry);
+    private static final Counter SEAL_FAILURES = Counter.builder("um.audit.seal.failures")
+            .description("Sealer runs of a realm that failed (its rows wait for the next run)")
+            .register(Metrics.globalRegistry);
+    private static final Counter SIGNED = Counter.builder("um.audit.checkpoints.signed")
+            .description("Checkpoints signed")
+            .register(Metrics.globalRegistry);
+    private static final Counter SIGN_FAILURES = Counter.builder("um.audit.checkpoint.failures")
+            .description(
+                    "Checkpoints not signed (a chain that no longer passes through its last checkpoint, or an error)")
+            .register(Metrics.globalRegistry);
+
+    private AuditMetrics() {}
 
     static void written(int rows) {
         WRITTEN.increment(rows);

@@ -1,12 +1,11 @@
 package dev.multimodal.usermanagement.audit;
 
+import java.util.List;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
-
-import java.util.List;
-import java.util.Objects;
 
 /**
  * The scheduled retention purge: every realm with a retention loses its rows older than that. Run by Keycloak's
@@ -19,12 +18,14 @@ public class AuditPurgeTask implements ScheduledTask {
 
     @Override
     public void run(KeycloakSession session) {
-        record Due(String realmId, String name, int days) {
-        }
+        record Due(String realmId, String name, int days) {}
         // the realms with a retention, straight from the attribute table: loading every realm model would fill
         // the realm cache with all tenants (thousands) at each run
-        List<Due> due = session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                .createQuery("select a.realm.id, a.realm.name, a.value from RealmAttributeEntity a where a.name = :name", Object[].class)
+        List<Due> due = session.getProvider(JpaConnectionProvider.class)
+                .getEntityManager()
+                .createQuery(
+                        "select a.realm.id, a.realm.name, a.value from RealmAttributeEntity a where a.name = :name",
+                        Object[].class)
                 .setParameter("name", AuditRetention.ATTRIBUTE)
                 .getResultStream()
                 .map(row -> {

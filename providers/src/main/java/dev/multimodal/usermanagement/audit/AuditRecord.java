@@ -5,8 +5,20 @@ package dev.multimodal.usermanagement.audit;
  * every field in a fixed order, each length-prefixed (so no separator inside a value can make two different
  * rows look alike), a null distinct from an empty string.
  */
-public record AuditRecord(String id, String realmId, long sequence, long time, String type, String userId, String clientId,
-                          String ip, String target, String sessionId, String outcome, String error, String details) {
+public record AuditRecord(
+        String id,
+        String realmId,
+        long sequence,
+        long time,
+        String type,
+        String userId,
+        String clientId,
+        String ip,
+        String target,
+        String sessionId,
+        String outcome,
+        String error,
+        String details) {
 
     public static final String SUCCESS = "success";
     public static final String ERROR = "error";

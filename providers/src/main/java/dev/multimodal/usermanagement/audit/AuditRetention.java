@@ -1,8 +1,7 @@
 package dev.multimodal.usermanagement.audit;
 
-import org.keycloak.models.RealmModel;
-
 import java.time.Duration;
+import org.keycloak.models.RealmModel;
 
 /**
  * A tenant's audit retention in days, kept as the realm attribute {@value #ATTRIBUTE}: part of the realm's
@@ -14,8 +13,7 @@ public final class AuditRetention {
     public static final String ATTRIBUTE = "um.audit.retentionDays";
     public static final int MAX_DAYS = 3650;
 
-    private AuditRetention() {
-    }
+    private AuditRetention() {}
 
     /** The realm's retention in days, or null for "keep forever" (also for a value someone broke by hand). */
     public static Integer of(RealmModel realm) {

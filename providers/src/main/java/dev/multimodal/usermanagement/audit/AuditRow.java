@@ -6,13 +6,28 @@ package dev.multimodal.usermanagement.audit;
  * @param position its place in write order (the page cursor)
  * @param sequence its place in the realm's chain; null, as its hashes, until the sealer has chained it
  */
-public record AuditRow(String id, String realmId, long position, Long sequence, long time, String type, String userId,
-                       String clientId, String ip, String target, String sessionId, String outcome, String error,
-                       String details, String prevHash, String hash) {
+public record AuditRow(
+        String id,
+        String realmId,
+        long position,
+        Long sequence,
+        long time,
+        String type,
+        String userId,
+        String clientId,
+        String ip,
+        String target,
+        String sessionId,
+        String outcome,
+        String error,
+        String details,
+        String prevHash,
+        String hash) {
 
-    static final String SELECT = "select new dev.multimodal.usermanagement.audit.AuditRow(a.id, a.realmId, a.position, a.sequence,"
-            + " a.time, a.type, a.userId, a.clientId, a.ip, a.target, a.sessionId, a.outcome, a.error, a.details, a.prevHash, a.hash)"
-            + " from AuditEntity a";
+    static final String SELECT =
+            "select new dev.multimodal.usermanagement.audit.AuditRow(a.id, a.realmId, a.position, a.sequence,"
+                    + " a.time, a.type, a.userId, a.clientId, a.ip, a.target, a.sessionId, a.outcome, a.error, a.details, a.prevHash, a.hash)"
+                    + " from AuditEntity a";
 
     public boolean sealed() {
         return sequence != null;
@@ -20,6 +35,7 @@ public record AuditRow(String id, String realmId, long position, Long sequence, 
 
     /** The chained row as the hash covers it (only for sealed rows). */
     public AuditRecord record() {
-        return new AuditRecord(id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
+        return new AuditRecord(
+                id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
     }
 }

@@ -2,13 +2,12 @@ package dev.multimodal.usermanagement.audit;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
-
-import java.util.List;
 
 /**
  * Chains committed rows and signs checkpoints, shortly after the actions (see {@link AuditSealTask}).
@@ -38,8 +37,12 @@ public final class AuditSealer {
 
     /** Seals every realm's committed rows, then signs the heads that moved since their checkpoint was signed, once due. */
     public void run() {
-        List<String> realms = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> em(session)
-                .createQuery("select distinct a.realmId from AuditEntity a where a.sequence is null", String.class).getResultList());
+        List<String> realms = KeycloakModelUtils.runJobInTransactionWithResult(
+                factory,
+                session -> em(session)
+                        .createQuery(
+                                "select distinct a.realmId from AuditEntity a where a.sequence is null", String.class)
+                        .getResultList());
         for (String realmId : realms) {
             try {
                 seal(realmId);
@@ -49,9 +52,14 @@ public final class AuditSealer {
             }
         }
         long now = System.currentTimeMillis();
-        List<String> due = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> em(session)
-                .createQuery("select h.realmId from AuditHeadEntity h where h.lastSequence > h.signedSequence and h.signedAt <= :due", String.class)
-                .setParameter("due", now - checkpointIntervalMillis).getResultList());
+        List<String> due = KeycloakModelUtils.runJobInTransactionWithResult(
+                factory,
+                session -> em(session)
+                        .createQuery(
+                                "select h.realmId from AuditHeadEntity h where h.lastSequence > h.signedSequence and h.signedAt <= :due",
+                                String.class)
+                        .setParameter("due", now - checkpointIntervalMillis)
+                        .getResultList());
         for (String realmId : due) {
             sign(realmId, false);
         }
@@ -61,7 +69,8 @@ public final class AuditSealer {
     public long seal(String realmId) {
         long sealed = 0;
         while (true) {
-            List<AuditEntity> rows = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> batch(session, realmId));
+            List<AuditEntity> rows =
+                    KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> batch(session, realmId));
             AuditMetrics.sealed(rows.size());
             rows.forEach(AuditLogLine::log);
             sealed += rows.size();
@@ -74,9 +83,13 @@ public final class AuditSealer {
     private static List<AuditEntity> batch(KeycloakSession session, String realmId) {
         EntityManager em = em(session);
         AuditHeadEntity head = lockHead(session, realmId);
-        List<AuditEntity> rows = em.createQuery("select a from AuditEntity a where a.realmId = :realm and a.sequence is null"
-                        + " order by a.position", AuditEntity.class)
-                .setParameter("realm", realmId).setMaxResults(BATCH).getResultList();
+        List<AuditEntity> rows = em.createQuery(
+                        "select a from AuditEntity a where a.realmId = :realm and a.sequence is null"
+                                + " order by a.position",
+                        AuditEntity.class)
+                .setParameter("realm", realmId)
+                .setMaxResults(BATCH)
+                .getResultList();
         long sequence = head.getLastSequence();
         String hash = head.getLastHash();
         for (AuditEntity row : rows) {
@@ -99,8 +112,10 @@ public final class AuditSealer {
      */
     public void sign(String realmId, boolean purged) {
         try {
-            AuditCheckpointEntity checkpoint = KeycloakModelUtils.runJobInTransactionWithResult(factory, session ->
-                    checkpoints.sign(em(session), lockHead(session, realmId), System.currentTimeMillis(), purged));
+            AuditCheckpointEntity checkpoint = KeycloakModelUtils.runJobInTransactionWithResult(
+                    factory,
+                    session -> checkpoints.sign(
+                            em(session), lockHead(session, realmId), System.currentTimeMillis(), purged));
             AuditMetrics.signed();
             AuditLogLine.checkpoint(checkpoint);
         } catch (RuntimeException e) {

@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.audit;
 
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
-
-import java.util.List;
 
 /**
  * Persists records, unsealed, in the caller's transaction: a committed action has its rows, a rolled-back one none.

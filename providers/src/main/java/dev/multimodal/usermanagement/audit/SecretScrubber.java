@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -19,12 +18,18 @@ import java.util.Map;
 public final class SecretScrubber {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SECRET_NAMES = List.of("password", "secret", "credential", "privatekey", "private_key",
-            "salt", "hashedsaltedvalue", "code_verifier");
+    private static final List<String> SECRET_NAMES = List.of(
+            "password",
+            "secret",
+            "credential",
+            "privatekey",
+            "private_key",
+            "salt",
+            "hashedsaltedvalue",
+            "code_verifier");
     private static final List<String> TOKEN_NAMES = List.of("token", "assertion");
 
-    private SecretScrubber() {
-    }
+    private SecretScrubber() {}
 
     public static boolean isSecretName(String name) {
         String lower = name.toLowerCase(Locale.ROOT).replace("-", "");
@@ -63,7 +68,8 @@ public final class SecretScrubber {
             Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                if (isSecretName(field.getKey()) || (isTokenName(field.getKey()) && field.getValue().isTextual())) {
+                if (isSecretName(field.getKey())
+                        || (isTokenName(field.getKey()) && field.getValue().isTextual())) {
                     fields.remove();
                 } else {
                     scrub(field.getValue());

@@ -1,10 +1,5 @@
 package dev.multimodal.usermanagement.health;
 
-import org.jboss.logging.Logger;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Runs {@code SELECT 1} through Keycloak's JPA connection on one background thread, so a hanging database
@@ -62,10 +61,12 @@ public final class DatabaseProbe implements AutoCloseable {
 
     private boolean query() {
         try {
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> session.getProvider(JpaConnectionProvider.class)
-                    .getEntityManager()
-                    .createNativeQuery("SELECT 1")
-                    .getSingleResult());
+            KeycloakModelUtils.runJobInTransaction(
+                    sessionFactory,
+                    session -> session.getProvider(JpaConnectionProvider.class)
+                            .getEntityManager()
+                            .createNativeQuery("SELECT 1")
+                            .getSingleResult());
             noteChange(true, null);
             return true;
         } catch (RuntimeException e) {

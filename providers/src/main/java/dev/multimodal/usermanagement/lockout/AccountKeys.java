@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 public final class AccountKeys {
 
-    private AccountKeys() {
-    }
+    private AccountKeys() {}
 
     public static String forUser(String userId) {
         return "id:" + userId;

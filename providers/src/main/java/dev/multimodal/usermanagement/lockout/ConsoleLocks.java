@@ -11,8 +11,7 @@ import org.keycloak.models.RealmModel;
  */
 public final class ConsoleLocks {
 
-    private ConsoleLocks() {
-    }
+    private ConsoleLocks() {}
 
     /**
      * Upgrade step for tenants created before the template had it: turns "Brute force detection" on in a realm

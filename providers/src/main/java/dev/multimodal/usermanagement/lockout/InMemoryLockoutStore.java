@@ -83,9 +83,11 @@ public final class InMemoryLockoutStore implements LockoutStore {
         final LinkedHashMap<String, Long> failures = new LinkedHashMap<>();
         /** attempt id → time of the check, for attempts in flight */
         final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
+
         long lockedUntil;
         /** the id of the attempt that set the lock */
         String lockId;
+
         int consecutiveLocks;
         long consecutiveLocksExpireAt;
         long windowMs;
@@ -101,7 +103,10 @@ public final class InMemoryLockoutStore implements LockoutStore {
 
         boolean expired(long now) {
             prune(now, windowMs);
-            return now >= requests.resetsAt && now >= lockedUntil && failures.isEmpty() && pending.isEmpty()
+            return now >= requests.resetsAt
+                    && now >= lockedUntil
+                    && failures.isEmpty()
+                    && pending.isEmpty()
                     && consecutiveLocks == 0;
         }
     }
@@ -133,10 +138,14 @@ public final class InMemoryLockoutStore implements LockoutStore {
         account.prune(now, settings.failureWindow().toMillis());
         long accountRequests = account.requests.increment(now);
         if (guess && account.lockedUntil > now) {
-            return Optional.of(ipDecision.allowed() ? Decision.locked(Duration.ofMillis(account.lockedUntil - now)) : ipDecision);
+            return Optional.of(
+                    ipDecision.allowed() ? Decision.locked(Duration.ofMillis(account.lockedUntil - now)) : ipDecision);
         }
         if (accountRequests > settings.requestsPerUsernamePerMinute()) {
-            return Optional.of(ipDecision.allowed() ? Decision.rateLimited(Duration.ofMillis(account.requests.resetsAt - now)) : ipDecision);
+            return Optional.of(
+                    ipDecision.allowed()
+                            ? Decision.rateLimited(Duration.ofMillis(account.requests.resetsAt - now))
+                            : ipDecision);
         }
         if (!ipDecision.allowed() || !guess) {
             return Optional.of(ipDecision);
@@ -155,7 +164,8 @@ public final class InMemoryLockoutStore implements LockoutStore {
         return reserveSlot(account, attempt, settings, now);
     }
 
-    private static Optional<Decision> reserveSlot(AccountState account, Attempt attempt, LockoutSettings settings, long now) {
+    private static Optional<Decision> reserveSlot(
+            AccountState account, Attempt attempt, LockoutSettings settings, long now) {
         if (account.failures.size() + account.pending.size() >= settings.maxFailures()) {
             return Optional.empty(); // the attempts in flight could reach the threshold: wait for one of them to end
         }
@@ -181,7 +191,8 @@ public final class InMemoryLockoutStore implements LockoutStore {
         account.lockedUntil = now + lock.toMillis();
         account.lockId = attempt.id();
         // a run of locks ends when no new lock follows within the cap after this one ends
-        account.consecutiveLocksExpireAt = account.lockedUntil + settings.lockoutCap().toMillis();
+        account.consecutiveLocksExpireAt =
+                account.lockedUntil + settings.lockoutCap().toMillis();
         account.failures.clear();
         return Decision.lockedNow(lock, run);
     }
@@ -235,8 +246,12 @@ public final class InMemoryLockoutStore implements LockoutStore {
         long now = clock.millis();
         account.prune(now, settings.failureWindow().toMillis());
         boolean locked = account.lockedUntil > now;
-        return new LockState(true, locked, Duration.ofMillis(locked ? account.lockedUntil - now : 0),
-                account.failures.size(), account.consecutiveLocks);
+        return new LockState(
+                true,
+                locked,
+                Duration.ofMillis(locked ? account.lockedUntil - now : 0),
+                account.failures.size(),
+                account.consecutiveLocks);
     }
 
     /** Entries currently held (tests). */

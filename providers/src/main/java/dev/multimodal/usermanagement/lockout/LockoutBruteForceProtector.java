@@ -1,13 +1,12 @@
 package dev.multimodal.usermanagement.lockout;
 
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Set;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.BruteForceProtector;
-
-import java.util.Set;
 
 /**
  * Keycloak's view of brute-force locks. In a realm guarded by the lockout step, a user is "temporarily disabled"
@@ -25,16 +24,16 @@ final class LockoutBruteForceProtector implements BruteForceProtector {
     }
 
     @Override
-    public void failedLogin(RealmModel realm, UserModel user, ClientConnection connection, UriInfo uriInfo,
-                            Set<String> authMethods) {
+    public void failedLogin(
+            RealmModel realm, UserModel user, ClientConnection connection, UriInfo uriInfo, Set<String> authMethods) {
         if (!LockoutFlows.usesLockoutStep(realm)) {
             keycloak.failedLogin(realm, user, connection, uriInfo, authMethods);
         }
     }
 
     @Override
-    public void successfulLogin(RealmModel realm, UserModel user, ClientConnection connection, UriInfo uriInfo,
-                                Set<String> authMethods) {
+    public void successfulLogin(
+            RealmModel realm, UserModel user, ClientConnection connection, UriInfo uriInfo, Set<String> authMethods) {
         if (!LockoutFlows.usesLockoutStep(realm)) {
             keycloak.successfulLogin(realm, user, connection, uriInfo, authMethods);
         }
@@ -59,7 +58,8 @@ final class LockoutBruteForceProtector implements BruteForceProtector {
             return false;
         }
         return LockoutRateLimitAuthenticatorFactory.storeFor(session)
-                .lockState(realm.getId(), AccountKeys.forUser(user.getId()), LockoutFlows.settingsOf(realm)).locked();
+                .lockState(realm.getId(), AccountKeys.forUser(user.getId()), LockoutFlows.settingsOf(realm))
+                .locked();
     }
 
     /** The lockout step never locks for good; a permanent lock from Keycloak's own detection still counts. */

@@ -52,8 +52,7 @@ public class LockoutEventListenerProvider implements EventListenerProvider {
             }
 
             @Override
-            protected void rollbackImpl() {
-            }
+            protected void rollbackImpl() {}
         });
     }
 
@@ -63,11 +62,12 @@ public class LockoutEventListenerProvider implements EventListenerProvider {
                 LOG.infof("Lockout: user %s unlocked by a password reset", userId);
             }
         } catch (LockoutStoreException e) {
-            LOG.warnf("Lockout: user %s reset the password but the store is unreachable; the lock runs out by itself", userId);
+            LOG.warnf(
+                    "Lockout: user %s reset the password but the store is unreachable; the lock runs out by itself",
+                    userId);
         }
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

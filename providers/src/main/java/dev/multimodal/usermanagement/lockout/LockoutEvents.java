@@ -1,6 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
 import jakarta.ws.rs.core.UriInfo;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
@@ -20,10 +23,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.resources.LoginActionsService;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-
 /**
  * What happens when a failure locks an account: Keycloak's {@code USER_DISABLED_BY_TEMPORARY_LOCKOUT} event, and,
  * when the tenant wants it, the lockout e-mail with its unlock link.
@@ -42,44 +41,65 @@ final class LockoutEvents {
     /** The realm attribute behind "Frontend URL" in the admin console's realm settings. */
     private static final String FRONTEND_URL = "frontendUrl";
 
-    private LockoutEvents() {
-    }
+    private LockoutEvents() {}
 
     /**
      * @param user     the locked user; null for an unknown username (no e-mail then)
      * @param username the name the attempt used
      * @param lockId   the lock's id in the store (the attempt that set it): the unlock link ends this lock only
      */
-    static void locked(KeycloakSession session, RealmModel realm, UserModel user, String username, Decision lock,
-                       String lockId, LockoutSettings settings) {
+    static void locked(
+            KeycloakSession session,
+            RealmModel realm,
+            UserModel user,
+            String username,
+            Decision lock,
+            String lockId,
+            LockoutSettings settings) {
         KeycloakContext context = session.getContext();
         String userId = user == null ? null : user.getId();
-        String ip = context.getConnection() == null ? null : context.getConnection().getRemoteAddr();
+        String ip =
+                context.getConnection() == null ? null : context.getConnection().getRemoteAddr();
         ClientModel client = context.getClient();
-        boolean mailWanted = settings.lockoutEmail() && user != null && user.getEmail() != null && !user.getEmail().isBlank();
+        boolean mailWanted = settings.lockoutEmail()
+                && user != null
+                && user.getEmail() != null
+                && !user.getEmail().isBlank();
         if (mailWanted && !publicUrlConfigured(realm)) {
-            LOG.warnf("Lockout e-mail to user %s of realm %s not sent: no public hostname is configured (--hostname, or the "
-                    + "realm's Frontend URL), and a link built from the request's Host header could point anywhere", userId, realm.getName());
+            LOG.warnf(
+                    "Lockout e-mail to user %s of realm %s not sent: no public hostname is configured (--hostname, or the "
+                            + "realm's Frontend URL), and a link built from the request's Host header could point anywhere",
+                    userId, realm.getName());
             mailWanted = false;
         }
         String link = mailWanted ? unlockLink(session, realm, user, lock, lockId) : null;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        ExecutorService mailer = link == null ? null : session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR);
+        ExecutorService mailer = link == null
+                ? null
+                : session.getProvider(ExecutorsProvider.class).getExecutor(MAIL_EXECUTOR);
         try {
             KeycloakModelUtils.runJobInTransaction(factory, context, inner -> {
                 RealmModel innerRealm = inner.realms().getRealm(realm.getId());
-                EventBuilder event = new EventBuilder(innerRealm, inner).event(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT)
-                        .ipAddress(ip).user(userId).detail(Details.USERNAME, username)
+                EventBuilder event = new EventBuilder(innerRealm, inner)
+                        .event(EventType.USER_DISABLED_BY_TEMPORARY_LOCKOUT)
+                        .ipAddress(ip)
+                        .user(userId)
+                        .detail(Details.USERNAME, username)
                         .detail(Details.REASON, LockoutRateLimitAuthenticatorFactory.PROVIDER_ID)
-                        .detail(LockoutRateLimitAuthenticator.DETAIL_LOCK_SECONDS, Long.toString(lock.retryAfterSeconds()))
-                        .detail(LockoutRateLimitAuthenticator.DETAIL_CONSECUTIVE_LOCKS, Integer.toString(lock.consecutiveLocks()));
+                        .detail(
+                                LockoutRateLimitAuthenticator.DETAIL_LOCK_SECONDS,
+                                Long.toString(lock.retryAfterSeconds()))
+                        .detail(
+                                LockoutRateLimitAuthenticator.DETAIL_CONSECUTIVE_LOCKS,
+                                Integer.toString(lock.consecutiveLocks()));
                 if (client != null) {
                     event.client(client.getClientId());
                 }
                 event.success();
                 if (link != null) {
-                    inner.getTransactionManager().enlistAfterCompletion(afterCommit(() ->
-                                mail(mailer, () -> sendMail(factory, realm.getId(), userId, link, lock))));
+                    inner.getTransactionManager()
+                            .enlistAfterCompletion(afterCommit(
+                                    () -> mail(mailer, () -> sendMail(factory, realm.getId(), userId, link, lock))));
                 }
             });
         } catch (RuntimeException e) {
@@ -101,16 +121,19 @@ final class LockoutEvents {
         return hostname != null && !hostname.isBlank();
     }
 
-    private static String unlockLink(KeycloakSession session, RealmModel realm, UserModel user, Decision lock, String lockId) {
+    private static String unlockLink(
+            KeycloakSession session, RealmModel realm, UserModel user, Decision lock, String lockId) {
         int expires = Time.currentTime() + (int) Math.min(Integer.MAX_VALUE / 2, lock.retryAfterSeconds());
         UnlockActionToken token = new UnlockActionToken(user.getId(), expires, lockId);
         UriInfo uri = session.getContext().getUri();
         return LoginActionsService.actionTokenProcessor(uri)
                 .queryParam("key", token.serialize(session, realm, uri))
-                .build(realm.getName()).toString();
+                .build(realm.getName())
+                .toString();
     }
 
-    private static void sendMail(KeycloakSessionFactory factory, String realmId, String userId, String link, Decision lock) {
+    private static void sendMail(
+            KeycloakSessionFactory factory, String realmId, String userId, String link, Decision lock) {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, session -> {
                 RealmModel realm = session.realms().getRealm(realmId);
@@ -123,11 +146,15 @@ final class LockoutEvents {
                     return;
                 }
                 try {
-                    session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user).send(MAIL_SUBJECT,
-                            MAIL_TEMPLATE, mailAttributes(link, lock));
+                    session.getProvider(EmailTemplateProvider.class)
+                            .setRealm(realm)
+                            .setUser(user)
+                            .send(MAIL_SUBJECT, MAIL_TEMPLATE, mailAttributes(link, lock));
                 } catch (EmailException e) {
                     // the address is the user's, not a secret, but the user id is enough to find the problem
-                    LOG.warnf("Lockout e-mail to user %s of realm %s not sent: %s", userId, realm.getName(), rootCause(e));
+                    LOG.warnf(
+                            "Lockout e-mail to user %s of realm %s not sent: %s",
+                            userId, realm.getName(), rootCause(e));
                 }
             });
         } catch (RuntimeException e) {
@@ -167,8 +194,7 @@ final class LockoutEvents {
             }
 
             @Override
-            protected void rollbackImpl() {
-            }
+            protected void rollbackImpl() {}
         };
     }
 }

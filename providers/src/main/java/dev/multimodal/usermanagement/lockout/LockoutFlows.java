@@ -1,5 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.AuthenticationExecutionModel;
@@ -10,11 +14,6 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.DefaultAuthenticationFlows;
 import org.keycloak.provider.ProviderConfigProperty;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Every new tenant realm gets a direct-grant flow made of the lockout step, so API logins and the token endpoint
@@ -36,10 +35,10 @@ public final class LockoutFlows {
     public static final String CONFIG_ALIAS = "user-management lockout";
     /** Keycloak's username-and-password form, which the lockout step wraps in the browser flow. */
     private static final String PASSWORD_FORM = "auth-username-password-form";
+
     private static final Logger LOG = Logger.getLogger(LockoutFlows.class);
 
-    private LockoutFlows() {
-    }
+    private LockoutFlows() {}
 
     static void bindToNewRealms(KeycloakSessionFactory factory) {
         factory.register(event -> {
@@ -76,7 +75,8 @@ public final class LockoutFlows {
         flow.setTopLevel(true);
         flow.setBuiltIn(false);
         flow = realm.addAuthenticationFlow(flow);
-        AuthenticationExecutionModel step = addStep(realm, flow.getId(), LockoutRateLimitAuthenticatorFactory.PROVIDER_ID, 10);
+        AuthenticationExecutionModel step =
+                addStep(realm, flow.getId(), LockoutRateLimitAuthenticatorFactory.PROVIDER_ID, 10);
         addConfig(realm, step, defaultSettings());
         return flow;
     }
@@ -87,7 +87,8 @@ public final class LockoutFlows {
      */
     static void bindBrowser(RealmModel realm) {
         AuthenticationFlowModel current = realm.getBrowserFlow();
-        if (current == null || !DefaultAuthenticationFlows.BROWSER_FLOW.equals(current.getAlias())
+        if (current == null
+                || !DefaultAuthenticationFlows.BROWSER_FLOW.equals(current.getAlias())
                 || realm.getFlowByAlias(BROWSER_ALIAS) != null) {
             return;
         }
@@ -98,7 +99,8 @@ public final class LockoutFlows {
     }
 
     private static void replaceSteps(RealmModel realm, String flowId, String authenticator, String replacement) {
-        for (AuthenticationExecutionModel step : realm.getAuthenticationExecutionsStream(flowId).toList()) {
+        for (AuthenticationExecutionModel step :
+                realm.getAuthenticationExecutionsStream(flowId).toList()) {
             if (step.isAuthenticatorFlow()) {
                 replaceSteps(realm, step.getFlowId(), authenticator, replacement);
             } else if (authenticator.equals(step.getAuthenticator())) {
@@ -111,7 +113,8 @@ public final class LockoutFlows {
     /** A copy of Keycloak's registration flow whose form first checks the rate limits. */
     static void bindRegistration(RealmModel realm) {
         AuthenticationFlowModel current = realm.getRegistrationFlow();
-        if (current == null || !DefaultAuthenticationFlows.REGISTRATION_FLOW.equals(current.getAlias())
+        if (current == null
+                || !DefaultAuthenticationFlows.REGISTRATION_FLOW.equals(current.getAlias())
                 || realm.getFlowByAlias(REGISTRATION_ALIAS) != null) {
             return;
         }
@@ -121,7 +124,9 @@ public final class LockoutFlows {
                 .findFirst()
                 .ifPresent(form -> {
                     int first = realm.getAuthenticationExecutionsStream(form.getFlowId())
-                            .mapToInt(AuthenticationExecutionModel::getPriority).min().orElse(10);
+                            .mapToInt(AuthenticationExecutionModel::getPriority)
+                            .min()
+                            .orElse(10);
                     addStep(realm, form.getFlowId(), LockoutRegistrationFormActionFactory.PROVIDER_ID, first - 1);
                 });
         realm.setRegistrationFlow(flow);
@@ -131,20 +136,24 @@ public final class LockoutFlows {
     /** A copy of Keycloak's "reset credentials" flow with the lockout step right after "Choose User". */
     static void bindResetCredentials(RealmModel realm) {
         AuthenticationFlowModel current = realm.getResetCredentialsFlow();
-        if (current == null || !DefaultAuthenticationFlows.RESET_CREDENTIALS_FLOW.equals(current.getAlias())
+        if (current == null
+                || !DefaultAuthenticationFlows.RESET_CREDENTIALS_FLOW.equals(current.getAlias())
                 || realm.getFlowByAlias(RESET_CREDENTIALS_ALIAS) != null) {
             return;
         }
         AuthenticationFlowModel flow = copy(realm, current, RESET_CREDENTIALS_ALIAS, true);
         int chooseUser = realm.getAuthenticationExecutionsStream(flow.getId())
                 .filter(step -> "reset-credentials-choose-user".equals(step.getAuthenticator()))
-                .mapToInt(AuthenticationExecutionModel::getPriority).findFirst().orElse(0);
+                .mapToInt(AuthenticationExecutionModel::getPriority)
+                .findFirst()
+                .orElse(0);
         addStep(realm, flow.getId(), LockoutRateLimitAuthenticatorFactory.PROVIDER_ID, chooseUser + 1);
         realm.setResetCredentialsFlow(flow);
         LOG.debugf("Realm %s: reset credentials bound to %s", realm.getName(), RESET_CREDENTIALS_ALIAS);
     }
 
-    private static AuthenticationExecutionModel addStep(RealmModel realm, String flowId, String provider, int priority) {
+    private static AuthenticationExecutionModel addStep(
+            RealmModel realm, String flowId, String provider, int priority) {
         AuthenticationExecutionModel step = new AuthenticationExecutionModel();
         step.setParentFlow(flowId);
         step.setAuthenticator(provider);
@@ -155,7 +164,8 @@ public final class LockoutFlows {
     }
 
     /** A deep copy of a flow: its steps, sub-flows and step configs, under new aliases. */
-    private static AuthenticationFlowModel copy(RealmModel realm, AuthenticationFlowModel source, String alias, boolean topLevel) {
+    private static AuthenticationFlowModel copy(
+            RealmModel realm, AuthenticationFlowModel source, String alias, boolean topLevel) {
         AuthenticationFlowModel flow = new AuthenticationFlowModel();
         flow.setAlias(alias);
         flow.setDescription(source.getDescription() + " (with lockout rate limits, user-management)");
@@ -163,7 +173,8 @@ public final class LockoutFlows {
         flow.setTopLevel(topLevel);
         flow.setBuiltIn(false);
         flow = realm.addAuthenticationFlow(flow);
-        for (AuthenticationExecutionModel step : realm.getAuthenticationExecutionsStream(source.getId()).toList()) {
+        for (AuthenticationExecutionModel step :
+                realm.getAuthenticationExecutionsStream(source.getId()).toList()) {
             AuthenticationExecutionModel clone = new AuthenticationExecutionModel();
             clone.setParentFlow(flow.getId());
             clone.setAuthenticator(step.getAuthenticator());
@@ -172,15 +183,18 @@ public final class LockoutFlows {
             clone.setAuthenticatorFlow(step.isAuthenticatorFlow());
             if (step.isAuthenticatorFlow()) {
                 AuthenticationFlowModel sub = realm.getAuthenticationFlowById(step.getFlowId());
-                clone.setFlowId(copy(realm, sub, alias + " " + sub.getAlias(), false).getId());
+                clone.setFlowId(
+                        copy(realm, sub, alias + " " + sub.getAlias(), false).getId());
             }
-            AuthenticatorConfigModel config = step.getAuthenticatorConfig() == null ? null
+            AuthenticatorConfigModel config = step.getAuthenticatorConfig() == null
+                    ? null
                     : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
             if (config != null) {
                 AuthenticatorConfigModel configCopy = new AuthenticatorConfigModel();
                 configCopy.setAlias(alias + " " + config.getAlias());
                 configCopy.setConfig(new HashMap<>(config.getConfig()));
-                clone.setAuthenticatorConfig(realm.addAuthenticatorConfig(configCopy).getId());
+                clone.setAuthenticatorConfig(
+                        realm.addAuthenticatorConfig(configCopy).getId());
             }
             realm.addAuthenticatorExecution(clone);
         }
@@ -237,7 +251,9 @@ public final class LockoutFlows {
     }
 
     private static AuthenticatorConfigModel configOf(RealmModel realm, AuthenticationExecutionModel step) {
-        return step.getAuthenticatorConfig() == null ? null : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
+        return step.getAuthenticatorConfig() == null
+                ? null
+                : realm.getAuthenticatorConfigById(step.getAuthenticatorConfig());
     }
 
     private static void addConfig(RealmModel realm, AuthenticationExecutionModel step, Map<String, String> settings) {
@@ -251,7 +267,8 @@ public final class LockoutFlows {
     /** Every option of the step's settings form at its default, as the form shows them. */
     private static Map<String, String> defaultSettings() {
         return LockoutRateLimitAuthenticatorFactory.CONFIG_PROPERTIES.stream()
-                .collect(Collectors.toMap(ProviderConfigProperty::getName, property -> String.valueOf(property.getDefaultValue())));
+                .collect(Collectors.toMap(
+                        ProviderConfigProperty::getName, property -> String.valueOf(property.getDefaultValue())));
     }
 
     /**
@@ -264,8 +281,11 @@ public final class LockoutFlows {
 
     private static Optional<AuthenticationExecutionModel> lockoutStep(RealmModel realm) {
         AuthenticationFlowModel flow = realm.getDirectGrantFlow();
-        return flow == null ? Optional.empty() : realm.getAuthenticationExecutionsStream(flow.getId())
-                .filter(step -> LockoutRateLimitAuthenticatorFactory.PROVIDER_ID.equals(step.getAuthenticator()))
-                .findFirst();
+        return flow == null
+                ? Optional.empty()
+                : realm.getAuthenticationExecutionsStream(flow.getId())
+                        .filter(step ->
+                                LockoutRateLimitAuthenticatorFactory.PROVIDER_ID.equals(step.getAuthenticator()))
+                        .findFirst();
     }
 }

@@ -1,12 +1,11 @@
 package dev.multimodal.usermanagement.lockout;
 
+import java.time.Duration;
+import java.time.Instant;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserLoginFailureProvider;
-
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Keycloak's login-failure records as its admin console and admin REST API read and clear them
@@ -91,7 +90,9 @@ final class LockoutLoginFailures implements UserLoginFailureProvider {
 
         @Override
         public int getFailedLoginNotBefore() {
-            return state.locked() ? (int) now.plus(state.remaining()).plusMillis(999).getEpochSecond() : 0;
+            return state.locked()
+                    ? (int) now.plus(state.remaining()).plusMillis(999).getEpochSecond()
+                    : 0;
         }
 
         @Override
@@ -126,35 +127,27 @@ final class LockoutLoginFailures implements UserLoginFailureProvider {
         // Keycloak's own detection writes through these; it does not count in a realm guarded by the step
 
         @Override
-        public void setFailedLoginNotBefore(int notBefore) {
-        }
+        public void setFailedLoginNotBefore(int notBefore) {}
 
         @Override
-        public void incrementFailures() {
-        }
+        public void incrementFailures() {}
 
         @Override
-        public void incrementTemporaryLockouts() {
-        }
+        public void incrementTemporaryLockouts() {}
 
         @Override
-        public void clearFailures() {
-        }
+        public void clearFailures() {}
 
         @Override
-        public void setLastFailure(long lastFailure) {
-        }
+        public void setLastFailure(long lastFailure) {}
 
         @Override
-        public void setLastIPFailure(String ip) {
-        }
+        public void setLastIPFailure(String ip) {}
 
         @Override
-        public void incrementSecondaryAuthFailures() {
-        }
+        public void incrementSecondaryAuthFailures() {}
 
         @Override
-        public void clearPrimaryAndSecondaryAuthFailures() {
-        }
+        public void clearPrimaryAndSecondaryAuthFailures() {}
     }
 }

@@ -1,13 +1,12 @@
 package dev.multimodal.usermanagement.lockout;
 
+import java.util.Comparator;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.UserLoginFailureProvider;
 import org.keycloak.models.UserLoginFailureProviderFactory;
 import org.keycloak.provider.ProviderFactory;
-
-import java.util.Comparator;
 
 /**
  * {@code loginFailure} provider {@code user-management}, the server's default (highest order): see

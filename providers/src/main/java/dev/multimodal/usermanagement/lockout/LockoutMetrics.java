@@ -3,7 +3,6 @@ package dev.multimodal.usermanagement.lockout;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 
 /**
@@ -16,32 +15,46 @@ public final class LockoutMetrics {
 
     private static final String REALM = "realm";
 
-    private LockoutMetrics() {
-    }
+    private LockoutMetrics() {}
 
     static void locked(String realm) {
-        Counter.builder("um.lockout.locks").description("Accounts locked after repeated failures")
-                .tag(REALM, tag(realm)).register(Metrics.globalRegistry).increment();
+        Counter.builder("um.lockout.locks")
+                .description("Accounts locked after repeated failures")
+                .tag(REALM, tag(realm))
+                .register(Metrics.globalRegistry)
+                .increment();
     }
 
     static void unlocked(String realm) {
-        Counter.builder("um.lockout.unlocks").description("Locks ended early (admin, password reset, e-mail link)")
-                .tag(REALM, tag(realm)).register(Metrics.globalRegistry).increment();
+        Counter.builder("um.lockout.unlocks")
+                .description("Locks ended early (admin, password reset, e-mail link)")
+                .tag(REALM, tag(realm))
+                .register(Metrics.globalRegistry)
+                .increment();
     }
 
     static void rateLimited(String realm) {
-        Counter.builder("um.lockout.rate.limited").description("Requests refused by a rate limit (429)")
-                .tag(REALM, tag(realm)).register(Metrics.globalRegistry).increment();
+        Counter.builder("um.lockout.rate.limited")
+                .description("Requests refused by a rate limit (429)")
+                .tag(REALM, tag(realm))
+                .register(Metrics.globalRegistry)
+                .increment();
     }
 
     static void storeError(String realm) {
-        Counter.builder("um.lockout.store.errors").description("Lockout store calls that failed (Redis error or timeout)")
-                .tag(REALM, tag(realm)).register(Metrics.globalRegistry).increment();
+        Counter.builder("um.lockout.store.errors")
+                .description("Lockout store calls that failed (Redis error or timeout)")
+                .tag(REALM, tag(realm))
+                .register(Metrics.globalRegistry)
+                .increment();
     }
 
     static void decision(String realm, Duration took) {
-        Timer.builder("um.lockout.decision").description("Latency of one lockout store decision")
-                .tag(REALM, tag(realm)).register(Metrics.globalRegistry).record(took);
+        Timer.builder("um.lockout.decision")
+                .description("Latency of one lockout store decision")
+                .tag(REALM, tag(realm))
+                .register(Metrics.globalRegistry)
+                .record(took);
     }
 
     private static String tag(String realm) {

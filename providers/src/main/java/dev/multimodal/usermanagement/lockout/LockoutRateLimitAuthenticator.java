@@ -1,5 +1,8 @@
 package dev.multimodal.usermanagement.lockout;
 
+import static org.keycloak.services.validation.Validation.FIELD_PASSWORD;
+import static org.keycloak.services.validation.Validation.FIELD_USERNAME;
+
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -21,9 +24,6 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
-
-import static org.keycloak.services.validation.Validation.FIELD_PASSWORD;
-import static org.keycloak.services.validation.Validation.FIELD_USERNAME;
 
 /**
  * Username and password with lockout and rate limits, in place of Keycloak's password steps:
@@ -53,6 +53,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
      * attempts": it also stops right passwords. Parameter: seconds to wait.
      */
     static final String RATE_LIMITED_MESSAGE = "umRateLimitedMessage";
+
     static final String UNAVAILABLE_MESSAGE = "umLoginUnavailableMessage";
 
     /** Event error for a refused rate-limited attempt ({@link Errors} has none). */
@@ -61,6 +62,7 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     public static final String EVENT_ERROR_STORE_UNAVAILABLE = "lockout_store_unavailable";
     /** Event details: what the step decided, and a lock's duration and place in its run. */
     public static final String DETAIL_DECISION = "lockout_decision";
+
     public static final String DETAIL_LOCK_SECONDS = "lockout_seconds";
     public static final String DETAIL_CONSECUTIVE_LOCKS = "lockout_consecutive";
 
@@ -92,7 +94,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         String password = form.getFirst(CredentialRepresentation.PASSWORD);
         if (username == null || username.isBlank()) {
             context.getEvent().error(Errors.USER_NOT_FOUND);
-            context.failure(AuthenticationFlowError.INVALID_USER,
+            context.failure(
+                    AuthenticationFlowError.INVALID_USER,
                     oauthError(Response.Status.UNAUTHORIZED, "invalid_request", "Missing parameter: username"));
             return;
         }
@@ -110,7 +113,9 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         }
         LockoutBruteForceProtector.notLockedInThisRequest(context.getSession(), user);
 
-        boolean eligible = user != null && user.getServiceAccountClientLink() == null && user.isEnabled()
+        boolean eligible = user != null
+                && user.getServiceAccountClientLink() == null
+                && user.isEnabled()
                 && AuthenticatorUtils.getDisabledByBruteForceEventError(context, user) == null;
         boolean valid;
         if (eligible && password != null && !password.isEmpty()) {
@@ -159,13 +164,21 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             }
             case RATE_LIMITED -> {
                 context.getEvent().detail(DETAIL_DECISION, "rate_limited").error(EVENT_ERROR_RATE_LIMITED);
-                context.forceChallenge(withRetryAfter(oauthError(Response.Status.TOO_MANY_REQUESTS, "too_many_requests",
-                        "Too many requests; retry later"), decision));
+                context.forceChallenge(withRetryAfter(
+                        oauthError(
+                                Response.Status.TOO_MANY_REQUESTS,
+                                "too_many_requests",
+                                "Too many requests; retry later"),
+                        decision));
             }
             default -> {
                 context.getEvent().detail(DETAIL_DECISION, "unavailable").error(EVENT_ERROR_STORE_UNAVAILABLE);
-                context.forceChallenge(withRetryAfter(oauthError(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable",
-                        "Login is temporarily unavailable; retry later"), decision));
+                context.forceChallenge(withRetryAfter(
+                        oauthError(
+                                Response.Status.SERVICE_UNAVAILABLE,
+                                "temporarily_unavailable",
+                                "Login is temporarily unavailable; retry later"),
+                        decision));
             }
         }
     }
@@ -182,8 +195,11 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         UserModel preset = isUserAlreadySetBeforeUsernamePasswordAuth(context) ? context.getUser() : null;
         String username = preset != null ? preset.getUsername() : form.getFirst(AuthenticationManager.FORM_USERNAME);
         String password = form.getFirst(CredentialRepresentation.PASSWORD);
-        boolean guess = !form.containsKey("cancel") && username != null && !username.isBlank()
-                && password != null && !password.isEmpty();
+        boolean guess = !form.containsKey("cancel")
+                && username != null
+                && !username.isBlank()
+                && password != null
+                && !password.isEmpty();
         if (!guess) {
             super.action(context); // cancel, passkey, or an empty field: Keycloak's own answer, nothing to count
             return;
@@ -191,7 +207,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
         username = username.trim();
         UserModel user = preset != null ? preset : findUser(context, username);
         // a browser step without a config of its own follows the tenant's settings
-        LockoutSettings settings = RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
+        LockoutSettings settings =
+                RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
         Attempt attempt = attempt(context, user, username);
         Decision decision = store.check(attempt, settings);
         if (!decision.allowed()) {
@@ -221,15 +238,16 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
                 context.getEvent().detail(DETAIL_DECISION, "locked").error(Errors.USER_TEMPORARILY_DISABLED);
                 // the very page a wrong password (or, for an unknown name, a wrong username) gets
                 AuthenticatorUtils.setupReauthenticationInUsernamePasswordFormError(context);
-                context.forceChallenge(challenge(context, getDefaultChallengeMessage(context),
-                        user == null ? FIELD_USERNAME : FIELD_PASSWORD));
+                context.forceChallenge(challenge(
+                        context, getDefaultChallengeMessage(context), user == null ? FIELD_USERNAME : FIELD_PASSWORD));
                 if (!isUserAlreadySetBeforeUsernamePasswordAuth(context)) {
                     context.clearUser();
                 }
             }
             case RATE_LIMITED -> {
                 context.getEvent().detail(DETAIL_DECISION, "rate_limited").error(EVENT_ERROR_RATE_LIMITED);
-                context.forceChallenge(context.form().setExecution(context.getExecution().getId())
+                context.forceChallenge(context.form()
+                        .setExecution(context.getExecution().getId())
                         .setStatus(Response.Status.TOO_MANY_REQUESTS)
                         .setResponseHeader("Retry-After", Long.toString(decision.retryAfterSeconds()))
                         .setError(RATE_LIMITED_MESSAGE, decision.retryAfterSeconds())
@@ -237,7 +255,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
             }
             default -> {
                 context.getEvent().detail(DETAIL_DECISION, "unavailable").error(EVENT_ERROR_STORE_UNAVAILABLE);
-                context.forceChallenge(context.form().setExecution(context.getExecution().getId())
+                context.forceChallenge(context.form()
+                        .setExecution(context.getExecution().getId())
                         .setStatus(Response.Status.SERVICE_UNAVAILABLE)
                         .setResponseHeader("Retry-After", Long.toString(decision.retryAfterSeconds()))
                         .setError(UNAVAILABLE_MESSAGE)
@@ -253,22 +272,33 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
      * any e-mail is sent. A lock does not refuse: resetting the password is how a locked user gets back in.
      */
     private void guardPasswordReset(AuthenticationFlowContext context) {
-        String username = context.getAuthenticationSession().getAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+        String username =
+                context.getAuthenticationSession().getAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
         UserModel user = context.getUser();
         if (username == null && user == null) {
             context.success(); // no "Choose User" before this step: nothing to limit
             return;
         }
         String accountKey = user != null ? AccountKeys.forUser(user.getId()) : AccountKeys.forUnknownName(username);
-        LockoutSettings settings = RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
-        Decision decision = RequestLimits.check(store, settings, context.getRealm().getId(), accountKey, context.getConnection().getRemoteAddr());
+        LockoutSettings settings =
+                RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), context.getRealm());
+        Decision decision = RequestLimits.check(
+                store,
+                settings,
+                context.getRealm().getId(),
+                accountKey,
+                context.getConnection().getRemoteAddr());
         if (decision.allowed()) {
             context.success();
             return;
         }
-        context.getEvent().detail(Details.USERNAME, username).user(user)
-                .detail(DETAIL_DECISION, RequestLimits.decisionName(decision)).error(RequestLimits.eventError(decision));
-        context.forceChallenge(context.form().setExecution(context.getExecution().getId())
+        context.getEvent()
+                .detail(Details.USERNAME, username)
+                .user(user)
+                .detail(DETAIL_DECISION, RequestLimits.decisionName(decision))
+                .error(RequestLimits.eventError(decision));
+        context.forceChallenge(context.form()
+                .setExecution(context.getExecution().getId())
                 .setStatus(RequestLimits.status(decision))
                 .setResponseHeader("Retry-After", Long.toString(decision.retryAfterSeconds()))
                 .addError(RequestLimits.message(decision))
@@ -280,7 +310,8 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     private Attempt attempt(AuthenticationFlowContext context, UserModel user, String username) {
         String accountKey = user != null ? AccountKeys.forUser(user.getId()) : AccountKeys.forUnknownName(username);
         // Keycloak's view of the client: it honours --proxy-headers and the trusted proxies, unlike a raw header
-        return Attempt.of(context.getRealm().getId(), accountKey, context.getConnection().getRemoteAddr());
+        return Attempt.of(
+                context.getRealm().getId(), accountKey, context.getConnection().getRemoteAddr());
     }
 
     private static UserModel findUser(AuthenticationFlowContext context, String username) {
@@ -296,17 +327,26 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
      * Adds the lock to this attempt's event, logs it once (operators want to see locks) and fires the lock's own
      * event (and e-mail).
      */
-    private static void describeLock(AuthenticationFlowContext context, UserModel user, String username, Decision failure,
-                                     String lockId, LockoutSettings settings) {
+    private static void describeLock(
+            AuthenticationFlowContext context,
+            UserModel user,
+            String username,
+            Decision failure,
+            String lockId,
+            LockoutSettings settings) {
         if (failure.verdict() != Decision.Verdict.LOCKED) {
             return;
         }
         long seconds = failure.retryAfter().toSeconds();
-        context.getEvent().detail(DETAIL_DECISION, "lock")
+        context.getEvent()
+                .detail(DETAIL_DECISION, "lock")
                 .detail(DETAIL_LOCK_SECONDS, Long.toString(seconds))
                 .detail(DETAIL_CONSECUTIVE_LOCKS, Integer.toString(failure.consecutiveLocks()));
-        LOG.infof("Lockout: %s in realm %s locked for %d s (lock %d in a row)",
-                user != null ? "user " + user.getId() : "an unknown username", context.getRealm().getName(), seconds,
+        LOG.infof(
+                "Lockout: %s in realm %s locked for %d s (lock %d in a row)",
+                user != null ? "user " + user.getId() : "an unknown username",
+                context.getRealm().getName(),
+                seconds,
                 failure.consecutiveLocks());
         LockoutEvents.locked(context.getSession(), context.getRealm(), user, username, failure, lockId, settings);
     }
@@ -316,11 +356,15 @@ public class LockoutRateLimitAuthenticator extends UsernamePasswordForm {
     }
 
     private static Response oauthError(Response.Status status, String error, String description) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new OAuth2ErrorRepresentation(error, description)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new OAuth2ErrorRepresentation(error, description))
+                .build();
     }
 
     private static Response withRetryAfter(Response response, Decision decision) {
-        return Response.fromResponse(response).header("Retry-After", Long.toString(decision.retryAfterSeconds())).build();
+        return Response.fromResponse(response)
+                .header("Retry-After", Long.toString(decision.retryAfterSeconds()))
+                .build();
     }
 }

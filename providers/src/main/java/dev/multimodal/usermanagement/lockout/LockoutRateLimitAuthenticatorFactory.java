@@ -1,6 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
+import static dev.multimodal.usermanagement.lockout.LockoutSettings.DEFAULTS;
+
 import dev.multimodal.usermanagement.redis.RedisClientProvider;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -12,10 +15,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
-
-import java.util.List;
-
-import static dev.multimodal.usermanagement.lockout.LockoutSettings.DEFAULTS;
 
 /**
  * {@code lockout-rate-limit}: use it in place of "Username Validation" + "Password" in a direct-grant flow and
@@ -30,9 +29,10 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
 
     private static final Logger LOG = Logger.getLogger(LockoutRateLimitAuthenticatorFactory.class);
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED,
-            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
-            AuthenticationExecutionModel.Requirement.DISABLED};
+        AuthenticationExecutionModel.Requirement.REQUIRED,
+        AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+        AuthenticationExecutionModel.Requirement.DISABLED
+    };
 
     private final SettingsCache settingsCache = new SettingsCache();
     private volatile InMemoryLockoutStore embeddedStore;
@@ -56,7 +56,8 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
     /** The store for the admin API (unlock, lock state). */
     public static LockoutStore storeFor(KeycloakSession session) {
         return ((LockoutRateLimitAuthenticatorFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(org.keycloak.authentication.Authenticator.class, PROVIDER_ID)).store(session);
+                        .getProviderFactory(org.keycloak.authentication.Authenticator.class, PROVIDER_ID))
+                .store(session);
     }
 
     /** The store for this session; also for the admin API (unlock, lock state). */
@@ -141,49 +142,81 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
 
     /** The settings form, shared by the registration form action. */
     static final List<ProviderConfigProperty> CONFIG_PROPERTIES = ProviderConfigurationBuilder.create()
-            .property().name(LockoutSettings.MAX_FAILURES).label("Max failures").type(ProviderConfigProperty.INTEGER_TYPE)
+            .property()
+            .name(LockoutSettings.MAX_FAILURES)
+            .label("Max failures")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(String.valueOf(DEFAULTS.maxFailures()))
             .helpText("Failed logins within the failure window that lock the account. Unknown usernames count alike.")
             .add()
-            .property().name(LockoutSettings.FAILURE_WINDOW_MINUTES).label("Failure window (minutes)")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.failureWindow().toMinutes()))
+            .property()
+            .name(LockoutSettings.FAILURE_WINDOW_MINUTES)
+            .label("Failure window (minutes)")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.failureWindow().toMinutes()))
             .helpText("Sliding window in which failures are counted; older failures are forgotten.")
             .add()
-            .property().name(LockoutSettings.LOCKOUT_MINUTES).label("Lockout duration (minutes)")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutDuration().toMinutes()))
+            .property()
+            .name(LockoutSettings.LOCKOUT_MINUTES)
+            .label("Lockout duration (minutes)")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.lockoutDuration().toMinutes()))
             .helpText("How long the first lock lasts. A locked account refuses even the right password.")
             .add()
-            .property().name(LockoutSettings.LOCKOUT_GROWTH_FACTOR).label("Lockout growth factor")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("2")
+            .property()
+            .name(LockoutSettings.LOCKOUT_GROWTH_FACTOR)
+            .label("Lockout growth factor")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue("2")
             .helpText("Each consecutive lock lasts this many times longer than the previous one (1 = constant). "
                     + "A successful login or an admin unlock ends the run.")
             .add()
-            .property().name(LockoutSettings.LOCKOUT_CAP_MINUTES).label("Lockout cap (minutes)")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutCap().toMinutes()))
+            .property()
+            .name(LockoutSettings.LOCKOUT_CAP_MINUTES)
+            .label("Lockout cap (minutes)")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.lockoutCap().toMinutes()))
             .helpText("Longest lock, whatever the growth factor (default 24 hours).")
             .add()
-            .property().name(LockoutSettings.FAILURES_PER_IP_PER_MINUTE).label("Failed attempts per client IP per minute")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.failuresPerIpPerMinute()))
+            .property()
+            .name(LockoutSettings.FAILURES_PER_IP_PER_MINUTE)
+            .label("Failed attempts per client IP per minute")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.failuresPerIpPerMinute()))
             .helpText("Against credential stuffing: after this many failed logins from one IP in a minute, "
                     + "its logins are answered 429 until the minute ends.")
             .add()
-            .property().name(LockoutSettings.REQUESTS_PER_IP_PER_MINUTE).label("Requests per client IP per minute")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.requestsPerIpPerMinute()))
+            .property()
+            .name(LockoutSettings.REQUESTS_PER_IP_PER_MINUTE)
+            .label("Requests per client IP per minute")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.requestsPerIpPerMinute()))
             .helpText("Against floods; keep it generous, since an office shares one NAT address. "
                     + "The IP is Keycloak's view of the client (proxy headers per its --proxy-headers option).")
             .add()
-            .property().name(LockoutSettings.REQUESTS_PER_USERNAME_PER_MINUTE).label("Requests per username per minute")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(String.valueOf(DEFAULTS.requestsPerUsernamePerMinute()))
+            .property()
+            .name(LockoutSettings.REQUESTS_PER_USERNAME_PER_MINUTE)
+            .label("Requests per username per minute")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.requestsPerUsernamePerMinute()))
             .helpText("Login attempts for one username in a minute, from any IP; beyond it the answer is 429.")
             .add()
-            .property().name(LockoutSettings.FAILURE_MODE).label("Failure mode")
-            .type(ProviderConfigProperty.LIST_TYPE).options("open", "closed").defaultValue(DEFAULTS.failureMode().name())
+            .property()
+            .name(LockoutSettings.FAILURE_MODE)
+            .label("Failure mode")
+            .type(ProviderConfigProperty.LIST_TYPE)
+            .options("open", "closed")
+            .defaultValue(DEFAULTS.failureMode().name())
             .helpText("When Redis does not answer within its command timeout: 'open' lets logins through without "
                     + "lockout and rate limits; 'closed' refuses them (503, retry later).")
             .add()
-            .property().name(LockoutSettings.LOCKOUT_EMAIL).label("Lockout e-mail")
-            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(String.valueOf(DEFAULTS.lockoutEmail()))
-            .helpText("Send a locked user an e-mail (realm SMTP settings, e-mail theme user-management) with a one-time unlock link that expires with the lock.")
+            .property()
+            .name(LockoutSettings.LOCKOUT_EMAIL)
+            .label("Lockout e-mail")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(String.valueOf(DEFAULTS.lockoutEmail()))
+            .helpText(
+                    "Send a locked user an e-mail (realm SMTP settings, e-mail theme user-management) with a one-time unlock link that expires with the lock.")
             .add()
             .build();
 }

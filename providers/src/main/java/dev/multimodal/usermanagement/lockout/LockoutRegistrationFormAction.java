@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.lockout;
 
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.List;
 import org.keycloak.authentication.FormAction;
 import org.keycloak.authentication.FormContext;
 import org.keycloak.authentication.ValidationContext;
@@ -9,8 +10,6 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-
-import java.util.List;
 
 /**
  * The rate limits on the registration form: requests per client IP and per username (the name asked for, or the
@@ -35,9 +34,14 @@ public class LockoutRegistrationFormAction implements FormAction {
     public void validate(ValidationContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         RealmModel realm = context.getRealm();
-        String username = realm.isRegistrationEmailAsUsername() ? form.getFirst(Details.EMAIL) : form.getFirst(Details.USERNAME);
+        String username =
+                realm.isRegistrationEmailAsUsername() ? form.getFirst(Details.EMAIL) : form.getFirst(Details.USERNAME);
         LockoutSettings settings = RequestLimits.settings(settingsCache, context.getAuthenticatorConfig(), realm);
-        Decision decision = RequestLimits.check(store, settings, realm.getId(), AccountKeys.forUnknownName(username),
+        Decision decision = RequestLimits.check(
+                store,
+                settings,
+                realm.getId(),
+                AccountKeys.forUnknownName(username),
                 context.getConnection().getRemoteAddr());
         if (decision.allowed()) {
             context.success();
@@ -60,8 +64,7 @@ public class LockoutRegistrationFormAction implements FormAction {
     }
 
     @Override
-    public void success(FormContext context) {
-    }
+    public void success(FormContext context) {}
 
     @Override
     public boolean requiresUser() {
@@ -74,10 +77,8 @@ public class LockoutRegistrationFormAction implements FormAction {
     }
 
     @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

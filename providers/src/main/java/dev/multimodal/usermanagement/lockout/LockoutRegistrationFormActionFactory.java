@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.lockout;
 
+import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.authentication.FormAction;
 import org.keycloak.authentication.FormActionFactory;
@@ -7,8 +8,6 @@ import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-
-import java.util.List;
 
 /**
  * {@code lockout-rate-limit-registration}: the rate limits in a registration form (a form action placed first in
@@ -18,7 +17,8 @@ public class LockoutRegistrationFormActionFactory implements FormActionFactory {
 
     public static final String PROVIDER_ID = "lockout-rate-limit-registration";
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
+        AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED
+    };
 
     private final SettingsCache settingsCache = new SettingsCache();
 
@@ -69,14 +69,11 @@ public class LockoutRegistrationFormActionFactory implements FormActionFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

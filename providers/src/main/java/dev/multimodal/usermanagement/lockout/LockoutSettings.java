@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * One tenant's lockout and rate-limit settings, read from the authenticator's config (admin console form).
@@ -41,11 +40,21 @@ public record LockoutSettings(
     public static final String FAILURE_MODE = "failureMode";
     public static final String LOCKOUT_EMAIL = "lockoutEmail";
 
-    public static final LockoutSettings DEFAULTS = new LockoutSettings(5, Duration.ofMinutes(15), Duration.ofMinutes(15),
-            2.0, Duration.ofHours(24), 20, 300, 10, FailureMode.open, false);
+    public static final LockoutSettings DEFAULTS = new LockoutSettings(
+            5,
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(15),
+            2.0,
+            Duration.ofHours(24),
+            20,
+            300,
+            10,
+            FailureMode.open,
+            false);
 
     /** Upper bounds that keep the arithmetic (and Redis TTLs) sane whatever an admin types. */
     private static final int MAX_COUNT = 1_000_000;
+
     private static final long MAX_MINUTES = Duration.ofDays(365).toMinutes();
     private static final double MAX_GROWTH_FACTOR = 100.0;
 
@@ -53,10 +62,16 @@ public record LockoutSettings(
 
     public LockoutSettings {
         // the canonical constructor is used by tests and by from(); keep the invariants in one place
-        if (maxFailures < 1 || failuresPerIpPerMinute < 1 || requestsPerIpPerMinute < 1 || requestsPerUsernamePerMinute < 1) {
+        if (maxFailures < 1
+                || failuresPerIpPerMinute < 1
+                || requestsPerIpPerMinute < 1
+                || requestsPerUsernamePerMinute < 1) {
             throw new IllegalArgumentException("limits must be at least 1");
         }
-        if (failureWindow.isNegative() || failureWindow.isZero() || lockoutDuration.isNegative() || lockoutDuration.isZero()) {
+        if (failureWindow.isNegative()
+                || failureWindow.isZero()
+                || lockoutDuration.isNegative()
+                || lockoutDuration.isZero()) {
             throw new IllegalArgumentException("durations must be positive");
         }
         if (lockoutGrowthFactor < 1.0 || Double.isNaN(lockoutGrowthFactor) || Double.isInfinite(lockoutGrowthFactor)) {
@@ -76,8 +91,9 @@ public record LockoutSettings(
         Duration lockout = minutes(config, LOCKOUT_MINUTES, d.lockoutDuration);
         Duration cap = minutes(config, LOCKOUT_CAP_MINUTES, d.lockoutCap);
         if (cap.compareTo(lockout) < 0) {
-            LOG.warnf("Lockout config: %s (%d) is below %s (%d); using %s as the cap", LOCKOUT_CAP_MINUTES, cap.toMinutes(),
-                    LOCKOUT_MINUTES, lockout.toMinutes(), LOCKOUT_MINUTES);
+            LOG.warnf(
+                    "Lockout config: %s (%d) is below %s (%d); using %s as the cap",
+                    LOCKOUT_CAP_MINUTES, cap.toMinutes(), LOCKOUT_MINUTES, lockout.toMinutes(), LOCKOUT_MINUTES);
             cap = lockout;
         }
         return new LockoutSettings(

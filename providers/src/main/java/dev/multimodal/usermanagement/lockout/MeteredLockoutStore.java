@@ -22,22 +22,35 @@ final class MeteredLockoutStore implements LockoutStore {
 
     @Override
     public Decision check(Attempt attempt, LockoutSettings settings) {
-        return timed(attempt, () -> delegate.check(attempt, settings), Decision.Verdict.RATE_LIMITED, LockoutMetrics::rateLimited);
+        return timed(
+                attempt,
+                () -> delegate.check(attempt, settings),
+                Decision.Verdict.RATE_LIMITED,
+                LockoutMetrics::rateLimited);
     }
 
     @Override
     public Decision checkLimits(Attempt attempt, LockoutSettings settings) {
-        return timed(attempt, () -> delegate.checkLimits(attempt, settings), Decision.Verdict.RATE_LIMITED, LockoutMetrics::rateLimited);
+        return timed(
+                attempt,
+                () -> delegate.checkLimits(attempt, settings),
+                Decision.Verdict.RATE_LIMITED,
+                LockoutMetrics::rateLimited);
     }
 
     /** A failure that locks counts as a lock; a check refused as already locked does not count again. */
     @Override
     public Decision recordFailure(Attempt attempt, LockoutSettings settings) {
-        return timed(attempt, () -> delegate.recordFailure(attempt, settings), Decision.Verdict.LOCKED, LockoutMetrics::locked);
+        return timed(
+                attempt,
+                () -> delegate.recordFailure(attempt, settings),
+                Decision.Verdict.LOCKED,
+                LockoutMetrics::locked);
     }
 
     /** Times one decision and counts it, by realm name, when it has the given verdict. */
-    private Decision timed(Attempt attempt, Supplier<Decision> decide, Decision.Verdict counted, Consumer<String> count) {
+    private Decision timed(
+            Attempt attempt, Supplier<Decision> decide, Decision.Verdict counted, Consumer<String> count) {
         long started = System.nanoTime();
         Decision decision = decide.get();
         String realm = realmNames.apply(attempt.realmId());

@@ -1,11 +1,10 @@
 package dev.multimodal.usermanagement.lockout;
 
 import dev.multimodal.usermanagement.user.UserAccounts;
+import java.util.function.BooleanSupplier;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-
-import java.util.function.BooleanSupplier;
 
 /**
  * Password checks outside the login flow (changing a password) count like login attempts: the same lock, the
@@ -21,16 +20,21 @@ public final class PasswordGuesses {
      */
     static final String UNKNOWN_TENANT = "unknown-tenant";
 
-    private PasswordGuesses() {
-    }
+    private PasswordGuesses() {}
 
     /** The store's refusal when the guess may not even be checked, else whether the password matched. */
-    public record Outcome(Decision refusal, boolean matched) {
-    }
+    public record Outcome(Decision refusal, boolean matched) {}
 
     /** A guess of a signed-in user's own password. */
-    public static Outcome check(KeycloakSession session, RealmModel realm, UserModel user, BooleanSupplier passwordMatches) {
-        return guess(session, realm, user, user.getUsername(), passwordMatches, () -> new UserAccounts(session, realm).hashOnce(null));
+    public static Outcome check(
+            KeycloakSession session, RealmModel realm, UserModel user, BooleanSupplier passwordMatches) {
+        return guess(
+                session,
+                realm,
+                user,
+                user.getUsername(),
+                passwordMatches,
+                () -> new UserAccounts(session, realm).hashOnce(null));
     }
 
     /**
@@ -38,9 +42,16 @@ public final class PasswordGuesses {
      * An unknown name is counted under its own key, as in the direct-grant step; an unknown, disabled or locked
      * account costs one hash as a wrong password does.
      */
-    public static Outcome check(KeycloakSession session, RealmModel realm, UserModel user, String loginName, String password) {
+    public static Outcome check(
+            KeycloakSession session, RealmModel realm, UserModel user, String loginName, String password) {
         UserAccounts accounts = new UserAccounts(session, realm);
-        return guess(session, realm, user, loginName, () -> accounts.passwordMatches(user, password), () -> accounts.hashOnce(password));
+        return guess(
+                session,
+                realm,
+                user,
+                loginName,
+                () -> accounts.passwordMatches(user, password),
+                () -> accounts.hashOnce(password));
     }
 
     /**
@@ -48,9 +59,13 @@ public final class PasswordGuesses {
      * name and per client IP, default settings, under {@link #UNKNOWN_TENANT}), and one hash with the policy of
      * {@code hashRealm} (the realm of the request's URL), as a real check costs.
      */
-    public static Outcome checkUnknownTenant(KeycloakSession session, RealmModel hashRealm, String loginName, String password) {
+    public static Outcome checkUnknownTenant(
+            KeycloakSession session, RealmModel hashRealm, String loginName, String password) {
         LockoutStore store = LockoutRateLimitAuthenticatorFactory.storeFor(session);
-        Attempt attempt = Attempt.of(UNKNOWN_TENANT, AccountKeys.forUnknownName(loginName), session.getContext().getConnection().getRemoteAddr());
+        Attempt attempt = Attempt.of(
+                UNKNOWN_TENANT,
+                AccountKeys.forUnknownName(loginName),
+                session.getContext().getConnection().getRemoteAddr());
         Decision decision = store.check(attempt, LockoutSettings.DEFAULTS);
         if (!decision.allowed() && decision.verdict() != Decision.Verdict.LOCKED) {
             return new Outcome(decision, false);
@@ -63,12 +78,18 @@ public final class PasswordGuesses {
         return new Outcome(null, false);
     }
 
-    private static Outcome guess(KeycloakSession session, RealmModel realm, UserModel user, String loginName,
-                                 BooleanSupplier passwordMatches, Runnable hashOnce) {
+    private static Outcome guess(
+            KeycloakSession session,
+            RealmModel realm,
+            UserModel user,
+            String loginName,
+            BooleanSupplier passwordMatches,
+            Runnable hashOnce) {
         LockoutStore store = LockoutRateLimitAuthenticatorFactory.storeFor(session);
         LockoutSettings settings = LockoutFlows.settingsOf(realm);
         String accountKey = user != null ? AccountKeys.forUser(user.getId()) : AccountKeys.forUnknownName(loginName);
-        Attempt attempt = Attempt.of(realm.getId(), accountKey, session.getContext().getConnection().getRemoteAddr());
+        Attempt attempt = Attempt.of(
+                realm.getId(), accountKey, session.getContext().getConnection().getRemoteAddr());
         Decision decision = store.check(attempt, settings);
         if (!decision.allowed()) {
             if (decision.verdict() == Decision.Verdict.LOCKED) {

@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.lockout;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -8,17 +10,13 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /** Which events complete a password reset or change, and whose: the pure part of {@link LockoutEventListenerProvider}. */
 final class PasswordResetUnlocks {
 
     /** Admin console and admin REST API: {@code PUT /admin/realms/{realm}/users/{id}/reset-password}. */
     private static final Pattern ADMIN_RESET_PATH = Pattern.compile("^users/([^/]+)/reset-password$");
 
-    private PasswordResetUnlocks() {
-    }
+    private PasswordResetUnlocks() {}
 
     /**
      * The user whose password was set by this user event, or null. {@code UPDATE_PASSWORD} ends the "forgot password"
@@ -32,7 +30,8 @@ final class PasswordResetUnlocks {
         if (event.getType() == EventType.UPDATE_PASSWORD) {
             return event.getUserId();
         }
-        if (event.getType() == EventType.UPDATE_CREDENTIAL && event.getDetails() != null
+        if (event.getType() == EventType.UPDATE_CREDENTIAL
+                && event.getDetails() != null
                 && PasswordCredentialModel.TYPE.equals(event.getDetails().get(Details.CREDENTIAL_TYPE))) {
             return event.getUserId();
         }
@@ -41,7 +40,8 @@ final class PasswordResetUnlocks {
 
     /** The user whose password an admin reset, or null. */
     static String userOf(AdminEvent event) {
-        if (event.getOperationType() != OperationType.ACTION || event.getResourceType() != ResourceType.USER
+        if (event.getOperationType() != OperationType.ACTION
+                || event.getResourceType() != ResourceType.USER
                 || event.getResourcePath() == null) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.lockout;
 
+import dev.multimodal.usermanagement.redis.RedisClientProvider;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -7,8 +8,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import dev.multimodal.usermanagement.redis.RedisClientProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,7 +56,7 @@ public final class RedisLockoutStore implements LockoutStore {
 
     /** @param redis the shared client; its command timeout bounds each call */
     public RedisLockoutStore(RedisClientProvider redis) {
-        this(redis, () -> { });
+        this(redis, () -> {});
     }
 
     /** @param onFailure told of each failed call (after the shared client), e.g. to count it */
@@ -81,8 +80,11 @@ public final class RedisLockoutStore implements LockoutStore {
                     throw new IllegalStateException("missing resource " + name);
                 }
                 String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return new Script(source, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                        .digest(source.getBytes(StandardCharsets.UTF_8))));
+                return new Script(
+                        source,
+                        HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-1")
+                                        .digest(source.getBytes(StandardCharsets.UTF_8))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (NoSuchAlgorithmException e) {
@@ -106,11 +108,23 @@ public final class RedisLockoutStore implements LockoutStore {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
             String[] accountKeys = accountKeys(attempt.realmId(), attempt.accountKey());
-            CompletableFuture<List<Object>> account = run(commands, ACCOUNT_SCRIPT, accountKeys, "check",
-                    millis(settings.failureWindow()), settings.maxFailures(), settings.requestsPerUsernamePerMinute(), attempt.id(),
+            CompletableFuture<List<Object>> account = run(
+                    commands,
+                    ACCOUNT_SCRIPT,
+                    accountKeys,
+                    "check",
+                    millis(settings.failureWindow()),
+                    settings.maxFailures(),
+                    settings.requestsPerUsernamePerMinute(),
+                    attempt.id(),
                     guess ? "1" : "0");
-            CompletableFuture<List<Object>> clientIp = run(commands, CLIENT_IP_SCRIPT, ipKeys(attempt), "check",
-                    settings.requestsPerIpPerMinute(), settings.failuresPerIpPerMinute());
+            CompletableFuture<List<Object>> clientIp = run(
+                    commands,
+                    CLIENT_IP_SCRIPT,
+                    ipKeys(attempt),
+                    "check",
+                    settings.requestsPerIpPerMinute(),
+                    settings.failuresPerIpPerMinute());
             long deadline = deadline();
             List<Object> accountReply = await(account, deadline);
             List<Object> ipReply = await(clientIp, deadline);
@@ -134,8 +148,16 @@ public final class RedisLockoutStore implements LockoutStore {
     /** A waiting attempt's next try for a slot (its request was counted by its first check). */
     private Optional<Decision> reserve(Attempt attempt, LockoutSettings settings) {
         try {
-            List<Object> reply = await(run(redis.commands(), ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()),
-                    "reserve", millis(settings.failureWindow()), settings.maxFailures(), attempt.id()), deadline());
+            List<Object> reply = await(
+                    run(
+                            redis.commands(),
+                            ACCOUNT_SCRIPT,
+                            accountKeys(attempt.realmId(), attempt.accountKey()),
+                            "reserve",
+                            millis(settings.failureWindow()),
+                            settings.maxFailures(),
+                            attempt.id()),
+                    deadline());
             return decision(reply);
         } catch (Exception e) {
             unansweredAttemptId = attempt.id();
@@ -154,10 +176,17 @@ public final class RedisLockoutStore implements LockoutStore {
         }
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
-            CompletableFuture<List<Object>> account = run(commands, ACCOUNT_SCRIPT,
-                    accountKeys(attempt.realmId(), attempt.accountKey()), "fail",
-                    millis(settings.failureWindow()), settings.maxFailures(), millis(settings.lockoutDuration()),
-                    settings.lockoutGrowthFactor(), millis(settings.lockoutCap()), attempt.id());
+            CompletableFuture<List<Object>> account = run(
+                    commands,
+                    ACCOUNT_SCRIPT,
+                    accountKeys(attempt.realmId(), attempt.accountKey()),
+                    "fail",
+                    millis(settings.failureWindow()),
+                    settings.maxFailures(),
+                    millis(settings.lockoutDuration()),
+                    settings.lockoutGrowthFactor(),
+                    millis(settings.lockoutCap()),
+                    attempt.id());
             CompletableFuture<List<Object>> clientIp = run(commands, CLIENT_IP_SCRIPT, ipKeys(attempt), "fail");
             long deadline = deadline();
             List<Object> reply = await(account, deadline);
@@ -180,7 +209,13 @@ public final class RedisLockoutStore implements LockoutStore {
         }
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
-            await(run(commands, ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "release", attempt.id()),
+            await(
+                    run(
+                            commands,
+                            ACCOUNT_SCRIPT,
+                            accountKeys(attempt.realmId(), attempt.accountKey()),
+                            "release",
+                            attempt.id()),
                     deadline());
         } catch (Exception e) {
             report(e);
@@ -198,7 +233,12 @@ public final class RedisLockoutStore implements LockoutStore {
             return;
         }
         try {
-            run(redis.commands(), ACCOUNT_SCRIPT, accountKeys(attempt.realmId(), attempt.accountKey()), "success", attempt.id())
+            run(
+                            redis.commands(),
+                            ACCOUNT_SCRIPT,
+                            accountKeys(attempt.realmId(), attempt.accountKey()),
+                            "success",
+                            attempt.id())
                     .whenComplete((reply, error) -> {
                         if (error == null) {
                             redis.reportSuccess();
@@ -215,8 +255,8 @@ public final class RedisLockoutStore implements LockoutStore {
     public boolean unlock(String realmId, String accountKey) {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
-            List<Object> reply = await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock"),
-                    deadline());
+            List<Object> reply =
+                    await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock"), deadline());
             return number(reply, 0) == 1;
         } catch (Exception e) {
             report(e);
@@ -228,8 +268,8 @@ public final class RedisLockoutStore implements LockoutStore {
     public boolean unlock(String realmId, String accountKey, String lockId) {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
-            List<Object> reply = await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock-lock", lockId),
-                    deadline());
+            List<Object> reply = await(
+                    run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "unlock-lock", lockId), deadline());
             return number(reply, 0) == 1;
         } catch (Exception e) {
             report(e);
@@ -249,9 +289,12 @@ public final class RedisLockoutStore implements LockoutStore {
             ScanArgs args = ScanArgs.Builder.matches(globEscaped(prefix) + "*").limit(SCAN_BATCH);
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                KeyScanCursor<String> batch = commands.scan(cursor, args).get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                KeyScanCursor<String> batch =
+                        commands.scan(cursor, args).get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 // a realm id that is another's prefix followed by ':' must not match: the rest is exactly one digest
-                String[] keys = batch.getKeys().stream().filter(key -> isAccountKeyOf(prefix, key)).toArray(String[]::new);
+                String[] keys = batch.getKeys().stream()
+                        .filter(key -> isAccountKeyOf(prefix, key))
+                        .toArray(String[]::new);
                 if (keys.length > 0) {
                     commands.unlink(keys).get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -277,10 +320,17 @@ public final class RedisLockoutStore implements LockoutStore {
     public LockState lockState(String realmId, String accountKey, LockoutSettings settings) {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
-            List<Object> reply = await(run(commands, ACCOUNT_SCRIPT, accountKeys(realmId, accountKey), "state",
-                    millis(settings.failureWindow())), deadline());
+            List<Object> reply = await(
+                    run(
+                            commands,
+                            ACCOUNT_SCRIPT,
+                            accountKeys(realmId, accountKey),
+                            "state",
+                            millis(settings.failureWindow())),
+                    deadline());
             long lockMillis = number(reply, 0);
-            return new LockState(true, lockMillis > 0, Duration.ofMillis(lockMillis), (int) number(reply, 1), (int) number(reply, 2));
+            return new LockState(true, lockMillis > 0, Duration.ofMillis(lockMillis), (int) number(reply, 1), (int)
+                    number(reply, 2));
         } catch (Exception e) {
             report(e);
             return LockState.UNKNOWN;
@@ -311,24 +361,27 @@ public final class RedisLockoutStore implements LockoutStore {
 
     // ---- scripts
 
-    private static CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> commands, Script script,
-                                                       String[] keys, Object... args) {
+    private static CompletableFuture<List<Object>> run(
+            RedisClusterAsyncCommands<String, String> commands, Script script, String[] keys, Object... args) {
         String[] values = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             values[i] = args[i] instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(args[i]);
         }
         RedisFuture<List<Object>> bySha = commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, values);
-        return bySha.toCompletableFuture().handle((reply, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(reply);
-            }
-            if (unwrap(error) instanceof RedisNoScriptException) {
-                // first use on this server (or after SCRIPT FLUSH / failover): EVAL sends and caches it
-                RedisFuture<List<Object>> byEval = commands.eval(script.source(), ScriptOutputType.MULTI, keys, values);
-                return byEval.toCompletableFuture();
-            }
-            return CompletableFuture.<List<Object>>failedFuture(unwrap(error));
-        }).thenCompose(future -> future);
+        return bySha.toCompletableFuture()
+                .handle((reply, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(reply);
+                    }
+                    if (unwrap(error) instanceof RedisNoScriptException) {
+                        // first use on this server (or after SCRIPT FLUSH / failover): EVAL sends and caches it
+                        RedisFuture<List<Object>> byEval =
+                                commands.eval(script.source(), ScriptOutputType.MULTI, keys, values);
+                        return byEval.toCompletableFuture();
+                    }
+                    return CompletableFuture.<List<Object>>failedFuture(unwrap(error));
+                })
+                .thenCompose(future -> future);
     }
 
     private static long millis(Duration duration) {
@@ -374,7 +427,8 @@ public final class RedisLockoutStore implements LockoutStore {
 
     private static Throwable unwrap(Throwable error) {
         Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

@@ -12,8 +12,7 @@ import org.keycloak.models.utils.FormMessage;
  */
 public final class RequestLimits {
 
-    private RequestLimits() {
-    }
+    private RequestLimits() {}
 
     /** The step's own config when it has one, else the tenant's (the config of its direct-grant lockout step). */
     static LockoutSettings settings(SettingsCache cache, AuthenticatorConfigModel config, RealmModel realm) {
@@ -27,8 +26,12 @@ public final class RequestLimits {
      * @return {@link Decision#ALLOWED}, or the refusal (rate limited, or the store down in {@code closed} mode)
      */
     public static Decision signUp(KeycloakSession session, RealmModel realm, String username) {
-        return check(LockoutRateLimitAuthenticatorFactory.storeFor(session), LockoutFlows.settingsOf(realm), realm.getId(),
-                AccountKeys.forUnknownName(username), session.getContext().getConnection().getRemoteAddr());
+        return check(
+                LockoutRateLimitAuthenticatorFactory.storeFor(session),
+                LockoutFlows.settingsOf(realm),
+                realm.getId(),
+                AccountKeys.forUnknownName(username),
+                session.getContext().getConnection().getRemoteAddr());
     }
 
     /** Counts the request; refuses only when a rate limit is reached or the store is down in {@code closed} mode. */
@@ -37,7 +40,9 @@ public final class RequestLimits {
     }
 
     static Response.Status status(Decision refusal) {
-        return refusal.verdict() == Decision.Verdict.RATE_LIMITED ? Response.Status.TOO_MANY_REQUESTS : Response.Status.SERVICE_UNAVAILABLE;
+        return refusal.verdict() == Decision.Verdict.RATE_LIMITED
+                ? Response.Status.TOO_MANY_REQUESTS
+                : Response.Status.SERVICE_UNAVAILABLE;
     }
 
     static FormMessage message(Decision refusal) {
@@ -47,7 +52,8 @@ public final class RequestLimits {
     }
 
     static String eventError(Decision refusal) {
-        return refusal.verdict() == Decision.Verdict.RATE_LIMITED ? LockoutRateLimitAuthenticator.EVENT_ERROR_RATE_LIMITED
+        return refusal.verdict() == Decision.Verdict.RATE_LIMITED
+                ? LockoutRateLimitAuthenticator.EVENT_ERROR_RATE_LIMITED
                 : LockoutRateLimitAuthenticator.EVENT_ERROR_STORE_UNAVAILABLE;
     }
 

@@ -1,9 +1,8 @@
 package dev.multimodal.usermanagement.lockout;
 
-import org.keycloak.models.AuthenticatorConfigModel;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.keycloak.models.AuthenticatorConfigModel;
 
 /**
  * Parsed settings per authenticator config, re-parsed only when the config changes: parsing is cheap, but a bad
@@ -14,8 +13,7 @@ final class SettingsCache {
     /** Far more than the configs of any real deployment; a safety net against growth, not an LRU. */
     private static final int MAX_CONFIGS = 10_000;
 
-    private record Entry(Map<String, String> config, LockoutSettings settings) {
-    }
+    private record Entry(Map<String, String> config, LockoutSettings settings) {}
 
     private final ConcurrentHashMap<String, Entry> byConfigId = new ConcurrentHashMap<>();
 

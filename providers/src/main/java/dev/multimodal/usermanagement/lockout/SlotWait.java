@@ -17,11 +17,11 @@ final class SlotWait {
     static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(2);
     /** No slot freed up in time: many attempts at once for one account; the client should try again shortly. */
     static final Decision NO_SLOT = Decision.rateLimited(Duration.ofSeconds(1));
+
     private static final long FIRST_PAUSE_MS = 4;
     private static final long MAX_PAUSE_MS = 100;
 
-    private SlotWait() {
-    }
+    private SlotWait() {}
 
     /**
      * @param check   the attempt's first (counting) check: a decision, or empty when every slot is held in flight

@@ -1,9 +1,8 @@
 package dev.multimodal.usermanagement.lockout;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.keycloak.authentication.actiontoken.DefaultActionToken;
-
 import java.util.UUID;
+import org.keycloak.authentication.actiontoken.DefaultActionToken;
 
 /**
  * The one-time link of the lockout e-mail: a Keycloak action token (signed with the realm's keys) naming the
@@ -23,8 +22,7 @@ public class UnlockActionToken extends DefaultActionToken {
     }
 
     /** For deserialization. */
-    private UnlockActionToken() {
-    }
+    private UnlockActionToken() {}
 
     public String getLockId() {
         return lockId;

@@ -1,8 +1,5 @@
 package dev.multimodal.usermanagement.mail;
 
-import org.jboss.logging.Logger;
-import org.keycloak.email.EmailException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +13,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import org.keycloak.email.EmailException;
 
 /**
  * DEVELOPMENT ONLY: instead of sending, writes each e-mail as an {@code .eml} file into a folder and logs the links
@@ -40,16 +39,26 @@ final class DevelopmentMailbox {
 
     void deliver(String from, String to, String subject, String textBody, String htmlBody) throws EmailException {
         ZonedDateTime now = ZonedDateTime.now();
-        Path file = folder.resolve(FILE_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + ".eml");
+        Path file = folder.resolve(
+                FILE_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + ".eml");
         try {
             Files.createDirectories(folder);
-            Files.writeString(file, message(from, to, subject, textBody, htmlBody, now), StandardCharsets.UTF_8,
+            Files.writeString(
+                    file,
+                    message(from, to, subject, textBody, htmlBody, now),
+                    StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE_NEW);
         } catch (IOException e) {
             throw new EmailException("Development mailbox: cannot write " + file, e);
         }
-        LOG.infof("DEVELOPMENT MAIL (no SMTP configured) to %s, \"%s\", written to %s%s", to, subject, file,
-                links(textBody, htmlBody).stream().map(link -> "\n    link: " + link).reduce("", String::concat));
+        LOG.infof(
+                "DEVELOPMENT MAIL (no SMTP configured) to %s, \"%s\", written to %s%s",
+                to,
+                subject,
+                file,
+                links(textBody, htmlBody).stream()
+                        .map(link -> "\n    link: " + link)
+                        .reduce("", String::concat));
     }
 
     static Set<String> links(String textBody, String htmlBody) {
@@ -66,16 +75,27 @@ final class DevelopmentMailbox {
     }
 
     /** A MIME message with the text and HTML parts, base64 so that no line is too long and links stay whole. */
-    private static String message(String from, String to, String subject, String textBody, String htmlBody, ZonedDateTime date) {
+    private static String message(
+            String from, String to, String subject, String textBody, String htmlBody, ZonedDateTime date) {
         String boundary = "=_" + UUID.randomUUID();
         StringBuilder mail = new StringBuilder()
-                .append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(date)).append("\r\n")
-                .append("From: ").append(from == null ? ServerSmtp.DEFAULT_FROM : from).append("\r\n")
-                .append("To: ").append(to).append("\r\n")
-                .append("Subject: =?UTF-8?B?").append(base64(subject)).append("?=\r\n")
+                .append("Date: ")
+                .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(date))
+                .append("\r\n")
+                .append("From: ")
+                .append(from == null ? ServerSmtp.DEFAULT_FROM : from)
+                .append("\r\n")
+                .append("To: ")
+                .append(to)
+                .append("\r\n")
+                .append("Subject: =?UTF-8?B?")
+                .append(base64(subject))
+                .append("?=\r\n")
                 .append("X-Development-Mail: written by the user-management development mailbox, not sent\r\n")
                 .append("MIME-Version: 1.0\r\n")
-                .append("Content-Type: multipart/alternative; boundary=\"").append(boundary).append("\"\r\n\r\n");
+                .append("Content-Type: multipart/alternative; boundary=\"")
+                .append(boundary)
+                .append("\"\r\n\r\n");
         part(mail, boundary, "text/plain", textBody);
         part(mail, boundary, "text/html", htmlBody);
         return mail.append("--").append(boundary).append("--\r\n").toString();
@@ -85,10 +105,15 @@ final class DevelopmentMailbox {
         if (body == null) {
             return;
         }
-        mail.append("--").append(boundary).append("\r\n")
-                .append("Content-Type: ").append(type).append("; charset=UTF-8\r\n")
+        mail.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Type: ")
+                .append(type)
+                .append("; charset=UTF-8\r\n")
                 .append("Content-Transfer-Encoding: base64\r\n\r\n")
-                .append(Base64.getMimeEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+                .append(Base64.getMimeEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)))
+                .append("\r\n");
     }
 
     private static String base64(String text) {

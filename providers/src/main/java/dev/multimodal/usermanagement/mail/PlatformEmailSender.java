@@ -1,9 +1,8 @@
 package dev.multimodal.usermanagement.mail;
 
+import java.util.Map;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailSenderProvider;
-
-import java.util.Map;
 
 /**
  * Sends with Keycloak's own sender, choosing the settings: the realm's SMTP when it has a host, else the server's

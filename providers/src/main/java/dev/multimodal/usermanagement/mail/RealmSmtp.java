@@ -1,17 +1,15 @@
 package dev.multimodal.usermanagement.mail;
 
-import org.jboss.logging.Logger;
-import org.keycloak.Config;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 
 /**
  * Puts the server's SMTP settings into the realms' own ("Realm settings → Email"), so the console shows what is
@@ -28,11 +26,11 @@ final class RealmSmtp {
     static final String APPLIED = "userManagement.serverSmtp";
     /** On the platform realm: the fingerprint of the server's settings at the last pass over all realms. */
     static final String LAST_PASS = "userManagement.serverSmtpPass";
+
     private static final int BATCH = 100;
     private static final Logger LOG = Logger.getLogger(RealmSmtp.class);
 
-    private RealmSmtp() {
-    }
+    private RealmSmtp() {}
 
     static void applyOnChange(KeycloakSessionFactory factory, ServerSmtp server) {
         factory.register(event -> {
@@ -59,16 +57,21 @@ final class RealmSmtp {
         AtomicInteger changed = new AtomicInteger();
         for (int from = 0; from < realmIds.size(); from += BATCH) {
             List<String> batch = realmIds.subList(from, Math.min(from + BATCH, realmIds.size()));
-            KeycloakModelUtils.runJobInTransaction(factory, session -> batch.forEach(id -> {
-                RealmModel realm = session.realms().getRealm(id);
-                if (realm != null && apply(realm, server)) {
-                    changed.incrementAndGet();
-                }
-            }));
+            KeycloakModelUtils.runJobInTransaction(
+                    factory,
+                    session -> batch.forEach(id -> {
+                        RealmModel realm = session.realms().getRealm(id);
+                        if (realm != null && apply(realm, server)) {
+                            changed.incrementAndGet();
+                        }
+                    }));
         }
-        KeycloakModelUtils.runJobInTransaction(factory, session ->
-                session.realms().getRealmByName(Config.getAdminRealm()).setAttribute(LAST_PASS, fingerprint));
-        LOG.infof("Server SMTP (%s) applied to %d of %d realms; the others have SMTP settings of their own or already had these",
+        KeycloakModelUtils.runJobInTransaction(
+                factory,
+                session ->
+                        session.realms().getRealmByName(Config.getAdminRealm()).setAttribute(LAST_PASS, fingerprint));
+        LOG.infof(
+                "Server SMTP (%s) applied to %d of %d realms; the others have SMTP settings of their own or already had these",
                 server, changed.get(), realmIds.size());
     }
 
@@ -79,7 +82,8 @@ final class RealmSmtp {
      */
     static boolean apply(RealmModel realm, ServerSmtp server) {
         Map<String, String> current = realm.getSmtpConfig();
-        boolean ours = PlatformEmailSender.hasHost(current) && ServerSmtp.fingerprint(current).equals(realm.getAttribute(APPLIED));
+        boolean ours = PlatformEmailSender.hasHost(current)
+                && ServerSmtp.fingerprint(current).equals(realm.getAttribute(APPLIED));
         if (PlatformEmailSender.hasHost(current) && !ours) {
             return false; // the realm's own
         }

@@ -1,13 +1,12 @@
 package dev.multimodal.usermanagement.mail;
 
-import org.keycloak.Config;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import org.keycloak.Config;
 
 /**
  * The server's SMTP settings (options {@code --spi-email-sender--platform--host|port|from|user|password|starttls|ssl};
@@ -65,9 +64,13 @@ record ServerSmtp(Map<String, String> realmConfig) {
 
     private static String sha256(Map<String, String> smtp) {
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(smtp).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        new TreeMap<>(smtp)
+                .forEach((key, value) ->
+                        text.append(key).append('=').append(value).append('\n'));
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -80,7 +83,9 @@ record ServerSmtp(Map<String, String> realmConfig) {
 
     @Override
     public String toString() {
-        return configured() ? realmConfig.get("host") + ":" + realmConfig.get("port") + " from " + realmConfig.get("from")
-                + (realmConfig.containsKey("user") ? " as " + realmConfig.get("user") : "") : "none";
+        return configured()
+                ? realmConfig.get("host") + ":" + realmConfig.get("port") + " from " + realmConfig.get("from")
+                        + (realmConfig.containsKey("user") ? " as " + realmConfig.get("user") : "")
+                : "none";
     }
 }

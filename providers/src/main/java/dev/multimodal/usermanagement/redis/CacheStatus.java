@@ -2,5 +2,7 @@ package dev.multimodal.usermanagement.redis;
 
 /** What the health endpoint reports for the cache; names are the wire values. */
 public enum CacheStatus {
-    connected, disconnected, embedded
+    connected,
+    disconnected,
+    embedded
 }

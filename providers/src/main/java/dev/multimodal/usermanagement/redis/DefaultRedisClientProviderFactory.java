@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.redis;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Options ({@code --spi-redis--default--<key>}, or {@code KC_SPI_REDIS__DEFAULT__<KEY>}): {@code url}
@@ -34,18 +33,24 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
         if (url == null || url.isBlank()) {
             return;
         }
-        settings = RedisSettings.parse(url, config.getBoolean("cluster", false), config.get("password"),
+        settings = RedisSettings.parse(
+                url,
+                config.getBoolean("cluster", false),
+                config.get("password"),
                 Duration.ofMillis(config.getLong("command-timeout", DEFAULT_COMMAND_TIMEOUT_MS)));
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         if (settings == null) {
-            LOG.info("No Redis URL configured (--spi-redis--default--url): using the embedded in-memory store, fit for one node only");
+            LOG.info(
+                    "No Redis URL configured (--spi-redis--default--url): using the embedded in-memory store, fit for one node only");
             return;
         }
         connector = new RedisConnector(settings);
-        LOG.infof("Redis client for %s, command timeout %d ms", settings.description(), settings.commandTimeout().toMillis());
+        LOG.infof(
+                "Redis client for %s, command timeout %d ms",
+                settings.description(), settings.commandTimeout().toMillis());
         try {
             connector.commands();
         } catch (RedisUnavailableException e) {
@@ -74,18 +79,32 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property().name("url").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Redis URL: redis://[:password@]host:port/db, rediss:// for TLS, redis-sentinel://host1:26379,host2:26379/db#master;"
-                        + " with cluster=true comma-separated seed URLs. Empty: embedded in-memory store (one node only).")
+                .property()
+                .name("url")
+                .type(ProviderConfigProperty.STRING_TYPE)
+                .helpText(
+                        "Redis URL: redis://[:password@]host:port/db, rediss:// for TLS, redis-sentinel://host1:26379,host2:26379/db#master;"
+                                + " with cluster=true comma-separated seed URLs. Empty: embedded in-memory store (one node only).")
                 .add()
-                .property().name("cluster").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(false)
-                .helpText("Redis Cluster: the URL lists seed nodes; topology is refreshed periodically and on MOVED/ASK.")
+                .property()
+                .name("cluster")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE)
+                .defaultValue(false)
+                .helpText(
+                        "Redis Cluster: the URL lists seed nodes; topology is refreshed periodically and on MOVED/ASK.")
                 .add()
-                .property().name("password").type(ProviderConfigProperty.PASSWORD).secret(true)
+                .property()
+                .name("password")
+                .type(ProviderConfigProperty.PASSWORD)
+                .secret(true)
                 .helpText("Password of Redis's default user, for every node (instead of putting it into the URL).")
                 .add()
-                .property().name("command-timeout").type("long").defaultValue(DEFAULT_COMMAND_TIMEOUT_MS)
-                .helpText("Milliseconds a Redis command may take before it fails and the caller's failure mode applies.")
+                .property()
+                .name("command-timeout")
+                .type("long")
+                .defaultValue(DEFAULT_COMMAND_TIMEOUT_MS)
+                .helpText(
+                        "Milliseconds a Redis command may take before it fails and the caller's failure mode applies.")
                 .add()
                 .build();
     }

@@ -1,9 +1,8 @@
 package dev.multimodal.usermanagement.redis;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import org.keycloak.provider.Provider;
-
 import java.time.Duration;
+import org.keycloak.provider.Provider;
 
 /**
  * The server's shared Redis client: standalone, Sentinel or Cluster, behind one command interface. When no URL is

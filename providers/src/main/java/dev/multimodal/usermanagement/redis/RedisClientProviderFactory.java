@@ -2,5 +2,4 @@ package dev.multimodal.usermanagement.redis;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface RedisClientProviderFactory extends ProviderFactory<RedisClientProvider> {
-}
+public interface RedisClientProviderFactory extends ProviderFactory<RedisClientProvider> {}

@@ -16,8 +16,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import org.jboss.logging.Logger;
-
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Owns the lettuce client (standalone/Sentinel or Cluster) and its single connection. The connection is opened
@@ -73,9 +72,11 @@ final class RedisConnector implements AutoCloseable {
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 // reconnect quickly after an outage: 50 ms, doubling, at most 1 s apart
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+        SocketOptions socket =
+                SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         if (settings.cluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, settings.nodes());
             cluster.setOptions(ClusterClientOptions.builder()
@@ -90,7 +91,8 @@ final class RedisConnector implements AutoCloseable {
                     .build());
             this.client = cluster;
         } else {
-            RedisClient standalone = RedisClient.create(resources, settings.nodes().get(0));
+            RedisClient standalone =
+                    RedisClient.create(resources, settings.nodes().get(0));
             standalone.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -155,7 +157,11 @@ final class RedisConnector implements AutoCloseable {
     CompletableFuture<Boolean> ping() {
         RedisClusterAsyncCommands<String, String> current = commands();
         if (connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
-            return cluster.async().masters().commands().ping().toCompletableFuture()
+            return cluster.async()
+                    .masters()
+                    .commands()
+                    .ping()
+                    .toCompletableFuture()
                     .thenApply(replies -> !replies.isEmpty() && replies.stream().allMatch("PONG"::equals));
         }
         return current.ping().toCompletableFuture().thenApply("PONG"::equals);
@@ -196,7 +202,8 @@ final class RedisConnector implements AutoCloseable {
 
     void reportFailure(Exception cause) {
         if (available.compareAndSet(true, false)) {
-            LOG.errorf("Redis at %s is unavailable (%s); lockout and rate limits follow their failure mode until it returns",
+            LOG.errorf(
+                    "Redis at %s is unavailable (%s); lockout and rate limits follow their failure mode until it returns",
                     description(), rootMessage(cause));
         }
     }

@@ -1,7 +1,6 @@
 package dev.multimodal.usermanagement.redis;
 
 import io.lettuce.core.RedisURI;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +41,9 @@ record RedisSettings(List<RedisURI> nodes, boolean cluster, Duration commandTime
             uri.setClientName(CLIENT_NAME);
             nodes.add(uri);
         }
-        String description = parts.stream().map(RedisSettings::withoutCredentials).collect(Collectors.joining(","))
-                + (cluster ? " (cluster)" : "");
+        String description =
+                parts.stream().map(RedisSettings::withoutCredentials).collect(Collectors.joining(","))
+                        + (cluster ? " (cluster)" : "");
         return new RedisSettings(List.copyOf(nodes), cluster, commandTimeout, description);
     }
 

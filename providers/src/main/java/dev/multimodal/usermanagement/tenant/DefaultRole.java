@@ -1,12 +1,11 @@
 package dev.multimodal.usermanagement.tenant;
 
+import java.util.List;
+import java.util.Map;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * The tenant setting {@code default_role} ({@code guest} or {@code user}, default {@code user}): the role a user of
@@ -20,10 +19,10 @@ public final class DefaultRole {
     public static final List<String> CHOICES = List.of("guest", TenantRoles.USER);
     /** Realm attribute holding the setting (admin console: Realm settings → General → Unmanaged attributes, or the API). */
     static final String ATTRIBUTE = "userManagement.defaultRole";
+
     private static final int PAGE = 500;
 
-    private DefaultRole() {
-    }
+    private DefaultRole() {}
 
     public static String of(RealmModel realm) {
         String value = realm.getAttribute(ATTRIBUTE);
@@ -59,8 +58,10 @@ public final class DefaultRole {
      */
     public static void detachFromKeycloakDefaults(RealmModel realm, UserModel user) {
         RoleModel defaults = realm.getDefaultRole();
-        if (defaults == null || !user.hasDirectRole(defaults)
-                || defaults.getCompositesStream().noneMatch(role -> !role.isClientRole() && TenantRoles.ROLES.contains(role.getName()))) {
+        if (defaults == null
+                || !user.hasDirectRole(defaults)
+                || defaults.getCompositesStream()
+                        .noneMatch(role -> !role.isClientRole() && TenantRoles.ROLES.contains(role.getName()))) {
             return;
         }
         user.deleteRoleMapping(defaults);
@@ -79,7 +80,9 @@ public final class DefaultRole {
         }
         boolean changed = false;
         for (int first = 0; ; first += PAGE) {
-            List<UserModel> page = session.users().searchForUserStream(realm, Map.of(), first, PAGE).toList();
+            List<UserModel> page = session.users()
+                    .searchForUserStream(realm, Map.of(), first, PAGE)
+                    .toList();
             for (UserModel user : page) {
                 changed |= grantIfRoleless(realm, user);
             }

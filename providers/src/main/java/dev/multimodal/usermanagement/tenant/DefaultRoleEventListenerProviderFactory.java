@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.tenant;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -11,9 +13,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A global event listener (it needs no entry in a realm's event listeners): a user created without a tenant role gets
@@ -40,15 +39,15 @@ public class DefaultRoleEventListenerProviderFactory implements EventListenerPro
             @Override
             public void onEvent(AdminEvent event, boolean includeRepresentation) {
                 Matcher user = event.getOperationType() == OperationType.CREATE && event.getResourcePath() != null
-                        ? CREATED_USER.matcher(event.getResourcePath()) : null;
+                        ? CREATED_USER.matcher(event.getResourcePath())
+                        : null;
                 if (user != null && user.matches()) {
                     grant(session, event.getRealmId(), user.group(1));
                 }
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -69,16 +68,13 @@ public class DefaultRoleEventListenerProviderFactory implements EventListenerPro
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

@@ -15,13 +15,13 @@ public final class OfflineAccess {
 
     public static final String API_CLIENT = "user-management-api";
 
-    private OfflineAccess() {
-    }
+    private OfflineAccess() {}
 
     public static boolean isOn(RealmModel realm) {
         ClientModel client = realm.getClientByClientId(API_CLIENT);
-        return client != null && (client.getClientScopes(false).containsKey(OAuth2Constants.OFFLINE_ACCESS)
-                || client.getClientScopes(true).containsKey(OAuth2Constants.OFFLINE_ACCESS));
+        return client != null
+                && (client.getClientScopes(false).containsKey(OAuth2Constants.OFFLINE_ACCESS)
+                        || client.getClientScopes(true).containsKey(OAuth2Constants.OFFLINE_ACCESS));
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.multimodal.usermanagement.tenant;
 
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticationFlowBindings;
 import org.keycloak.models.ClientModel;
@@ -9,10 +12,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The platform realm (platform admins) is never a tenant, but at every start (idempotently, each change logged once)
@@ -27,8 +26,7 @@ public final class PlatformRealm {
     private static final Logger LOG = Logger.getLogger(PlatformRealm.class);
     private static final String AUDIT_LISTENER = "audit";
 
-    private PlatformRealm() {
-    }
+    private PlatformRealm() {}
 
     public static void setUpAtStart(KeycloakSessionFactory factory, String platformRealm) {
         factory.register(event -> {
@@ -48,7 +46,8 @@ public final class PlatformRealm {
         Set<String> listeners = realm.getEventsListenersStream().collect(Collectors.toCollection(LinkedHashSet::new));
         if (listeners.add(AUDIT_LISTENER)) {
             realm.setEventsListeners(listeners);
-            LOG.infof("Platform realm '%s': event listener '%s' added, so platform actions are audited in its log",
+            LOG.infof(
+                    "Platform realm '%s': event listener '%s' added, so platform actions are audited in its log",
                     realm.getName(), AUDIT_LISTENER);
         }
     }
@@ -67,14 +66,17 @@ public final class PlatformRealm {
             client.setServiceAccountsEnabled(false);
             client.setFullScopeAllowed(true);
             client.setEnabled(true);
-            LOG.infof("Platform realm '%s': client '%s' added for platform admin logins through the API",
+            LOG.infof(
+                    "Platform realm '%s': client '%s' added for platform admin logins through the API",
                     realm.getName(), OfflineAccess.API_CLIENT);
         }
         String flowId = LockoutFlows.directGrantFlow(realm).getId();
-        if (!flowId.equals(client.getAuthenticationFlowBindingOverride(AuthenticationFlowBindings.DIRECT_GRANT_BINDING))) {
+        if (!flowId.equals(
+                client.getAuthenticationFlowBindingOverride(AuthenticationFlowBindings.DIRECT_GRANT_BINDING))) {
             client.setAuthenticationFlowBindingOverride(AuthenticationFlowBindings.DIRECT_GRANT_BINDING, flowId);
-            LOG.infof("Platform realm '%s': direct grant of '%s' bound to '%s'", realm.getName(), OfflineAccess.API_CLIENT,
-                    LockoutFlows.DIRECT_GRANT_ALIAS);
+            LOG.infof(
+                    "Platform realm '%s': direct grant of '%s' bound to '%s'",
+                    realm.getName(), OfflineAccess.API_CLIENT, LockoutFlows.DIRECT_GRANT_ALIAS);
         }
     }
 }

@@ -11,8 +11,7 @@ import org.keycloak.models.RealmModel;
  */
 public final class PolicyArgumentsCleanup {
 
-    private PolicyArgumentsCleanup() {
-    }
+    private PolicyArgumentsCleanup() {}
 
     /** @return true when the realm's policy changed */
     public static boolean apply(KeycloakSession session, RealmModel realm) {

@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.tenant;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -13,9 +15,6 @@ import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
 import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.IDToken;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Puts {@code tenant_id} (the realm name), {@code roles} (guest, user, moderator, admin as held) and
@@ -33,8 +32,12 @@ public class TenantClaimsMapper extends AbstractOIDCProtocolMapper
     }
 
     @Override
-    protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
-                            KeycloakSession keycloakSession, ClientSessionContext clientSessionCtx) {
+    protected void setClaim(
+            IDToken token,
+            ProtocolMapperModel mappingModel,
+            UserSessionModel userSession,
+            KeycloakSession keycloakSession,
+            ClientSessionContext clientSessionCtx) {
         RealmModel realm = userSession.getRealm();
         token.getOtherClaims().put("tenant_id", realm.getName());
         token.getOtherClaims().put("roles", TenantRoles.rolesOf(realm, userSession.getUser()));

@@ -1,5 +1,8 @@
 package dev.multimodal.usermanagement.tenant;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.Constants;
@@ -9,10 +12,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The client scope {@code tenant}: {@code tenant_id}, {@code roles} and {@code permissions} in access tokens, ID tokens,
@@ -25,12 +24,15 @@ public final class TenantClaimsScope {
     public static final String NAME = "tenant";
 
     /** Keycloak's own clients: consoles and internals that never read our claims. */
-    private static final Set<String> KEYCLOAK_CLIENTS = Set.of(Constants.ADMIN_CLI_CLIENT_ID, Constants.ADMIN_CONSOLE_CLIENT_ID,
-            Constants.ACCOUNT_MANAGEMENT_CLIENT_ID, Constants.ACCOUNT_CONSOLE_CLIENT_ID, Constants.BROKER_SERVICE_CLIENT_ID,
+    private static final Set<String> KEYCLOAK_CLIENTS = Set.of(
+            Constants.ADMIN_CLI_CLIENT_ID,
+            Constants.ADMIN_CONSOLE_CLIENT_ID,
+            Constants.ACCOUNT_MANAGEMENT_CLIENT_ID,
+            Constants.ACCOUNT_CONSOLE_CLIENT_ID,
+            Constants.BROKER_SERVICE_CLIENT_ID,
             Constants.REALM_MANAGEMENT_CLIENT_ID);
 
-    private TenantClaimsScope() {
-    }
+    private TenantClaimsScope() {}
 
     /**
      * Upgrade step: creates the scope, makes it a realm default scope and a default scope of the tenant's existing OIDC
@@ -55,15 +57,18 @@ public final class TenantClaimsScope {
             changed = true;
         }
         for (ClientModel client : realm.getClientsStream().toList()) {
-            if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()) || KEYCLOAK_CLIENTS.contains(client.getClientId())) {
+            if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol())
+                    || KEYCLOAK_CLIENTS.contains(client.getClientId())) {
                 continue;
             }
             for (ProtocolMapperModel own : client.getProtocolMappersStream()
-                    .filter(m -> TenantClaimsMapper.PROVIDER_ID.equals(m.getProtocolMapper())).toList()) {
+                    .filter(m -> TenantClaimsMapper.PROVIDER_ID.equals(m.getProtocolMapper()))
+                    .toList()) {
                 client.removeProtocolMapper(own);
                 changed = true;
             }
-            if (!client.getClientScopes(true).containsKey(NAME) && !client.getClientScopes(false).containsKey(NAME)) {
+            if (!client.getClientScopes(true).containsKey(NAME)
+                    && !client.getClientScopes(false).containsKey(NAME)) {
                 client.addClientScope(scope, true);
                 changed = true;
             }

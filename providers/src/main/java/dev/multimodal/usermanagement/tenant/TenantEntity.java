@@ -14,11 +14,19 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "UM_TENANT")
 @NamedQueries({
-        @NamedQuery(name = "umTenantByName", query = "select t from TenantEntity t where t.name = :name"),
-        @NamedQuery(name = "umTenantByDomain", query = "select t from TenantEntity t where t.domain = :domain"),
-        @NamedQuery(name = "umTenantPage", query = "select t from TenantEntity t where lower(t.name) like :search or lower(t.displayName) like :search order by t.name"),
-        @NamedQuery(name = "umTenantsBelowLevel", query = "select t.realmId from TenantEntity t where t.upgradeLevel < :level order by t.name"),
-        @NamedQuery(name = "umTenantCount", query = "select count(t) from TenantEntity t where lower(t.name) like :search or lower(t.displayName) like :search"),
+    @NamedQuery(name = "umTenantByName", query = "select t from TenantEntity t where t.name = :name"),
+    @NamedQuery(name = "umTenantByDomain", query = "select t from TenantEntity t where t.domain = :domain"),
+    @NamedQuery(
+            name = "umTenantPage",
+            query =
+                    "select t from TenantEntity t where lower(t.name) like :search or lower(t.displayName) like :search order by t.name"),
+    @NamedQuery(
+            name = "umTenantsBelowLevel",
+            query = "select t.realmId from TenantEntity t where t.upgradeLevel < :level order by t.name"),
+    @NamedQuery(
+            name = "umTenantCount",
+            query =
+                    "select count(t) from TenantEntity t where lower(t.name) like :search or lower(t.displayName) like :search"),
 })
 public class TenantEntity {
 

@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.tenant;
 
-import jakarta.persistence.EntityManager;
 import dev.multimodal.usermanagement.user.UserQueries;
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /** Indexed look-ups of tenants, kept in step with realm creation and removal in the same transaction. */
 public final class TenantRegistry {
@@ -21,8 +20,7 @@ public final class TenantRegistry {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    public record Page(List<TenantEntity> items, long total) {
-    }
+    public record Page(List<TenantEntity> items, long total) {}
 
     /** Registers every realm but the platform realm as a tenant as soon as it exists, however it was created. */
     public static void listenToRealmChanges(KeycloakSessionFactory factory) {
@@ -35,7 +33,8 @@ public final class TenantRegistry {
                     TenantUpgrades.upgrade(created.getKeycloakSession(), realm, entry);
                 }
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
-                new TenantRegistry(removed.getKeycloakSession()).remove(removed.getRealm().getId());
+                new TenantRegistry(removed.getKeycloakSession())
+                        .remove(removed.getRealm().getId());
             }
         });
     }
@@ -59,26 +58,36 @@ public final class TenantRegistry {
 
     /** The realm ids of tenants that have not had every upgrade step yet. */
     public List<String> belowLevel(int level) {
-        return em.createNamedQuery("umTenantsBelowLevel", String.class).setParameter("level", level).getResultList();
+        return em.createNamedQuery("umTenantsBelowLevel", String.class)
+                .setParameter("level", level)
+                .getResultList();
     }
 
     public Optional<TenantEntity> byName(String name) {
-        return em.createNamedQuery("umTenantByName", TenantEntity.class).setParameter("name", name)
-                .getResultStream().findFirst();
+        return em.createNamedQuery("umTenantByName", TenantEntity.class)
+                .setParameter("name", name)
+                .getResultStream()
+                .findFirst();
     }
 
     public Optional<TenantEntity> byDomain(String domain) {
         return em.createNamedQuery("umTenantByDomain", TenantEntity.class)
                 .setParameter("domain", domain.toLowerCase(Locale.ROOT))
-                .getResultStream().findFirst();
+                .getResultStream()
+                .findFirst();
     }
 
     /** A page ordered by tenant id; {@code search} matches id or display name, case-insensitively. */
     public Page page(String search, int first, int max) {
         String pattern = UserQueries.containsPattern(search == null ? "" : search);
         List<TenantEntity> items = em.createNamedQuery("umTenantPage", TenantEntity.class)
-                .setParameter("search", pattern).setFirstResult(first).setMaxResults(max).getResultList();
-        long total = em.createNamedQuery("umTenantCount", Long.class).setParameter("search", pattern).getSingleResult();
+                .setParameter("search", pattern)
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultList();
+        long total = em.createNamedQuery("umTenantCount", Long.class)
+                .setParameter("search", pattern)
+                .getSingleResult();
         return new Page(items, total);
     }
 

@@ -1,10 +1,9 @@
 package dev.multimodal.usermanagement.tenant;
 
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-
 import java.util.Locale;
 import java.util.Optional;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * Which tenant a register or login call is for. On a tenant's own URL: that tenant (a {@code tenant_id} naming
@@ -27,8 +26,12 @@ public final class TenantResolver {
         if (!pathRealm.getName().equals(platformRealm)) {
             return named && !tenantId.trim().equals(pathRealm.getName()) ? Optional.empty() : Optional.of(pathRealm);
         }
-        RealmModel realm = named ? session.realms().getRealmByName(tenantId.trim())
-                : domainOf(email).flatMap(domain -> new TenantService(session).byDomain(domain)).map(Tenant::realm).orElse(null);
+        RealmModel realm = named
+                ? session.realms().getRealmByName(tenantId.trim())
+                : domainOf(email)
+                        .flatMap(domain -> new TenantService(session).byDomain(domain))
+                        .map(Tenant::realm)
+                        .orElse(null);
         if (realm == null || realm.getName().equals(platformRealm)) {
             return Optional.empty();
         }
@@ -46,7 +49,9 @@ public final class TenantResolver {
         if (tokenRealm == null || tokenRealm.getName().equals(platformRealm)) {
             return null;
         }
-        return pathRealm.getName().equals(platformRealm) || pathRealm.getId().equals(tokenRealm.getId()) ? tokenRealm : null;
+        return pathRealm.getName().equals(platformRealm) || pathRealm.getId().equals(tokenRealm.getId())
+                ? tokenRealm
+                : null;
     }
 
     static Optional<String> domainOf(String email) {
@@ -54,7 +59,8 @@ public final class TenantResolver {
             return Optional.empty();
         }
         int at = email.lastIndexOf('@');
-        return at < 0 || at == email.length() - 1 ? Optional.empty()
+        return at < 0 || at == email.length() - 1
+                ? Optional.empty()
                 : Optional.of(email.substring(at + 1).trim().toLowerCase(Locale.ROOT));
     }
 }

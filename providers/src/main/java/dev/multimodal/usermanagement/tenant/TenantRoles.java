@@ -1,11 +1,10 @@
 package dev.multimodal.usermanagement.tenant;
 
+import java.util.List;
+import java.util.Objects;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-
-import java.util.List;
-import java.util.Objects;
 
 /** The composite realm roles of every tenant and the permission roles they contain (see the tenant template). */
 public final class TenantRoles {
@@ -13,8 +12,15 @@ public final class TenantRoles {
     /** Lowest first: each contains the one before it. */
     public static final List<String> ROLES = List.of("guest", "user", "moderator", "admin");
 
-    public static final List<String> PERMISSIONS = List.of("profile:read", "profile:write", "users:read", "users:write",
-            "roles:assign", "tenant:settings", "audit:read", "tenants:manage");
+    public static final List<String> PERMISSIONS = List.of(
+            "profile:read",
+            "profile:write",
+            "users:read",
+            "users:write",
+            "roles:assign",
+            "tenant:settings",
+            "audit:read",
+            "tenants:manage");
 
     public static final String ADMIN = "admin";
     public static final String USER = "user";
@@ -25,8 +31,7 @@ public final class TenantRoles {
     public static final String TENANT_SETTINGS = "tenant:settings";
     public static final String TENANTS_MANAGE = "tenants:manage";
 
-    private TenantRoles() {
-    }
+    private TenantRoles() {}
 
     /** The named roles the user holds, directly, through composites or groups. */
     public static List<String> rolesOf(RealmModel realm, UserModel user) {

@@ -2,15 +2,14 @@ package dev.multimodal.usermanagement.tenant;
 
 import dev.multimodal.usermanagement.user.ProfileRules;
 import dev.multimodal.usermanagement.user.UserAccounts;
+import java.util.Locale;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.RealmManager;
-
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Creates, changes and removes tenants. Everything happens in the request's Keycloak transaction: a failure
@@ -29,13 +28,20 @@ public final class TenantService {
         this.registry = new TenantRegistry(session);
     }
 
-    public record NewTenant(String id, String displayName, String description, String domain,
-                            String adminUsername, String adminEmail, String adminPassword,
-                            String adminFirstName, String adminLastName) {
-    }
+    public record NewTenant(
+            String id,
+            String displayName,
+            String description,
+            String domain,
+            String adminUsername,
+            String adminEmail,
+            String adminPassword,
+            String adminFirstName,
+            String adminLastName) {}
 
     public Tenant create(TenantTemplate template, NewTenant request) {
-        if (session.realms().getRealmByName(request.id()) != null || registry.byName(request.id()).isPresent()) {
+        if (session.realms().getRealmByName(request.id()) != null
+                || registry.byName(request.id()).isPresent()) {
             throw new ModelDuplicateException("tenant " + request.id() + " exists");
         }
         String domain = normalizedDomain(request.domain());
@@ -43,7 +49,8 @@ public final class TenantService {
             throw new ModelDuplicateException("domain " + domain + " is taken");
         }
 
-        RealmModel realm = new RealmManager(session).importRealm(template.forTenant(request.id(), request.displayName()));
+        RealmModel realm =
+                new RealmManager(session).importRealm(template.forTenant(request.id(), request.displayName()));
         TenantEntity entry = registry.ensure(realm);
         entry.setDisplayName(request.displayName());
         entry.setDescription(request.description());
@@ -51,9 +58,15 @@ public final class TenantService {
 
         UserModel admin;
         try {
-            admin = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.adminUsername(),
-                    request.adminEmail(), request.adminFirstName(), request.adminLastName(), request.adminPassword(), false,
-                    TenantRoles.ADMIN));
+            admin = new UserAccounts(session, realm)
+                    .create(new UserAccounts.NewUser(
+                            request.adminUsername(),
+                            request.adminEmail(),
+                            request.adminFirstName(),
+                            request.adminLastName(),
+                            request.adminPassword(),
+                            false,
+                            TenantRoles.ADMIN));
         } catch (ProfileRules.InvalidProfileException refused) {
             throw refused.prefixed("admin_"); // the request's admin_username, admin_email, ...
         }
@@ -74,8 +87,9 @@ public final class TenantService {
     }
 
     public Optional<Tenant> byDomain(String domain) {
-        return registry.byDomain(domain).flatMap(entry -> Optional.ofNullable(session.realms().getRealm(entry.getRealmId()))
-                .map(realm -> new Tenant(realm, entry)));
+        return registry.byDomain(domain)
+                .flatMap(entry -> Optional.ofNullable(session.realms().getRealm(entry.getRealmId()))
+                        .map(realm -> new Tenant(realm, entry)));
     }
 
     public TenantRegistry registry() {
@@ -85,7 +99,8 @@ public final class TenantService {
     public void changeDomain(Tenant tenant, String domain) {
         String normalized = normalizedDomain(domain);
         Optional<TenantEntity> holder = normalized == null ? Optional.empty() : registry.byDomain(normalized);
-        if (holder.isPresent() && !holder.get().getRealmId().equals(tenant.realm().getId())) {
+        if (holder.isPresent()
+                && !holder.get().getRealmId().equals(tenant.realm().getId())) {
             throw new ModelDuplicateException("domain " + normalized + " is taken");
         }
         tenant.entry().setDomain(normalized);

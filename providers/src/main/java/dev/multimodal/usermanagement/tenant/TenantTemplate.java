@@ -1,11 +1,10 @@
 package dev.multimodal.usermanagement.tenant;
 
-import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.util.JsonSerialization;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.util.JsonSerialization;
 
 /** realm-config/tenant-template.json, packaged in the jar: roles, policies, flows, clients of every new tenant. */
 public final class TenantTemplate {
@@ -21,7 +20,8 @@ public final class TenantTemplate {
     public static TenantTemplate load() {
         try (InputStream in = TenantTemplate.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("The tenant template " + RESOURCE + " is missing from the providers jar");
+                throw new IllegalStateException(
+                        "The tenant template " + RESOURCE + " is missing from the providers jar");
             }
             TenantTemplate template = new TenantTemplate(in.readAllBytes());
             template.forTenant("template-check", "check");

@@ -3,15 +3,14 @@ package dev.multimodal.usermanagement.tenant;
 import dev.multimodal.usermanagement.lockout.ConsoleLocks;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.theme.ThemeSettings;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Brings tenants made from an older template up to the current one. Each step is idempotent and says whether it
@@ -29,28 +28,29 @@ public final class TenantUpgrades {
         boolean apply(KeycloakSession session, RealmModel realm);
     }
 
-    private record Named(String name, Step step) {
-    }
+    private record Named(String name, Step step) {}
 
     private static final List<Named> STEPS = List.of(
-            new Named("client scope 'tenant' (tenant_id, roles, permissions for every client)", TenantClaimsScope::apply),
+            new Named(
+                    "client scope 'tenant' (tenant_id, roles, permissions for every client)", TenantClaimsScope::apply),
             new Named("the tenant's default role for users without a tenant role", DefaultRole::apply),
             new Named("theme user-management with English and German", ThemeSettings::apply),
             new Named("the lockout step's named config", LockoutFlows::apply),
-            new Named("brute force detection on, so the admin console shows the lockout step's locks", ConsoleLocks::apply),
+            new Named(
+                    "brute force detection on, so the admin console shows the lockout step's locks",
+                    ConsoleLocks::apply),
             new Named("password policy without '(undefined)' arguments", PolicyArgumentsCleanup::apply));
 
     public static final int CURRENT_LEVEL = STEPS.size();
 
-    private TenantUpgrades() {
-    }
+    private TenantUpgrades() {}
 
     /** At every start, once Keycloak's own migration is done: every tenant below the current level, one at a time. */
     public static void runAtStart(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
-                List<String> behind = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                        session -> new TenantRegistry(session).belowLevel(CURRENT_LEVEL));
+                List<String> behind = KeycloakModelUtils.runJobInTransactionWithResult(
+                        factory, session -> new TenantRegistry(session).belowLevel(CURRENT_LEVEL));
                 behind.forEach(realmId -> upgradeOne(factory, realmId));
             }
         });
@@ -64,17 +64,23 @@ public final class TenantUpgrades {
                 if (realm == null || entry == null) {
                     return;
                 }
-                session.getContext().setRealm(realm); // as in a request to the tenant: some of Keycloak's providers ask for it
+                session.getContext()
+                        .setRealm(realm); // as in a request to the tenant: some of Keycloak's providers ask for it
                 int from = entry.getUpgradeLevel();
                 List<String> changed = upgrade(session, realm, entry);
                 if (!changed.isEmpty()) {
-                    LOG.infof("Tenant %s upgraded from level %d to %d: %s", realm.getName(), from, CURRENT_LEVEL,
-                            String.join("; ", changed));
+                    LOG.infof(
+                            "Tenant %s upgraded from level %d to %d: %s",
+                            realm.getName(), from, CURRENT_LEVEL, String.join("; ", changed));
                 }
             });
         } catch (RuntimeException e) {
             // one broken tenant must not stop the start; it stays behind and is tried again at the next start
-            LOG.errorf(e, "Tenant realm %s could not be upgraded to level %d; retried at the next start", realmId, CURRENT_LEVEL);
+            LOG.errorf(
+                    e,
+                    "Tenant realm %s could not be upgraded to level %d; retried at the next start",
+                    realmId,
+                    CURRENT_LEVEL);
         }
     }
 

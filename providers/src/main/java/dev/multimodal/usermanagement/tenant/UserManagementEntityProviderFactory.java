@@ -1,15 +1,14 @@
 package dev.multimodal.usermanagement.tenant;
 
-import dev.multimodal.usermanagement.audit.AuditEntity;
 import dev.multimodal.usermanagement.audit.AuditCheckpointEntity;
+import dev.multimodal.usermanagement.audit.AuditEntity;
 import dev.multimodal.usermanagement.audit.AuditHeadEntity;
+import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-
-import java.util.List;
 
 /**
  * Our tables in Keycloak's database, created by one Liquibase changelog
@@ -36,8 +35,7 @@ public class UserManagementEntityProviderFactory implements JpaEntityProviderFac
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @Override
@@ -46,16 +44,13 @@ public class UserManagementEntityProviderFactory implements JpaEntityProviderFac
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

@@ -1,12 +1,11 @@
 package dev.multimodal.usermanagement.theme;
 
-import org.jboss.logging.Logger;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * What every tenant has of our themes: the account theme, and English and German (the template and the demo tenant say so;
@@ -17,11 +16,11 @@ public final class ThemeSettings {
 
     /** The languages our themes translate; the first is the default. */
     static final List<String> LOCALES = List.of("en", "de");
+
     static final String THEME = "user-management";
     private static final Logger LOG = Logger.getLogger(ThemeSettings.class);
 
-    private ThemeSettings() {
-    }
+    private ThemeSettings() {}
 
     /**
      * Turns internationalization on with our languages (keeping any the tenant added), English as the default if it
@@ -35,7 +34,8 @@ public final class ThemeSettings {
             realm.setInternationalizationEnabled(true);
             changed = true;
         }
-        Set<String> locales = new LinkedHashSet<>(realm.getSupportedLocalesStream().toList());
+        Set<String> locales =
+                new LinkedHashSet<>(realm.getSupportedLocalesStream().toList());
         if (locales.addAll(LOCALES)) {
             realm.setSupportedLocales(locales);
             changed = true;

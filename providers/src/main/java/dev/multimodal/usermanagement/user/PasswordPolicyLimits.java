@@ -1,12 +1,11 @@
 package dev.multimodal.usermanagement.user;
 
-import org.keycloak.credential.hash.PasswordHashProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.PasswordPolicy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.keycloak.credential.hash.PasswordHashProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.PasswordPolicy;
 
 /**
  * Which password policies a tenant may save: with every one of them a password can still be chosen, hashed and
@@ -38,16 +37,26 @@ public final class PasswordPolicyLimits {
      * change for each remembered password, so it stays small (24 is the most Windows and Active Directory remember).
      */
     private static final Map<String, Range> RULES = Map.of(
-            PasswordPolicy.PASSWORD_HISTORY_ID, new Range(0, 24),
-            PasswordPolicy.PASSWORD_AGE, new Range(0, 3650),
-            PasswordPolicy.FORCE_EXPIRED_ID, new Range(1, 3650),
-            PasswordPolicy.MAX_AUTH_AGE_ID, new Range(0, 86_400),
-            "length", new Range(0, MAX_PASSWORD_LENGTH),
-            "maxLength", new Range(1, MAX_PASSWORD_LENGTH),
-            "digits", new Range(0, MAX_PASSWORD_LENGTH),
-            "lowerCase", new Range(0, MAX_PASSWORD_LENGTH),
-            "upperCase", new Range(0, MAX_PASSWORD_LENGTH),
-            "specialChars", new Range(0, MAX_PASSWORD_LENGTH));
+            PasswordPolicy.PASSWORD_HISTORY_ID,
+            new Range(0, 24),
+            PasswordPolicy.PASSWORD_AGE,
+            new Range(0, 3650),
+            PasswordPolicy.FORCE_EXPIRED_ID,
+            new Range(1, 3650),
+            PasswordPolicy.MAX_AUTH_AGE_ID,
+            new Range(0, 86_400),
+            "length",
+            new Range(0, MAX_PASSWORD_LENGTH),
+            "maxLength",
+            new Range(1, MAX_PASSWORD_LENGTH),
+            "digits",
+            new Range(0, MAX_PASSWORD_LENGTH),
+            "lowerCase",
+            new Range(0, MAX_PASSWORD_LENGTH),
+            "upperCase",
+            new Range(0, MAX_PASSWORD_LENGTH),
+            "specialChars",
+            new Range(0, MAX_PASSWORD_LENGTH));
 
     public record Range(int min, int max) {
 
@@ -56,45 +65,59 @@ public final class PasswordPolicyLimits {
         }
     }
 
-    private PasswordPolicyLimits() {
-    }
+    private PasswordPolicyLimits() {}
 
     /** What is wrong with a policy Keycloak parsed, in words for the API's answer; empty when it may be saved. */
     public static List<String> problems(KeycloakSession session, PasswordPolicy policy) {
         List<String> problems = new ArrayList<>();
         String explicit = policy.getHashAlgorithm();
-        String algorithm = explicit != null ? explicit
-                : session.getKeycloakSessionFactory().getProviderFactory(PasswordHashProvider.class).getId();
+        String algorithm = explicit != null
+                ? explicit
+                : session.getKeycloakSessionFactory()
+                        .getProviderFactory(PasswordHashProvider.class)
+                        .getId();
         Range iterations = HASH_ITERATIONS.get(algorithm);
-        if (explicit != null && (iterations == null || session.getProvider(PasswordHashProvider.class, explicit) == null)) {
-            problems.add("hashAlgorithm must be one of " + String.join(", ", HASH_ITERATIONS.keySet().stream().sorted().toList())
+        if (explicit != null
+                && (iterations == null || session.getProvider(PasswordHashProvider.class, explicit) == null)) {
+            problems.add("hashAlgorithm must be one of "
+                    + String.join(
+                            ", ", HASH_ITERATIONS.keySet().stream().sorted().toList())
                     + " (bcrypt is for imported hashes only), not " + explicit);
         } else if (policy.getPolicies().contains(PasswordPolicy.HASH_ITERATIONS_ID)) {
             int value = policy.getHashIterations();
             if (iterations == null) {
                 problems.add("hashIterations cannot be set for this server's default algorithm " + algorithm);
-            } else if (value != -1 && !iterations.contains(value)) { // -1: the algorithm's default (the console's preset)
-                problems.add("hashIterations for " + algorithm + " must be from " + iterations.min() + " to " + iterations.max()
-                        + ", not " + value);
+            } else if (value != -1
+                    && !iterations.contains(value)) { // -1: the algorithm's default (the console's preset)
+                problems.add("hashIterations for " + algorithm + " must be from " + iterations.min() + " to "
+                        + iterations.max() + ", not " + value);
             }
         }
         for (Map.Entry<String, Range> rule : RULES.entrySet()) {
-            if (policy.getPolicies().contains(rule.getKey()) && policy.getPolicyConfig(rule.getKey()) instanceof Integer value
+            if (policy.getPolicies().contains(rule.getKey())
+                    && policy.getPolicyConfig(rule.getKey()) instanceof Integer value
                     && !rule.getValue().contains(value)) {
-                problems.add(rule.getKey() + " must be from " + rule.getValue().min() + " to " + rule.getValue().max()
-                        + ", not " + value);
+                problems.add(rule.getKey() + " must be from " + rule.getValue().min() + " to "
+                        + rule.getValue().max() + ", not " + value);
             }
         }
         int longest = Math.min(MAX_PASSWORD_LENGTH, number(policy, "maxLength", MAX_PASSWORD_LENGTH));
-        int shortest = Math.max(number(policy, "length", 0), number(policy, "digits", 0) + number(policy, "lowerCase", 0)
-                + number(policy, "upperCase", 0) + number(policy, "specialChars", 0));
+        int shortest = Math.max(
+                number(policy, "length", 0),
+                number(policy, "digits", 0)
+                        + number(policy, "lowerCase", 0)
+                        + number(policy, "upperCase", 0)
+                        + number(policy, "specialChars", 0));
         if (problems.isEmpty() && shortest > longest) {
-            problems.add("no password can satisfy it: it needs at least " + shortest + " characters and allows at most " + longest);
+            problems.add("no password can satisfy it: it needs at least " + shortest + " characters and allows at most "
+                    + longest);
         }
         return problems;
     }
 
     private static int number(PasswordPolicy policy, String id, int absent) {
-        return policy.getPolicies().contains(id) && policy.getPolicyConfig(id) instanceof Integer value ? value : absent;
+        return policy.getPolicies().contains(id) && policy.getPolicyConfig(id) instanceof Integer value
+                ? value
+                : absent;
     }
 }

@@ -1,5 +1,11 @@
 package dev.multimodal.usermanagement.user;
 
+import java.io.IOException;
+import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -7,21 +13,13 @@ import org.keycloak.policy.PasswordPolicyProvider;
 import org.keycloak.policy.PolicyError;
 import org.keycloak.theme.Theme;
 
-import java.io.IOException;
-import java.text.MessageFormat;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Properties;
-
 /**
  * Checks a password against every rule of the realm's policy and names each one it breaks (Keycloak's
  * own check stops at the first). The rules read their settings from the context realm: it must be {@code realm}.
  */
 final class PasswordRules {
 
-    private PasswordRules() {
-    }
+    private PasswordRules() {}
 
     static List<String> broken(KeycloakSession session, RealmModel realm, UserModel user, String password) {
         Properties messages = messages(session, realm);

@@ -1,6 +1,12 @@
 package dev.multimodal.usermanagement.user;
 
 import dev.multimodal.usermanagement.user.bcrypt.BcryptPasswordHashProvider;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.models.KeycloakContext;
@@ -17,13 +23,6 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.userprofile.UserProfileContext;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
-
 /** Creating users and setting passwords the same way for sign-up, admin creation and password changes. */
 public final class UserAccounts {
 
@@ -37,9 +36,14 @@ public final class UserAccounts {
         this.realm = realm;
     }
 
-    public record NewUser(String username, String email, String firstName, String lastName, String password,
-                          boolean temporaryPassword, String role) {
-    }
+    public record NewUser(
+            String username,
+            String email,
+            String firstName,
+            String lastName,
+            String password,
+            boolean temporaryPassword,
+            String role) {}
 
     /** The password breaks these rules of the tenant's policy (all of them, in the policy's words). */
     public static final class WeakPasswordException extends RuntimeException {
@@ -73,7 +77,12 @@ public final class UserAccounts {
         return inRealm(() -> {
             String username = request.username().trim().toLowerCase(Locale.ROOT);
             String email = request.email().trim().toLowerCase(Locale.ROOT);
-            ProfileRules.require(session, realm, context, null, attributes(username, email, request.firstName(), request.lastName()));
+            ProfileRules.require(
+                    session,
+                    realm,
+                    context,
+                    null,
+                    attributes(username, email, request.firstName(), request.lastName()));
             UserModel candidate = new LightweightUserAdapter(session, realm, null); // held nowhere, no credentials
             candidate.setUsername(username);
             candidate.setEmail(email);
@@ -81,7 +90,8 @@ public final class UserAccounts {
             if (!broken.isEmpty()) {
                 throw new WeakPasswordException(broken);
             }
-            if (session.users().getUserByUsername(realm, username) != null || session.users().getUserByEmail(realm, email) != null) {
+            if (session.users().getUserByUsername(realm, username) != null
+                    || session.users().getUserByEmail(realm, email) != null) {
                 hashOnce(request.password());
                 throw new ModelDuplicateException("username or e-mail taken");
             }
@@ -101,8 +111,14 @@ public final class UserAccounts {
     }
 
     /** A user of the old service with the bcrypt hash of their password, which they keep using. */
-    public UserModel importWithHash(String username, String email, String firstName, String lastName, boolean enabled,
-                                    String role, String bcryptHash) {
+    public UserModel importWithHash(
+            String username,
+            String email,
+            String firstName,
+            String lastName,
+            boolean enabled,
+            String role,
+            String bcryptHash) {
         return inRealm(() -> {
             UserModel user = session.users().addUser(realm, username.trim().toLowerCase(Locale.ROOT));
             user.setEnabled(enabled);
@@ -158,7 +174,8 @@ public final class UserAccounts {
     public void hashOnce(String password) {
         inRealm(() -> {
             PasswordPolicy policy = realm.getPasswordPolicy();
-            PasswordHashProvider hash = policy.getHashAlgorithm() == null ? session.getProvider(PasswordHashProvider.class)
+            PasswordHashProvider hash = policy.getHashAlgorithm() == null
+                    ? session.getProvider(PasswordHashProvider.class)
                     : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
             if (hash != null) {
                 hash.encodedCredential(password == null ? DUMMY_PASSWORD : password, policy.getHashIterations());
@@ -179,11 +196,19 @@ public final class UserAccounts {
     public void endSessions(UserModel user, String keep) {
         inRealm(() -> {
             KeycloakContext context = session.getContext();
-            List<UserSessionModel> sessions = session.sessions().getUserSessionsStream(realm, user)
-                    .filter(userSession -> !userSession.getId().equals(keep)).toList();
+            List<UserSessionModel> sessions = session.sessions()
+                    .getUserSessionsStream(realm, user)
+                    .filter(userSession -> !userSession.getId().equals(keep))
+                    .toList();
             for (UserSessionModel userSession : sessions) {
-                AuthenticationManager.backchannelLogout(session, realm, userSession, context.getUri(), context.getConnection(),
-                        context.getRequestHeaders(), true);
+                AuthenticationManager.backchannelLogout(
+                        session,
+                        realm,
+                        userSession,
+                        context.getUri(),
+                        context.getConnection(),
+                        context.getRequestHeaders(),
+                        true);
             }
             UserSessionManager offline = new UserSessionManager(session);
             offline.findOfflineSessionsStream(realm, user).toList().forEach(offline::revokeOfflineUserSession);
@@ -193,8 +218,10 @@ public final class UserAccounts {
 
     /** The user's sessions, online and offline (an offline session has the id of the login that made it). */
     public List<UserSessionModel> sessions(UserModel user) {
-        return Stream.concat(session.sessions().getUserSessionsStream(realm, user),
-                session.sessions().getOfflineUserSessionsStream(realm, user)).toList();
+        return Stream.concat(
+                        session.sessions().getUserSessionsStream(realm, user),
+                        session.sessions().getOfflineUserSessionsStream(realm, user))
+                .toList();
     }
 
     /** Ends the user's session {@code id}, online and offline; false when the user has neither. */

@@ -2,12 +2,6 @@ package dev.multimodal.usermanagement.user;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
-import org.keycloak.models.UserModel;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
 
 /**
  * User lists as one query over Keycloak's user table: text search, e-mail and role filters combine, and the page
@@ -31,14 +30,13 @@ public final class UserQueries {
     }
 
     /** @param roleIds users holding any of these roles directly or through a group (null: any user) */
-    public record Filter(String search, String email, Set<String> roleIds) {
-    }
+    public record Filter(String search, String email, Set<String> roleIds) {}
 
-    public record Page(List<UserModel> items, long total) {
-    }
+    public record Page(List<UserModel> items, long total) {}
 
     public Page page(RealmModel realm, Filter filter, int first, int max) {
-        StringBuilder where = new StringBuilder(" from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null");
+        StringBuilder where =
+                new StringBuilder(" from UserEntity u where u.realmId = :realm and u.serviceAccountClientLink is null");
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("realm", realm.getId());
         if (filter.search() != null && !filter.search().isBlank()) {
@@ -77,14 +75,18 @@ public final class UserQueries {
     public static Set<String> rolesGranting(RealmModel realm, RoleModel role) {
         Set<String> ids = new HashSet<>();
         ids.add(role.getId());
-        realm.getRolesStream().filter(candidate -> candidate.isComposite() && candidate.hasRole(role))
+        realm.getRolesStream()
+                .filter(candidate -> candidate.isComposite() && candidate.hasRole(role))
                 .forEach(candidate -> ids.add(candidate.getId()));
         return ids;
     }
 
     /** A LIKE pattern matching values that contain {@code text}, case-insensitively; % and _ match themselves. */
     public static String containsPattern(String text) {
-        String escaped = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        String escaped = text.toLowerCase(Locale.ROOT)
+                .replace("\\", "\\\\")
+                .replace("%", "\\%")
+                .replace("_", "\\_");
         return "%" + escaped + "%";
     }
 }

@@ -1,24 +1,34 @@
 package dev.multimodal.usermanagement.audit;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class AuditChainTest {
 
-    private record Sealed(AuditRecord record, String prevHash, String hash) {
-    }
+    private record Sealed(AuditRecord record, String prevHash, String hash) {}
 
     private static AuditRecord record(long sequence, String type) {
-        return new AuditRecord("id-" + sequence, "realm-1", sequence, 1_700_000_000_000L + sequence, type, "user-1", "app",
-                "10.0.0.1", "user-1", "session-1", AuditRecord.SUCCESS, null, "{\"username\":\"alice\"}");
+        return new AuditRecord(
+                "id-" + sequence,
+                "realm-1",
+                sequence,
+                1_700_000_000_000L + sequence,
+                type,
+                "user-1",
+                "app",
+                "10.0.0.1",
+                "user-1",
+                "session-1",
+                AuditRecord.SUCCESS,
+                null,
+                "{\"username\":\"alice\"}");
     }
 
     private static List<Sealed> chain(int length) {
@@ -53,21 +63,39 @@ class AuditChainTest {
         assertNotEquals(a.canonical(), b.canonical());
         assertNotEquals(a.canonical(), c.canonical());
         assertNotEquals(b.canonical(), d.canonical());
-        assertEquals(a.canonical(), new AuditRecord("x", "r", 1, 2, "T", "ab", "c", null, null, null, "success", null, null).canonical());
+        assertEquals(
+                a.canonical(),
+                new AuditRecord("x", "r", 1, 2, "T", "ab", "c", null, null, null, "success", null, null).canonical());
     }
 
     @Test
     void hashIsSha256OfPreviousHashAndCanonicalForm() throws Exception {
         AuditRecord record = record(1, "LOGIN");
         var sha = java.security.MessageDigest.getInstance("SHA-256");
-        String expected = java.util.HexFormat.of().formatHex(sha.digest((AuditChain.GENESIS + "\n" + record.canonical())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String expected = java.util.HexFormat.of()
+                .formatHex(sha.digest((AuditChain.GENESIS + "\n" + record.canonical())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals(expected, AuditChain.hash(AuditChain.GENESIS, record));
         assertEquals(64, expected.length());
         assertNotEquals(AuditChain.hash(AuditChain.GENESIS, record), AuditChain.hash("1".repeat(64), record));
-        assertNotEquals(AuditChain.hash(AuditChain.GENESIS, record), AuditChain.hash(AuditChain.GENESIS, new AuditRecord(record.id(),
-                record.realmId(), 2, record.time(), record.type(), record.userId(), record.clientId(), record.ip(), record.target(),
-                record.sessionId(), record.outcome(), record.error(), record.details())));
+        assertNotEquals(
+                AuditChain.hash(AuditChain.GENESIS, record),
+                AuditChain.hash(
+                        AuditChain.GENESIS,
+                        new AuditRecord(
+                                record.id(),
+                                record.realmId(),
+                                2,
+                                record.time(),
+                                record.type(),
+                                record.userId(),
+                                record.clientId(),
+                                record.ip(),
+                                record.target(),
+                                record.sessionId(),
+                                record.outcome(),
+                                record.error(),
+                                record.details())));
     }
 
     @Test
@@ -88,8 +116,20 @@ class AuditChainTest {
         List<Sealed> rows = chain(10);
         Sealed row = rows.get(4);
         AuditRecord r = row.record();
-        AuditRecord edited = new AuditRecord(r.id(), r.realmId(), r.sequence(), r.time(), "LOGIN_ERROR", r.userId(), r.clientId(),
-                r.ip(), r.target(), r.sessionId(), r.outcome(), r.error(), r.details());
+        AuditRecord edited = new AuditRecord(
+                r.id(),
+                r.realmId(),
+                r.sequence(),
+                r.time(),
+                "LOGIN_ERROR",
+                r.userId(),
+                r.clientId(),
+                r.ip(),
+                r.target(),
+                r.sessionId(),
+                r.outcome(),
+                r.error(),
+                r.details());
         rows.set(4, new Sealed(edited, row.prevHash(), row.hash()));
         AuditChain.Walker walker = walk(rows, 10, rows.get(9).hash());
         assertEquals(5, walker.broken().sequence());
@@ -129,16 +169,20 @@ class AuditChainTest {
     void insertedRowIsFound() {
         List<Sealed> rows = chain(10);
         AuditRecord extra = record(4, "LOGIN");
-        rows.add(4, new Sealed(extra, rows.get(3).hash(), AuditChain.hash(rows.get(3).hash(), extra)));
+        rows.add(
+                4,
+                new Sealed(
+                        extra, rows.get(3).hash(), AuditChain.hash(rows.get(3).hash(), extra)));
         AuditChain.Walker walker = walk(rows, 10, rows.get(10).hash());
         assertEquals(4, walker.broken().sequence());
-        assertTrue(walker.broken().reason().contains("inserted"), walker.broken().reason());
+        assertTrue(
+                walker.broken().reason().contains("inserted"), walker.broken().reason());
     }
 
     // ---------------------------------------------------------------- after a purge: the walk starts at the checkpoint
 
-    private static AuditChain.Walker walkFromCheckpoint(List<Sealed> remaining, long checkpoint, String checkpointHash,
-                                                        long headSequence, String headHash) {
+    private static AuditChain.Walker walkFromCheckpoint(
+            List<Sealed> remaining, long checkpoint, String checkpointHash, long headSequence, String headHash) {
         AuditChain.Walker walker = new AuditChain.Walker(checkpoint + 1, checkpointHash);
         for (Sealed row : remaining) {
             if (!walker.accept(row.record(), row.prevHash(), row.hash())) {
@@ -153,7 +197,8 @@ class AuditChainTest {
     void remainingChainVerifiesFromTheCheckpoint() {
         List<Sealed> rows = chain(10);
         List<Sealed> remaining = rows.subList(4, 10);
-        AuditChain.Walker walker = walkFromCheckpoint(remaining, 4, rows.get(3).hash(), 10, rows.get(9).hash());
+        AuditChain.Walker walker = walkFromCheckpoint(
+                remaining, 4, rows.get(3).hash(), 10, rows.get(9).hash());
         assertNull(walker.broken());
         assertEquals(6, walker.checked());
     }
@@ -161,21 +206,24 @@ class AuditChainTest {
     @Test
     void deletedFirstRowAfterTheCheckpointIsFound() {
         List<Sealed> rows = chain(10);
-        AuditChain.Walker walker = walkFromCheckpoint(rows.subList(5, 10), 4, rows.get(3).hash(), 10, rows.get(9).hash());
+        AuditChain.Walker walker = walkFromCheckpoint(
+                rows.subList(5, 10), 4, rows.get(3).hash(), 10, rows.get(9).hash());
         assertEquals(5, walker.broken().sequence());
     }
 
     @Test
     void wrongCheckpointHashIsFound() {
         List<Sealed> rows = chain(10);
-        AuditChain.Walker walker = walkFromCheckpoint(rows.subList(4, 10), 4, rows.get(2).hash(), 10, rows.get(9).hash());
+        AuditChain.Walker walker = walkFromCheckpoint(
+                rows.subList(4, 10), 4, rows.get(2).hash(), 10, rows.get(9).hash());
         assertEquals(5, walker.broken().sequence());
     }
 
     @Test
     void everythingAfterTheCheckpointDeletedIsFound() {
         List<Sealed> rows = chain(10);
-        AuditChain.Walker walker = walkFromCheckpoint(List.of(), 4, rows.get(3).hash(), 10, rows.get(9).hash());
+        AuditChain.Walker walker = walkFromCheckpoint(
+                List.of(), 4, rows.get(3).hash(), 10, rows.get(9).hash());
         assertEquals(5, walker.broken().sequence());
         assertTrue(walker.broken().reason().contains("missing"));
     }

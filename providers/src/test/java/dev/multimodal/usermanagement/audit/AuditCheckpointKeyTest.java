@@ -1,17 +1,16 @@
 package dev.multimodal.usermanagement.audit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditCheckpointKeyTest {
 
@@ -25,8 +24,8 @@ class AuditCheckpointKeyTest {
         assertEquals(generated.verifierKey(), loaded.verifierKey());
         assertTrue(Files.readString(file).contains("-----BEGIN PUBLIC KEY-----"));
 
-        AuditCheckpoints.Checkpoint checkpoint = new AuditCheckpoints.Checkpoint("realm-1", 42, HASH, 7, AuditChain.GENESIS,
-                Instant.parse("2026-11-30T12:00:00Z"));
+        AuditCheckpoints.Checkpoint checkpoint = new AuditCheckpoints.Checkpoint(
+                "realm-1", 42, HASH, 7, AuditChain.GENESIS, Instant.parse("2026-11-30T12:00:00Z"));
         String note = generated.sign(checkpoint.text());
         assertTrue(note.startsWith("user-management/audit/realm-1\n42\n"), note);
         assertTrue(note.contains("\n\n\u2014 user-management-audit "), note);

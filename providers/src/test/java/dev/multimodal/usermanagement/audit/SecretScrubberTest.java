@@ -1,14 +1,13 @@
 package dev.multimodal.usermanagement.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class SecretScrubberTest {
 
@@ -24,7 +23,8 @@ class SecretScrubberTest {
 
     @Test
     void credentialRepresentationLosesItsValue() {
-        JsonNode rep = SecretScrubber.representation("{\"type\":\"password\",\"value\":\"S3cret-Pass!\",\"temporary\":true}");
+        JsonNode rep =
+                SecretScrubber.representation("{\"type\":\"password\",\"value\":\"S3cret-Pass!\",\"temporary\":true}");
         assertEquals("password", rep.path("type").asText());
         assertTrue(rep.path("temporary").asBoolean());
         assertFalse(rep.toString().contains("S3cret-Pass!"));
@@ -32,14 +32,15 @@ class SecretScrubberTest {
 
     @Test
     void clientSecretsAndKeysAndTokensAreDropped() {
-        JsonNode rep = SecretScrubber.representation("{\"clientId\":\"app\",\"secret\":\"abc\",\"registrationAccessToken\":\"tok\","
-                + "\"attributes\":{\"client.secret.creation.time\":\"1\",\"saml.signing.private.key\":\"k\"},"
-                + "\"config\":{\"privateKey\":[\"MIIE\"],\"bindCredential\":[\"ldap-pw\"],\"keystorePassword\":\"ks\"},"
-                + "\"accessTokenLifespan\":300}");
+        JsonNode rep = SecretScrubber.representation(
+                "{\"clientId\":\"app\",\"secret\":\"abc\",\"registrationAccessToken\":\"tok\","
+                        + "\"attributes\":{\"client.secret.creation.time\":\"1\",\"saml.signing.private.key\":\"k\"},"
+                        + "\"config\":{\"privateKey\":[\"MIIE\"],\"bindCredential\":[\"ldap-pw\"],\"keystorePassword\":\"ks\"},"
+                        + "\"accessTokenLifespan\":300}");
         String text = rep.toString();
         assertEquals("app", rep.path("clientId").asText());
         assertEquals(300, rep.path("accessTokenLifespan").asInt());
-        for (String secret : new String[]{"abc", "tok", "MIIE", "ldap-pw", "\"ks\"", "client.secret"}) {
+        for (String secret : new String[] {"abc", "tok", "MIIE", "ldap-pw", "\"ks\"", "client.secret"}) {
             assertFalse(text.contains(secret), secret + " in " + text);
         }
     }
@@ -52,8 +53,17 @@ class SecretScrubberTest {
 
     @Test
     void eventDetailsLoseSecretKeys() {
-        JsonNode details = SecretScrubber.details(Map.of("username", "alice", "password", "pw", "refresh_token", "rt",
-                "token_id", "tid", "auth_method", "openid-connect"));
+        JsonNode details = SecretScrubber.details(Map.of(
+                "username",
+                "alice",
+                "password",
+                "pw",
+                "refresh_token",
+                "rt",
+                "token_id",
+                "tid",
+                "auth_method",
+                "openid-connect"));
         assertEquals("alice", details.path("username").asText());
         assertEquals("tid", details.path("token_id").asText());
         assertFalse(details.has("password"));

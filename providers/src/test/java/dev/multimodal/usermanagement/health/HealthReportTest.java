@@ -1,9 +1,9 @@
 package dev.multimodal.usermanagement.health;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.multimodal.usermanagement.redis.CacheStatus;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class HealthReportTest {
 

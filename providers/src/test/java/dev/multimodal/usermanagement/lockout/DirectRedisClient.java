@@ -4,7 +4,6 @@ import dev.multimodal.usermanagement.redis.CacheStatus;
 import dev.multimodal.usermanagement.redis.RedisClientProvider;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;

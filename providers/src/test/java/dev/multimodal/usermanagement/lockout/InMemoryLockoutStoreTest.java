@@ -1,7 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.RATE_LIMITED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,11 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.RATE_LIMITED;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class InMemoryLockoutStoreTest extends LockoutStoreContract {
 
@@ -40,7 +39,8 @@ class InMemoryLockoutStoreTest extends LockoutStoreContract {
 
     @Test
     void perMinuteLimitsOpenAgainAfterTheMinute() {
-        LockoutSettings settings = new LockoutSettings(100, WINDOW, LOCK, 2, CAP, 2, 300, 10, LockoutSettings.FailureMode.open, false);
+        LockoutSettings settings =
+                new LockoutSettings(100, WINDOW, LOCK, 2, CAP, 2, 300, 10, LockoutSettings.FailureMode.open, false);
         fail("name:a", settings);
         fail("name:b", settings);
         Decision refused = store.check(attempt("name:c"), settings);
@@ -69,8 +69,17 @@ class InMemoryLockoutStoreTest extends LockoutStoreContract {
     @Test
     void lockSurvivesAFloodOfNewNamesWhileItLasts() {
         InMemoryLockoutStore small = new InMemoryLockoutStore(clock, 100);
-        LockoutSettings longLock = new LockoutSettings(5, Duration.ofMinutes(15), Duration.ofMinutes(15), 2,
-                Duration.ofHours(24), 1_000_000, 1_000_000, 10, LockoutSettings.FailureMode.open, false);
+        LockoutSettings longLock = new LockoutSettings(
+                5,
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(15),
+                2,
+                Duration.ofHours(24),
+                1_000_000,
+                1_000_000,
+                10,
+                LockoutSettings.FailureMode.open,
+                false);
         for (int i = 0; i < 5; i++) {
             Attempt a = attempt("id:victim");
             small.check(a, longLock);

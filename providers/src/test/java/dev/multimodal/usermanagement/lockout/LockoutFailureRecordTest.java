@@ -1,11 +1,10 @@
 package dev.multimodal.usermanagement.lockout;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The step's lock state in Keycloak's brute-force terms, as the admin console reads it. */
 class LockoutFailureRecordTest {

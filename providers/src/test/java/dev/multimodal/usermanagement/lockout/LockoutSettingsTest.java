@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.lockout;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class LockoutSettingsTest {
 
@@ -51,8 +50,19 @@ class LockoutSettingsTest {
 
         LockoutSettings s = LockoutSettings.from(config);
 
-        assertEquals(new LockoutSettings(3, Duration.ofMinutes(10), Duration.ofMinutes(5), 1.5, Duration.ofMinutes(60),
-                7, 1000, 4, LockoutSettings.FailureMode.closed, true), s);
+        assertEquals(
+                new LockoutSettings(
+                        3,
+                        Duration.ofMinutes(10),
+                        Duration.ofMinutes(5),
+                        1.5,
+                        Duration.ofMinutes(60),
+                        7,
+                        1000,
+                        4,
+                        LockoutSettings.FailureMode.closed,
+                        true),
+                s);
     }
 
     @Test
@@ -87,13 +97,18 @@ class LockoutSettingsTest {
     @Test
     void nonFiniteGrowthFactorsAreRefused() {
         for (String bad : new String[] {"NaN", "Infinity", "1e400", "101"}) {
-            assertEquals(2.0, LockoutSettings.from(Map.of(LockoutSettings.LOCKOUT_GROWTH_FACTOR, bad)).lockoutGrowthFactor(), bad);
+            assertEquals(
+                    2.0,
+                    LockoutSettings.from(Map.of(LockoutSettings.LOCKOUT_GROWTH_FACTOR, bad))
+                            .lockoutGrowthFactor(),
+                    bad);
         }
     }
 
     @Test
     void capBelowTheLockoutDurationIsRaisedToIt() {
-        LockoutSettings s = LockoutSettings.from(Map.of(LockoutSettings.LOCKOUT_MINUTES, "30", LockoutSettings.LOCKOUT_CAP_MINUTES, "10"));
+        LockoutSettings s = LockoutSettings.from(
+                Map.of(LockoutSettings.LOCKOUT_MINUTES, "30", LockoutSettings.LOCKOUT_CAP_MINUTES, "10"));
         assertEquals(Duration.ofMinutes(30), s.lockoutCap());
         assertEquals(Duration.ofMinutes(30), s.lockDuration(5));
     }
@@ -118,12 +133,45 @@ class LockoutSettingsTest {
 
     @Test
     void constructorRefusesNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> new LockoutSettings(0, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                2, Duration.ofMinutes(1), 1, 1, 1, LockoutSettings.FailureMode.open, false));
-        assertThrows(IllegalArgumentException.class, () -> new LockoutSettings(1, Duration.ZERO, Duration.ofMinutes(1),
-                2, Duration.ofMinutes(1), 1, 1, 1, LockoutSettings.FailureMode.open, false));
-        assertThrows(IllegalArgumentException.class, () -> new LockoutSettings(1, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                0.9, Duration.ofMinutes(1), 1, 1, 1, LockoutSettings.FailureMode.open, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LockoutSettings(
+                        0,
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(1),
+                        2,
+                        Duration.ofMinutes(1),
+                        1,
+                        1,
+                        1,
+                        LockoutSettings.FailureMode.open,
+                        false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LockoutSettings(
+                        1,
+                        Duration.ZERO,
+                        Duration.ofMinutes(1),
+                        2,
+                        Duration.ofMinutes(1),
+                        1,
+                        1,
+                        1,
+                        LockoutSettings.FailureMode.open,
+                        false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LockoutSettings(
+                        1,
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(1),
+                        0.9,
+                        Duration.ofMinutes(1),
+                        1,
+                        1,
+                        1,
+                        LockoutSettings.FailureMode.open,
+                        false));
     }
 
     @Test

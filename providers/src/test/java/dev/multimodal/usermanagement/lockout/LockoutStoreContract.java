@@ -1,6 +1,11 @@
 package dev.multimodal.usermanagement.lockout;
 
-import org.junit.jupiter.api.Test;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.LOCKED;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.RATE_LIMITED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,13 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.LOCKED;
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.RATE_LIMITED;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The semantics every {@link LockoutStore} shares. Durations are short so that a real Redis can be tested with
@@ -34,8 +33,8 @@ abstract class LockoutStoreContract {
      * 5 failures in 1.5 s lock for 300 ms, doubling up to 900 ms; per-IP limits as the defaults, the per-username
      * limit out of the way (tests of it set their own).
      */
-    static final LockoutSettings SETTINGS = new LockoutSettings(5, WINDOW, LOCK, 2.0, CAP, 20, 300, 1000,
-            LockoutSettings.FailureMode.open, false);
+    static final LockoutSettings SETTINGS =
+            new LockoutSettings(5, WINDOW, LOCK, 2.0, CAP, 20, 300, 1000, LockoutSettings.FailureMode.open, false);
 
     static final String REALM = "realm-1";
     /** How long the stores under test let an attempt wait for a failure slot. */
@@ -144,15 +143,18 @@ abstract class LockoutStoreContract {
     }
 
     /** A check on another thread, timed. */
-    record Timed(Decision decision, long millis) {
-    }
+    record Timed(Decision decision, long millis) {}
 
     CompletableFuture<Timed> checkInBackground(Attempt attempt) {
-        CompletableFuture<Timed> result = CompletableFuture.supplyAsync(() -> {
-            long started = System.nanoTime();
-            Decision decision = store().check(attempt, SETTINGS);
-            return new Timed(decision, Duration.ofNanos(System.nanoTime() - started).toMillis());
-        }, BACKGROUND);
+        CompletableFuture<Timed> result = CompletableFuture.supplyAsync(
+                () -> {
+                    long started = System.nanoTime();
+                    Decision decision = store().check(attempt, SETTINGS);
+                    return new Timed(
+                            decision,
+                            Duration.ofNanos(System.nanoTime() - started).toMillis());
+                },
+                BACKGROUND);
         sleep(100); // it is waiting now
         return result;
     }
@@ -192,7 +194,10 @@ abstract class LockoutStoreContract {
             last = store().recordFailure(attempt, SETTINGS);
         }
         assertEquals(LOCKED, last.verdict(), "the fifth failure locks");
-        assertEquals(LOCKED, sixth.get(5, TimeUnit.SECONDS).decision().verdict(), "so the waiting attempt is refused unchecked");
+        assertEquals(
+                LOCKED,
+                sixth.get(5, TimeUnit.SECONDS).decision().verdict(),
+                "so the waiting attempt is refused unchecked");
     }
 
     @Test
@@ -206,9 +211,14 @@ abstract class LockoutStoreContract {
         assertTrue(millis >= SLOT_WAIT.toMillis() - 20 && millis < SLOT_WAIT.toMillis() + 1000, millis + " ms");
 
         store().release(inFlight.get(0));
-        assertEquals(ALLOWED, store().check(attempt("id:alice", "203.0.113.7"), SETTINGS).verdict(),
+        assertEquals(
+                ALLOWED,
+                store().check(attempt("id:alice", "203.0.113.7"), SETTINGS).verdict(),
                 "the refused attempt held no slot: the released one is free");
-        assertEquals(RATE_LIMITED, store().check(attempt("id:alice", "203.0.113.8"), SETTINGS).verdict(), "full again");
+        assertEquals(
+                RATE_LIMITED,
+                store().check(attempt("id:alice", "203.0.113.8"), SETTINGS).verdict(),
+                "full again");
     }
 
     @Test
@@ -258,37 +268,58 @@ abstract class LockoutStoreContract {
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < SLOT_WAIT.toMillis(), "nor make it wait");
         assertEquals(ALLOWED, store().check(attempt("id:carol"), SETTINGS).verdict());
 
-        LockoutSettings perUsername = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 2, LockoutSettings.FailureMode.open, false);
-        assertEquals(ALLOWED, store().checkLimits(attempt("id:dave"), perUsername).verdict());
-        assertEquals(ALLOWED, store().checkLimits(attempt("id:dave"), perUsername).verdict());
-        assertEquals(RATE_LIMITED, store().checkLimits(attempt("id:dave"), perUsername).verdict(), "requests are counted");
+        LockoutSettings perUsername =
+                new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 2, LockoutSettings.FailureMode.open, false);
+        assertEquals(
+                ALLOWED, store().checkLimits(attempt("id:dave"), perUsername).verdict());
+        assertEquals(
+                ALLOWED, store().checkLimits(attempt("id:dave"), perUsername).verdict());
+        assertEquals(
+                RATE_LIMITED,
+                store().checkLimits(attempt("id:dave"), perUsername).verdict(),
+                "requests are counted");
     }
 
     @Test
     void failedAttemptsPerIpAreRateLimitedAcrossAccounts() {
-        LockoutSettings settings = new LockoutSettings(100, WINDOW, LOCK, 2, CAP, 3, 300, 10, LockoutSettings.FailureMode.open, false);
+        LockoutSettings settings =
+                new LockoutSettings(100, WINDOW, LOCK, 2, CAP, 3, 300, 10, LockoutSettings.FailureMode.open, false);
         for (int i = 0; i < 3; i++) {
             fail("name:user" + i, settings);
         }
         Decision refused = store().check(attempt("name:someone-else"), settings);
         assertEquals(RATE_LIMITED, refused.verdict());
-        assertTrue(refused.retryAfter().compareTo(Duration.ofMinutes(1)) <= 0 && !refused.retryAfter().isZero());
-        assertEquals(ALLOWED, store().check(attempt("name:someone-else", "203.0.113.9"), settings).verdict(),
+        assertTrue(refused.retryAfter().compareTo(Duration.ofMinutes(1)) <= 0
+                && !refused.retryAfter().isZero());
+        assertEquals(
+                ALLOWED,
+                store().check(attempt("name:someone-else", "203.0.113.9"), settings)
+                        .verdict(),
                 "another IP is not affected");
     }
 
     @Test
     void rateLimitedAttemptsTakeNoFailureSlot() {
-        LockoutSettings settings = new LockoutSettings(2, WINDOW, LOCK, 2, CAP, 20, 1, 1000, LockoutSettings.FailureMode.open, false);
-        assertEquals(ALLOWED, store().check(attempt("id:alice", "192.0.2.1"), settings).verdict(), "in flight: 1 of 2 slots");
-        assertEquals(RATE_LIMITED, store().check(attempt("id:alice", "192.0.2.1"), settings).verdict(), "second request from the IP");
-        assertEquals(ALLOWED, store().check(attempt("id:alice", "192.0.2.2"), settings).verdict(),
+        LockoutSettings settings =
+                new LockoutSettings(2, WINDOW, LOCK, 2, CAP, 20, 1, 1000, LockoutSettings.FailureMode.open, false);
+        assertEquals(
+                ALLOWED,
+                store().check(attempt("id:alice", "192.0.2.1"), settings).verdict(),
+                "in flight: 1 of 2 slots");
+        assertEquals(
+                RATE_LIMITED,
+                store().check(attempt("id:alice", "192.0.2.1"), settings).verdict(),
+                "second request from the IP");
+        assertEquals(
+                ALLOWED,
+                store().check(attempt("id:alice", "192.0.2.2"), settings).verdict(),
                 "the refused attempt gave its slot back");
     }
 
     @Test
     void requestsPerIpAreRateLimited() {
-        LockoutSettings settings = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 3, 10, LockoutSettings.FailureMode.open, false);
+        LockoutSettings settings =
+                new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 3, 10, LockoutSettings.FailureMode.open, false);
         for (int i = 0; i < 3; i++) {
             Attempt ok = attempt("id:user" + i);
             assertEquals(ALLOWED, store().check(ok, settings).verdict());
@@ -299,7 +330,8 @@ abstract class LockoutStoreContract {
 
     @Test
     void requestsPerUsernameAreRateLimitedFromAnyIp() {
-        LockoutSettings settings = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 3, LockoutSettings.FailureMode.open, false);
+        LockoutSettings settings =
+                new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 3, LockoutSettings.FailureMode.open, false);
         for (int i = 0; i < 3; i++) {
             Attempt ok = attempt("id:alice", "198.51.100." + i);
             assertEquals(ALLOWED, store().check(ok, settings).verdict());
@@ -307,7 +339,9 @@ abstract class LockoutStoreContract {
         }
         Decision refused = store().check(attempt("id:alice", "203.0.113.50"), settings);
         assertEquals(RATE_LIMITED, refused.verdict());
-        assertEquals(ALLOWED, store().check(attempt("id:bob", "203.0.113.50"), settings).verdict());
+        assertEquals(
+                ALLOWED,
+                store().check(attempt("id:bob", "203.0.113.50"), settings).verdict());
     }
 
     @Test
@@ -345,7 +379,8 @@ abstract class LockoutStoreContract {
         LockState locked = store().lockState(REALM, "id:alice", SETTINGS);
         assertTrue(locked.known());
         assertTrue(locked.locked());
-        assertTrue(locked.remaining().compareTo(LOCK) <= 0 && !locked.remaining().isZero());
+        assertTrue(
+                locked.remaining().compareTo(LOCK) <= 0 && !locked.remaining().isZero());
         assertEquals(1, locked.consecutiveLocks());
         assertEquals(LockState.CLEAR, store().lockState(REALM, "id:nobody", SETTINGS));
     }
@@ -365,14 +400,19 @@ abstract class LockoutStoreContract {
 
         assertEquals(LockState.CLEAR, store().lockState(REALM, "id:alice", SETTINGS));
         assertEquals(LockState.CLEAR, store().lockState(REALM, "name:bob", SETTINGS));
-        assertTrue(store().lockState(REALM + "-2", "id:alice", SETTINGS).locked(), "another realm (whose id starts alike) keeps its lock");
+        assertTrue(
+                store().lockState(REALM + "-2", "id:alice", SETTINGS).locked(),
+                "another realm (whose id starts alike) keeps its lock");
         assertEquals(ALLOWED, store().check(attempt("id:alice"), SETTINGS).verdict());
     }
 
     @Test
     void realmsAreSeparate() {
         lock("id:alice");
-        assertEquals(ALLOWED, store().check(Attempt.of("realm-2", "id:alice", "192.0.2.1"), SETTINGS).verdict());
+        assertEquals(
+                ALLOWED,
+                store().check(Attempt.of("realm-2", "id:alice", "192.0.2.1"), SETTINGS)
+                        .verdict());
     }
 
     /** Five failures in a row; returns the locking decision. */

@@ -1,23 +1,31 @@
 package dev.multimodal.usermanagement.lockout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 class MeteredLockoutStoreTest {
 
-    private static final LockoutSettings SETTINGS = new LockoutSettings(2, Duration.ofMinutes(15), Duration.ofMinutes(15), 2.0,
-            Duration.ofHours(24), 20, 300, 3, LockoutSettings.FailureMode.open, false);
+    private static final LockoutSettings SETTINGS = new LockoutSettings(
+            2,
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(15),
+            2.0,
+            Duration.ofHours(24),
+            20,
+            300,
+            3,
+            LockoutSettings.FailureMode.open,
+            false);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final LockoutStore store = new MeteredLockoutStore(new InMemoryLockoutStore(new MutableClock(), 1000),
-            realmId -> "name-of-" + realmId);
+    private final LockoutStore store = new MeteredLockoutStore(
+            new InMemoryLockoutStore(new MutableClock(), 1000), realmId -> "name-of-" + realmId);
 
     @BeforeEach
     void register() {
@@ -51,7 +59,12 @@ class MeteredLockoutStoreTest {
         store.unlock("r1", account);
         store.unlock("r1", account); // nothing left to unlock: not counted
         assertEquals(1.0, count("um.lockout.unlocks", "name-of-r1"));
-        assertEquals(9, registry.find("um.lockout.decision").tag("realm", "name-of-r1").timer().count(),
+        assertEquals(
+                9,
+                registry.find("um.lockout.decision")
+                        .tag("realm", "name-of-r1")
+                        .timer()
+                        .count(),
                 "7 checks and 2 failures");
         assertEquals(0.0, count("um.lockout.locks", "name-of-r2"), "another realm's meters stay apart");
     }

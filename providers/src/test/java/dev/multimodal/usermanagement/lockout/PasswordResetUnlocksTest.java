@@ -1,5 +1,9 @@
 package dev.multimodal.usermanagement.lockout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -7,38 +11,45 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 class PasswordResetUnlocksTest {
 
     @Test
     void passwordUpdatesNameTheirUser() {
         assertEquals("u1", PasswordResetUnlocks.userOf(event(EventType.UPDATE_PASSWORD, "u1", Map.of())));
-        assertEquals("u1", PasswordResetUnlocks.userOf(event(EventType.UPDATE_CREDENTIAL, "u1", Map.of("credential_type", "password"))));
+        assertEquals(
+                "u1",
+                PasswordResetUnlocks.userOf(
+                        event(EventType.UPDATE_CREDENTIAL, "u1", Map.of("credential_type", "password"))));
     }
 
     @Test
     void otherUserEventsUnlockNobody() {
-        assertNull(PasswordResetUnlocks.userOf(event(EventType.UPDATE_CREDENTIAL, "u1", Map.of("credential_type", "otp"))));
+        assertNull(PasswordResetUnlocks.userOf(
+                event(EventType.UPDATE_CREDENTIAL, "u1", Map.of("credential_type", "otp"))));
         assertNull(PasswordResetUnlocks.userOf(event(EventType.UPDATE_PASSWORD_ERROR, "u1", Map.of())));
         assertNull(PasswordResetUnlocks.userOf(event(EventType.LOGIN, "u1", Map.of())));
-        assertNull(PasswordResetUnlocks.userOf(event(EventType.UPDATE_PASSWORD, null, Map.of())), "no user, nothing to unlock");
+        assertNull(
+                PasswordResetUnlocks.userOf(event(EventType.UPDATE_PASSWORD, null, Map.of())),
+                "no user, nothing to unlock");
     }
 
     @Test
     void adminPasswordResetNamesTheUserOfItsPath() {
-        assertEquals("abc-123", PasswordResetUnlocks.userOf(admin(OperationType.ACTION, ResourceType.USER, "users/abc-123/reset-password")));
+        assertEquals(
+                "abc-123",
+                PasswordResetUnlocks.userOf(
+                        admin(OperationType.ACTION, ResourceType.USER, "users/abc-123/reset-password")));
     }
 
     @Test
     void otherAdminEventsUnlockNobody() {
         assertNull(PasswordResetUnlocks.userOf(admin(OperationType.UPDATE, ResourceType.USER, "users/abc-123")));
-        assertNull(PasswordResetUnlocks.userOf(admin(OperationType.ACTION, ResourceType.USER, "users/abc-123/execute-actions-email")));
-        assertNull(PasswordResetUnlocks.userOf(admin(OperationType.ACTION, ResourceType.USER, "users/abc-123/reset-password-email")));
-        assertNull(PasswordResetUnlocks.userOf(admin(OperationType.ACTION, ResourceType.CLIENT, "clients/x/reset-password")));
+        assertNull(PasswordResetUnlocks.userOf(
+                admin(OperationType.ACTION, ResourceType.USER, "users/abc-123/execute-actions-email")));
+        assertNull(PasswordResetUnlocks.userOf(
+                admin(OperationType.ACTION, ResourceType.USER, "users/abc-123/reset-password-email")));
+        assertNull(PasswordResetUnlocks.userOf(
+                admin(OperationType.ACTION, ResourceType.CLIENT, "clients/x/reset-password")));
         assertNull(PasswordResetUnlocks.userOf(admin(OperationType.ACTION, ResourceType.USER, null)));
     }
 

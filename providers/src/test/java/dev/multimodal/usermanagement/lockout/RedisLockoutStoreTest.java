@@ -1,14 +1,16 @@
 package dev.multimodal.usermanagement.lockout;
 
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.LOCKED;
+import static dev.multimodal.usermanagement.lockout.Decision.Verdict.UNAVAILABLE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -22,13 +24,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.ALLOWED;
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.LOCKED;
-import static dev.multimodal.usermanagement.lockout.Decision.Verdict.UNAVAILABLE;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The store against a real redis-server of its own (skipped when the binary is missing). */
 class RedisLockoutStoreTest extends LockoutStoreContract {
@@ -45,13 +44,30 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
     static void startRedis() throws Exception {
         port = freePort();
         try {
-            redisServer = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
-                    "--save", "", "--appendonly", "no", "--enable-debug-command", "local")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            redisServer = new ProcessBuilder(
+                            "redis-server",
+                            "--bind",
+                            "127.0.0.1",
+                            "--port",
+                            String.valueOf(port),
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--enable-debug-command",
+                            "local")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException("redis-server is needed (apt-get install redis-server): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "redis-server is needed (apt-get install redis-server): " + e.getMessage(), e);
         }
-        RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(port).withTimeout(Duration.ofMillis(500)).build();
+        RedisURI uri = RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(port)
+                .withTimeout(Duration.ofMillis(500))
+                .build();
         client = RedisClient.create(uri);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
@@ -86,7 +102,7 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
         connection.sync().flushall();
         connection.sync().scriptFlush();
         reported.clear();
-        store = new RedisLockoutStore(new DirectRedisClient(() -> connection, reported), () -> { }, SLOT_WAIT);
+        store = new RedisLockoutStore(new DirectRedisClient(() -> connection, reported), () -> {}, SLOT_WAIT);
     }
 
     @Override
@@ -121,15 +137,23 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
     @Test
     void keysOfOneAccountAndOfOneIpShareAHashTagAndHoldNoNames() {
         String[] account = RedisLockoutStore.accountKeys(REALM, "name:alice@example.com");
-        Set<String> accountTags = java.util.Arrays.stream(account).map(RedisLockoutStoreTest::hashTag).collect(Collectors.toSet());
+        Set<String> accountTags = java.util.Arrays.stream(account)
+                .map(RedisLockoutStoreTest::hashTag)
+                .collect(Collectors.toSet());
         assertEquals(1, accountTags.size(), "all keys of one script call must map to one Cluster slot");
         String[] ip = RedisLockoutStore.ipKeys(attempt("id:x", "192.0.2.33"));
-        assertEquals(1, java.util.Arrays.stream(ip).map(RedisLockoutStoreTest::hashTag).distinct().count());
+        assertEquals(
+                1,
+                java.util.Arrays.stream(ip)
+                        .map(RedisLockoutStoreTest::hashTag)
+                        .distinct()
+                        .count());
         for (String key : account) {
             assertFalse(key.contains("alice"), key);
         }
         assertFalse(ip[0].contains("192.0.2.33"), ip[0]);
-        assertFalse(accountTags.contains(hashTag(RedisLockoutStore.accountKeys(REALM, "name:bob")[0])),
+        assertFalse(
+                accountTags.contains(hashTag(RedisLockoutStore.accountKeys(REALM, "name:bob")[0])),
                 "accounts spread over slots");
     }
 
@@ -156,8 +180,17 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
 
     @Test
     void luaLockDurationsMatchTheSettings() {
-        LockoutSettings settings = new LockoutSettings(1, Duration.ofMinutes(15), Duration.ofMinutes(15), 2, Duration.ofHours(24),
-                1000, 1000, 1000, LockoutSettings.FailureMode.open, false);
+        LockoutSettings settings = new LockoutSettings(
+                1,
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(15),
+                2,
+                Duration.ofHours(24),
+                1000,
+                1000,
+                1000,
+                LockoutSettings.FailureMode.open,
+                false);
         for (int run = 1; run <= 9; run++) {
             Attempt attempt = attempt("id:alice");
             assertEquals(ALLOWED, store.check(attempt, settings).verdict(), "run " + run);
@@ -174,7 +207,8 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
             throw new IllegalStateException("Redis at redis://127.0.0.1:1 is unreachable");
         };
         RedisLockoutStore broken = new RedisLockoutStore(new DirectRedisClient(down, reported));
-        LockoutSettings closed = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 10, LockoutSettings.FailureMode.closed, false);
+        LockoutSettings closed =
+                new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 10, LockoutSettings.FailureMode.closed, false);
 
         assertEquals(ALLOWED, broken.check(attempt("id:alice"), SETTINGS).verdict(), "open");
         assertEquals(UNAVAILABLE, broken.check(attempt("id:alice"), closed).verdict(), "closed");
@@ -187,17 +221,20 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
     @Test
     void anAttemptWhoseCheckGotNoAnswerSkipsItsFollowUps() {
         List<Boolean> up = new ArrayList<>(List.of(false));
-        RedisLockoutStore flaky = new RedisLockoutStore(new DirectRedisClient(() -> {
-            if (!up.get(0)) {
-                throw new IllegalStateException("Redis at redis://127.0.0.1:1 is unreachable");
-            }
-            return connection;
-        }, reported));
+        RedisLockoutStore flaky = new RedisLockoutStore(new DirectRedisClient(
+                () -> {
+                    if (!up.get(0)) {
+                        throw new IllegalStateException("Redis at redis://127.0.0.1:1 is unreachable");
+                    }
+                    return connection;
+                },
+                reported));
         Attempt unanswered = attempt("id:alice");
         assertEquals(ALLOWED, flaky.check(unanswered, SETTINGS).verdict(), "open");
         up.set(0, true);
         flaky.recordFailure(unanswered, SETTINGS);
-        assertEquals(0, flaky.lockState(REALM, "id:alice", SETTINGS).recentFailures(), "no second wait for this attempt");
+        assertEquals(
+                0, flaky.lockState(REALM, "id:alice", SETTINGS).recentFailures(), "no second wait for this attempt");
         Attempt next = attempt("id:alice");
         flaky.check(next, SETTINGS);
         flaky.recordFailure(next, SETTINGS);
@@ -223,7 +260,8 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
     void slowRedisTimesOutIntoTheFailureMode() throws Exception {
         Thread sleeper = new Thread(() -> {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                socket.getOutputStream().write("DEBUG SLEEP 1.5\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("DEBUG SLEEP 1.5\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 socket.getInputStream().read(); // +OK after the sleep
             } catch (IOException e) {
@@ -233,7 +271,8 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
         sleeper.start();
         Thread.sleep(200);
         long started = System.nanoTime();
-        LockoutSettings closed = new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 10, LockoutSettings.FailureMode.closed, false);
+        LockoutSettings closed =
+                new LockoutSettings(5, WINDOW, LOCK, 2, CAP, 20, 300, 10, LockoutSettings.FailureMode.closed, false);
         Decision decision = store.check(attempt("id:alice"), closed);
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         sleeper.join();
@@ -294,7 +333,8 @@ class RedisLockoutStoreTest extends LockoutStoreContract {
 
     private static long commandCalls(String command) {
         String stats = connection.sync().info("commandstats");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+                .matcher(stats);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 

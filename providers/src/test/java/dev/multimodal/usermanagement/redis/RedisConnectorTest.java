@@ -1,8 +1,9 @@
 package dev.multimodal.usermanagement.redis;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The connector against real redis-server processes of its own: password, TLS, outage and recovery. */
 class RedisConnectorTest {
@@ -38,7 +37,8 @@ class RedisConnectorTest {
     @Test
     void passwordFromTheOptionAuthenticates() throws Exception {
         int port = startRedis("--requirepass", "s3cret-pw");
-        RedisConnector withPassword = connector(RedisSettings.parse("redis://127.0.0.1:" + port, false, "s3cret-pw", TIMEOUT));
+        RedisConnector withPassword =
+                connector(RedisSettings.parse("redis://127.0.0.1:" + port, false, "s3cret-pw", TIMEOUT));
         assertEquals("PONG", withPassword.commands().ping().get(2, TimeUnit.SECONDS));
         assertTrue(withPassword.ping().get(2, TimeUnit.SECONDS));
 
@@ -48,16 +48,42 @@ class RedisConnectorTest {
 
     @Test
     void tlsWithRediss(@TempDir Path dir) throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=127.0.0.1", "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
-                .redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-keyout",
+                        dir.resolve("key.pem").toString(),
+                        "-out",
+                        dir.resolve("cert.pem").toString())
+                .redirectErrorStream(true)
+                .start();
         openssl.getInputStream().readAllBytes();
         assertEquals(0, openssl.waitFor());
-        int port = startRedis("--port", "0", "--tls-port", String.valueOf(freePort()),
-                "--tls-cert-file", dir.resolve("cert.pem").toString(), "--tls-key-file", dir.resolve("key.pem").toString(),
-                "--tls-ca-cert-file", dir.resolve("cert.pem").toString(), "--tls-auth-clients", "no");
-        // the test's self-signed certificate is in no trust store: verifyPeer=NONE; production URLs keep full verification
-        RedisConnector tls = connector(RedisSettings.parse("rediss://127.0.0.1:" + port + "?verifyPeer=NONE", false, null, TIMEOUT));
+        int port = startRedis(
+                "--port",
+                "0",
+                "--tls-port",
+                String.valueOf(freePort()),
+                "--tls-cert-file",
+                dir.resolve("cert.pem").toString(),
+                "--tls-key-file",
+                dir.resolve("key.pem").toString(),
+                "--tls-ca-cert-file",
+                dir.resolve("cert.pem").toString(),
+                "--tls-auth-clients",
+                "no");
+        // the test's self-signed certificate is in no trust store: verifyPeer=NONE; production URLs keep full
+        // verification
+        RedisConnector tls =
+                connector(RedisSettings.parse("rediss://127.0.0.1:" + port + "?verifyPeer=NONE", false, null, TIMEOUT));
         assertEquals("PONG", tls.commands().ping().get(5, TimeUnit.SECONDS));
 
         RedisConnector plain = connector(RedisSettings.parse("redis://127.0.0.1:" + port, false, null, TIMEOUT));
@@ -69,15 +95,19 @@ class RedisConnectorTest {
         int master = startRedis();
         int sentinelPort = freePort();
         Path config = dir.resolve("sentinel.conf");
-        java.nio.file.Files.writeString(config, "port " + sentinelPort + "\nbind 127.0.0.1\n"
-                + "sentinel monitor mymaster 127.0.0.1 " + master + " 1\n");
+        java.nio.file.Files.writeString(
+                config,
+                "port " + sentinelPort + "\nbind 127.0.0.1\n" + "sentinel monitor mymaster 127.0.0.1 " + master
+                        + " 1\n");
         Process sentinel = new ProcessBuilder("redis-server", config.toString(), "--sentinel")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         servers.add(sentinel);
         waitForPort(sentinelPort);
 
-        RedisConnector connector = connector(RedisSettings.parse("redis-sentinel://127.0.0.1:" + sentinelPort + "/0#mymaster",
-                false, null, TIMEOUT));
+        RedisConnector connector = connector(RedisSettings.parse(
+                "redis-sentinel://127.0.0.1:" + sentinelPort + "/0#mymaster", false, null, TIMEOUT));
         assertEquals("PONG", connector.commands().ping().get(2, TimeUnit.SECONDS));
         assertEquals("OK", connector.commands().set("um:sentinel-test", "1").get(2, TimeUnit.SECONDS));
         assertTrue(connector.ping().get(2, TimeUnit.SECONDS));
@@ -91,7 +121,8 @@ class RedisConnectorTest {
 
         servers.get(0).destroy();
         servers.get(0).waitFor(10, TimeUnit.SECONDS);
-        Exception failure = assertThrows(Exception.class, () -> connector.commands().ping().get(2, TimeUnit.SECONDS));
+        Exception failure =
+                assertThrows(Exception.class, () -> connector.commands().ping().get(2, TimeUnit.SECONDS));
         connector.reportFailure(failure);
         assertFalse(connector.isAvailable());
 
@@ -141,10 +172,21 @@ class RedisConnectorTest {
     }
 
     private static Process redisProcess(int port, List<String> options) throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
-                "--save", "", "--appendonly", "no"));
+        List<String> command = new ArrayList<>(List.of(
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no"));
         command.addAll(options); // a later --port wins
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     private static int freePort() throws IOException {

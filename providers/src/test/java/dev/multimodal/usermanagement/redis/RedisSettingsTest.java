@@ -1,15 +1,14 @@
 package dev.multimodal.usermanagement.redis;
 
-import io.lettuce.core.RedisURI;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RedisSettingsTest {
 
@@ -29,8 +28,12 @@ class RedisSettingsTest {
 
     @Test
     void tlsAndSentinelUrlsAreLettuces() {
-        assertTrue(RedisSettings.parse("rediss://cache.example:6380", false, null, TIMEOUT).nodes().get(0).isSsl());
-        RedisSettings sentinel = RedisSettings.parse("redis-sentinel://s1:26379,s2:26379/0#mymaster", false, null, TIMEOUT);
+        assertTrue(RedisSettings.parse("rediss://cache.example:6380", false, null, TIMEOUT)
+                .nodes()
+                .get(0)
+                .isSsl());
+        RedisSettings sentinel =
+                RedisSettings.parse("redis-sentinel://s1:26379,s2:26379/0#mymaster", false, null, TIMEOUT);
         assertEquals(1, sentinel.nodes().size(), "a Sentinel URL lists its sentinels itself");
         assertEquals(2, sentinel.nodes().get(0).getSentinels().size());
         assertEquals("mymaster", sentinel.nodes().get(0).getSentinelMasterId());
@@ -40,16 +43,22 @@ class RedisSettingsTest {
     void clusterSeedsAreCommaSeparatedAndBareHostsTakeTheFirstScheme() {
         RedisSettings settings = RedisSettings.parse("rediss://a:7000, b:7001,redis://c:7002", true, null, TIMEOUT);
         assertTrue(settings.cluster());
-        assertEquals(List.of("a", "b", "c"), settings.nodes().stream().map(RedisURI::getHost).toList());
-        assertEquals(List.of(true, true, false), settings.nodes().stream().map(RedisURI::isSsl).toList());
+        assertEquals(
+                List.of("a", "b", "c"),
+                settings.nodes().stream().map(RedisURI::getHost).toList());
+        assertEquals(
+                List.of(true, true, false),
+                settings.nodes().stream().map(RedisURI::isSsl).toList());
         assertTrue(settings.description().endsWith("(cluster)"), settings.description());
     }
 
     @Test
     void passwordOptionAppliesToEveryNodeAndNeverToTheDescription() {
-        RedisSettings settings = RedisSettings.parse("redis://a:7000,redis://:url-secret@b:7001", true, "option-secret", TIMEOUT);
+        RedisSettings settings =
+                RedisSettings.parse("redis://a:7000,redis://:url-secret@b:7001", true, "option-secret", TIMEOUT);
         for (RedisURI uri : settings.nodes()) {
-            char[] password = uri.getCredentialsProvider().resolveCredentials().block().getPassword();
+            char[] password =
+                    uri.getCredentialsProvider().resolveCredentials().block().getPassword();
             assertEquals("option-secret", new String(password));
         }
         assertFalse(settings.description().contains("secret"), settings.description());
@@ -58,7 +67,8 @@ class RedisSettingsTest {
 
     @Test
     void aBadUrlIsRefusedWithoutItsPassword() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> RedisSettings.parse("http://:hunter2@host:6379", false, null, TIMEOUT));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }

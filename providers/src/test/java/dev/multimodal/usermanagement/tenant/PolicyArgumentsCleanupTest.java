@@ -1,14 +1,15 @@
 package dev.multimodal.usermanagement.tenant;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class PolicyArgumentsCleanupTest {
 
     @Test
     void undefinedArgumentsAreDroppedAndEverythingElseKept() {
-        assertEquals("length(8) and notUsername and notEmail and passwordHistory(5)",
+        assertEquals(
+                "length(8) and notUsername and notEmail and passwordHistory(5)",
                 PolicyArgumentsCleanup.withoutUndefinedArguments(
                         "length(8) and notUsername(undefined) and notEmail(undefined) and passwordHistory(5)"));
     }

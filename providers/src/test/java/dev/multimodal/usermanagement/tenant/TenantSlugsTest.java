@@ -1,9 +1,9 @@
 package dev.multimodal.usermanagement.tenant;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class TenantSlugsTest {
 
@@ -30,8 +30,12 @@ class TenantSlugsTest {
 
     @Test
     void badIdsAreRefusedWithAReason() {
-        assertEquals("must be 3 to 63 characters", TenantSlugs.problem("ab", "master").orElseThrow());
-        assertEquals("must be 3 to 63 characters", TenantSlugs.problem("x".repeat(64), "master").orElseThrow());
+        assertEquals(
+                "must be 3 to 63 characters",
+                TenantSlugs.problem("ab", "master").orElseThrow());
+        assertEquals(
+                "must be 3 to 63 characters",
+                TenantSlugs.problem("x".repeat(64), "master").orElseThrow());
         assertTrue(TenantSlugs.problem("Acme", "master").orElseThrow().startsWith("may hold only"));
         assertTrue(TenantSlugs.problem("-acme", "master").isPresent());
         assertTrue(TenantSlugs.problem("acme-", "master").isPresent());
@@ -42,7 +46,8 @@ class TenantSlugsTest {
     @Test
     void platformRealmAndReservedNamesAreRefused() {
         assertEquals("is reserved", TenantSlugs.problem("master", "master").orElseThrow());
-        assertEquals("is reserved", TenantSlugs.problem("platform-x", "platform-x").orElseThrow());
+        assertEquals(
+                "is reserved", TenantSlugs.problem("platform-x", "platform-x").orElseThrow());
         assertEquals("is reserved", TenantSlugs.problem("admin", "master").orElseThrow());
     }
 }

@@ -1,26 +1,31 @@
 package dev.multimodal.usermanagement.tenant;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.File;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The imported demo tenant must come from the same template as tenants created through the API. */
 class TenantTemplateTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What a tenant may differ in: its name, its users, and lifespans that the run command takes from the old variables. */
-    private static final Set<String> PER_TENANT = Set.of("realm", "displayName", "users", "attributes",
-            "accessTokenLifespan", "ssoSessionIdleTimeout", "ssoSessionMaxLifespan");
+    private static final Set<String> PER_TENANT = Set.of(
+            "realm",
+            "displayName",
+            "users",
+            "attributes",
+            "accessTokenLifespan",
+            "ssoSessionIdleTimeout",
+            "ssoSessionMaxLifespan");
 
     @Test
     void demoRealmIsTheTemplatePlusItsUsers() throws IOException {
@@ -29,12 +34,17 @@ class TenantTemplateTest {
         for (Iterator<Map.Entry<String, JsonNode>> fields = template.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (!PER_TENANT.contains(field.getKey())) {
-                assertEquals(field.getValue(), demo.get(field.getKey()), "demo-realm.json differs from the template in " + field.getKey());
+                assertEquals(
+                        field.getValue(),
+                        demo.get(field.getKey()),
+                        "demo-realm.json differs from the template in " + field.getKey());
             }
         }
         for (Iterator<String> names = demo.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            assertTrue(template.has(name) || PER_TENANT.contains(name), "demo-realm.json has " + name + " that the template lacks");
+            assertTrue(
+                    template.has(name) || PER_TENANT.contains(name),
+                    "demo-realm.json has " + name + " that the template lacks");
         }
     }
 
@@ -46,8 +56,16 @@ class TenantTemplateTest {
             assertTrue(roles.contains("\"name\":\"" + role + "\""), role);
         }
         String policy = template.path("passwordPolicy").asText();
-        for (String rule : new String[] {"length(8)", "upperCase(1)", "lowerCase(1)", "digits(1)", "notUsername", "notEmail",
-                "passwordHistory(5)", "forceExpiredPasswordChange(90)"}) {
+        for (String rule : new String[] {
+            "length(8)",
+            "upperCase(1)",
+            "lowerCase(1)",
+            "digits(1)",
+            "notUsername",
+            "notEmail",
+            "passwordHistory(5)",
+            "forceExpiredPasswordChange(90)"
+        }) {
             assertTrue(policy.contains(rule), rule);
         }
         assertEquals(1800, template.path("accessTokenLifespan").asInt());
@@ -64,8 +82,12 @@ class TenantTemplateTest {
         JsonNode template = JSON.readTree(new File("../realm-config/tenant-template.json"));
         JsonNode client = template.path("clients").get(0);
         assertEquals(OfflineAccess.API_CLIENT, client.path("clientId").asText());
-        // both lists are explicit: Keycloak would otherwise give the client the realm's defaults, offline_access among them
-        assertTrue(client.path("defaultClientScopes").isArray() && client.path("optionalClientScopes").isArray(), client.toString());
+        // both lists are explicit: Keycloak would otherwise give the client the realm's defaults, offline_access among
+        // them
+        assertTrue(
+                client.path("defaultClientScopes").isArray()
+                        && client.path("optionalClientScopes").isArray(),
+                client.toString());
         assertTrue(client.path("defaultClientScopes").toString().contains("\"profile\""), client.toString());
         assertFalse(client.toString().contains("offline_access"), client.toString());
     }

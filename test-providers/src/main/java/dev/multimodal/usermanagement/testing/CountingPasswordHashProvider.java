@@ -23,7 +23,8 @@ final class CountingPasswordHashProvider implements PasswordHashProvider {
 
     @Override
     public boolean policyCheck(PasswordPolicy policy, PasswordCredentialModel credential) {
-        return CountingPasswordHashProviderFactory.ID.equals(credential.getPasswordCredentialData().getAlgorithm())
+        return CountingPasswordHashProviderFactory.ID.equals(
+                        credential.getPasswordCredentialData().getAlgorithm())
                 && argon2.policyCheck(policy, credential);
     }
 
@@ -32,8 +33,12 @@ final class CountingPasswordHashProvider implements PasswordHashProvider {
         count();
         PasswordCredentialModel encoded = argon2.encodedCredential(rawPassword, iterations);
         PasswordCredentialData data = encoded.getPasswordCredentialData();
-        return PasswordCredentialModel.createFromValues(CountingPasswordHashProviderFactory.ID, encoded.getPasswordSecretData().getSalt(),
-                data.getHashIterations(), data.getAdditionalParameters(), encoded.getPasswordSecretData().getValue());
+        return PasswordCredentialModel.createFromValues(
+                CountingPasswordHashProviderFactory.ID,
+                encoded.getPasswordSecretData().getSalt(),
+                data.getHashIterations(),
+                data.getAdditionalParameters(),
+                encoded.getPasswordSecretData().getValue());
     }
 
     @Override
@@ -60,6 +65,5 @@ final class CountingPasswordHashProvider implements PasswordHashProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -32,6 +32,5 @@ public class HashCountResource implements RealmResourceProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -9,11 +9,11 @@ final class HashCounts {
 
     private static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
 
-    private HashCounts() {
-    }
+    private HashCounts() {}
 
     static void count(String realm) {
-        COUNTS.computeIfAbsent(realm == null ? "" : realm, r -> new AtomicLong()).incrementAndGet();
+        COUNTS.computeIfAbsent(realm == null ? "" : realm, r -> new AtomicLong())
+                .incrementAndGet();
     }
 
     static long reset(String realm) {

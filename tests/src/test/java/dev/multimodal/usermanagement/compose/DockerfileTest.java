@@ -1,6 +1,7 @@
 package dev.multimodal.usermanagement.compose;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,9 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * No Docker engine here: read the Dockerfile's stages and keep them in step with the pom, the run command and the docs
@@ -27,7 +26,10 @@ class DockerfileTest {
     /** One stage: its FROM line's image and name, and its instructions. */
     record Stage(String image, String name, List<String> instructions) {
         String run() {
-            return instructions.stream().filter(i -> i.startsWith("RUN ")).findFirst().orElse("");
+            return instructions.stream()
+                    .filter(i -> i.startsWith("RUN "))
+                    .findFirst()
+                    .orElse("");
         }
 
         boolean has(String instruction) {
@@ -38,29 +40,53 @@ class DockerfileTest {
     @Test
     void threeStagesJarsThenAKeycloakBuildThenTheOptimizedImage() throws IOException {
         List<Stage> stages = stages();
-        assertEquals(List.of("jars", "builder", ""), stages.stream().map(Stage::name).toList());
-        assertTrue(stages.get(0).image().startsWith("maven:") && stages.get(0).image().contains("17"), stages.get(0).image());
-        assertEquals("quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}", stages.get(1).image());
-        assertEquals("quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}", stages.get(2).image());
-        assertTrue(read("Dockerfile").contains("\nARG KEYCLOAK_VERSION=" + keycloakVersion() + "\n"),
+        assertEquals(
+                List.of("jars", "builder", ""), stages.stream().map(Stage::name).toList());
+        assertTrue(
+                stages.get(0).image().startsWith("maven:")
+                        && stages.get(0).image().contains("17"),
+                stages.get(0).image());
+        assertEquals(
+                "quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}", stages.get(1).image());
+        assertEquals(
+                "quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}", stages.get(2).image());
+        assertTrue(
+                read("Dockerfile").contains("\nARG KEYCLOAK_VERSION=" + keycloakVersion() + "\n"),
                 "the base image's version is the pom's keycloak.version");
 
-        assertTrue(stages.get(0).run().endsWith(" " + mavenCommandOfTheRunCommand()), "the jars are built as ./run.sh builds them");
-        assertTrue(stages.get(1).has("COPY --from=jars /src/providers/target/*.jar /src/themes/target/*.jar /opt/keycloak/providers/"),
+        assertTrue(
+                stages.get(0).run().endsWith(" " + mavenCommandOfTheRunCommand()),
+                "the jars are built as ./run.sh builds them");
+        assertTrue(
+                stages.get(1)
+                        .has(
+                                "COPY --from=jars /src/providers/target/*.jar /src/themes/target/*.jar /opt/keycloak/providers/"),
                 "the builder installs what an operator copies: " + stages.get(1));
-        assertTrue(stages.get(1).run().startsWith("RUN /opt/keycloak/bin/kc.sh build "), stages.get(1).run());
-        assertTrue(stages.get(2).has("COPY --from=builder /opt/keycloak/ /opt/keycloak/"), stages.get(2).toString());
-        assertTrue(stages.get(2).has("COPY realm-config/import/ /opt/keycloak/data/import/"), stages.get(2).toString());
-        assertTrue(stages.get(2).has("CMD [\"start\", \"--optimized\", \"--import-realm\"]"), stages.get(2).toString());
+        assertTrue(
+                stages.get(1).run().startsWith("RUN /opt/keycloak/bin/kc.sh build "),
+                stages.get(1).run());
+        assertTrue(
+                stages.get(2).has("COPY --from=builder /opt/keycloak/ /opt/keycloak/"),
+                stages.get(2).toString());
+        assertTrue(
+                stages.get(2).has("COPY realm-config/import/ /opt/keycloak/data/import/"),
+                stages.get(2).toString());
+        assertTrue(
+                stages.get(2).has("CMD [\"start\", \"--optimized\", \"--import-realm\"]"),
+                stages.get(2).toString());
     }
 
     @Test
     void buildOptionsAreTheRunCommandsOnPostgres() throws IOException {
-        Set<String> image = new TreeSet<>(Arrays.asList(stages().get(1).run().replace("RUN /opt/keycloak/bin/kc.sh build ", "").split(" ")));
+        Set<String> image = new TreeSet<>(Arrays.asList(stages().get(1)
+                .run()
+                .replace("RUN /opt/keycloak/bin/kc.sh build ", "")
+                .split(" ")));
 
         String runCommand = read("run.sh");
         Set<String> onPostgres = new TreeSet<>(options(runCommand, "build_options=\\(([^)]*)\\)"));
-        Matcher postgres = Pattern.compile("POSTGRES_HOST:-}\" ]; then\\s+build_options\\+=\\(([^)]*)\\)").matcher(runCommand);
+        Matcher postgres = Pattern.compile("POSTGRES_HOST:-}\" ]; then\\s+build_options\\+=\\(([^)]*)\\)")
+                .matcher(runCommand);
         assertTrue(postgres.find(), "run.sh's build options on Postgres");
         onPostgres.addAll(Arrays.asList(postgres.group(1).trim().split("\\s+")));
 
@@ -105,7 +131,8 @@ class DockerfileTest {
     }
 
     static String keycloakVersion() throws IOException {
-        Matcher version = Pattern.compile("<keycloak.version>(.+)</keycloak.version>").matcher(read("pom.xml"));
+        Matcher version =
+                Pattern.compile("<keycloak.version>(.+)</keycloak.version>").matcher(read("pom.xml"));
         assertTrue(version.find());
         return version.group(1);
     }

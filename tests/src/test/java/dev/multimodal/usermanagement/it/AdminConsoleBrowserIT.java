@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An operator works in Keycloak's admin console (as the bootstrap admin of {@code master}) on a tenant, in a real
@@ -50,14 +49,26 @@ class AdminConsoleBrowserIT {
             browser.screenshot("console-set-password");
             browser.click(By.cssSelector("[data-testid='confirm']"));
             browser.click(By.xpath("//button[@data-testid='confirm' and normalize-space()='Save password']"));
-            browser.until(d -> d.findElements(By.xpath("//*[contains(@class,'pf-v5-c-alert') and contains(.,'The password has been set')]")).size() > 0);
+            browser.until(d -> d.findElements(
+                                    By.xpath(
+                                            "//*[contains(@class,'pf-v5-c-alert') and contains(.,'The password has been set')]"))
+                            .size()
+                    > 0);
             browser.screenshot("console-password-set");
         }
 
         Http.Reply login = Fixtures.apiLogin(server, tenant, "carla", PASSWORD);
-        assertEquals(200, login.status(), "the console's user logs in through the API: " + login.raw().body());
-        Http.Reply me = Http.get(server.apiUrl(tenant) + "/users/me", login.json().path("access_token").asText());
-        assertEquals(200, me.status(), "a console user has the tenant's default role: " + me.raw().body());
+        assertEquals(
+                200,
+                login.status(),
+                "the console's user logs in through the API: " + login.raw().body());
+        Http.Reply me = Http.get(
+                server.apiUrl(tenant) + "/users/me",
+                login.json().path("access_token").asText());
+        assertEquals(
+                200,
+                me.status(),
+                "a console user has the tenant's default role: " + me.raw().body());
         assertEquals("carla", me.json().path("username").asText());
     }
 
@@ -65,8 +76,10 @@ class AdminConsoleBrowserIT {
     void aLockoutSettingChangedInTheConsoleApplies() {
         Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "lars", PASSWORD, true, "user");
         String flowId = null;
-        for (JsonNode flow : Http.get(server.baseUrl() + "/admin/realms/" + tenant + "/authentication/flows",
-                Tokens.recentPlatformAdmin(server)).json()) {
+        for (JsonNode flow : Http.get(
+                        server.baseUrl() + "/admin/realms/" + tenant + "/authentication/flows",
+                        Tokens.recentPlatformAdmin(server))
+                .json()) {
             if (flow.path("alias").asText().equals("user-management direct grant")) {
                 flowId = flow.path("id").asText();
             }
@@ -75,21 +88,37 @@ class AdminConsoleBrowserIT {
         try (WebBrowser browser = console("/" + tenant + "/authentication/" + flowId + "/default")) {
             browser.click(By.cssSelector("table button[aria-label='Settings']"));
             WebElement alias = browser.find(By.cssSelector("#execution-config-form input[name='alias']"));
-            assertEquals("user-management lockout", alias.getAttribute("value"), "the step's config has a name already");
+            assertEquals(
+                    "user-management lockout", alias.getAttribute("value"), "the step's config has a name already");
             assertFalse(alias.isEnabled(), "nothing for the operator to invent");
             browser.type(By.cssSelector("input[data-testid='maxFailures'], [data-testid='maxFailures'] input"), "2");
             browser.screenshot("console-lockout-settings");
             browser.click(By.cssSelector("#execution-config-form [data-testid='save']"));
-            Wait.until("the console saved max failures 2", Duration.ofSeconds(30), () -> Http.get(
-                    server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", Tokens.recentPlatformAdmin(server))
-                    .json().path("lockout").path("max_failures").asInt() == 2);
+            Wait.until(
+                    "the console saved max failures 2",
+                    Duration.ofSeconds(30),
+                    () -> Http.get(
+                                            server.apiUrl(tenant) + "/tenants/" + tenant + "/settings",
+                                            Tokens.recentPlatformAdmin(server))
+                                    .json()
+                                    .path("lockout")
+                                    .path("max_failures")
+                                    .asInt()
+                            == 2);
         }
 
         assertEquals(401, Fixtures.apiLogin(server, tenant, "lars", "wrong-1").status());
         assertEquals(401, Fixtures.apiLogin(server, tenant, "lars", "wrong-2").status());
-        assertEquals(401, Fixtures.apiLogin(server, tenant, "lars", PASSWORD).status(), "locked after 2 failures, as set in the console");
-        Http.Reply settings = Http.get(server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", Tokens.recentPlatformAdmin(server));
-        assertEquals(2, settings.json().path("lockout").path("max_failures").asInt(), settings.raw().body());
+        assertEquals(
+                401,
+                Fixtures.apiLogin(server, tenant, "lars", PASSWORD).status(),
+                "locked after 2 failures, as set in the console");
+        Http.Reply settings = Http.get(
+                server.apiUrl(tenant) + "/tenants/" + tenant + "/settings", Tokens.recentPlatformAdmin(server));
+        assertEquals(
+                2,
+                settings.json().path("lockout").path("max_failures").asInt(),
+                settings.raw().body());
     }
 
     /** A browser logged in to the admin console as the bootstrap admin, showing {@code route} (the part after #). */
@@ -98,7 +127,9 @@ class AdminConsoleBrowserIT {
         String console = server.baseUrl() + "/admin/master/console/";
         browser.open(console);
         browser.signIn("admin", "admin");
-        browser.until(d -> d.getCurrentUrl().startsWith(console) && !d.findElements(By.cssSelector("[data-testid='options-toggle'], #nav-toggle, .pf-v5-c-masthead")).isEmpty());
+        browser.until(d -> d.getCurrentUrl().startsWith(console)
+                && !d.findElements(By.cssSelector("[data-testid='options-toggle'], #nav-toggle, .pf-v5-c-masthead"))
+                        .isEmpty());
         // a fresh load: the console takes its realm from the URL when it starts, not on a later change of the fragment
         browser.open("about:blank");
         browser.open(console + "#" + route);

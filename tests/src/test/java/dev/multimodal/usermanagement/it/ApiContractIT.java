@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every answer under {@code /api/v1} is problem+json, including what no resource of ours answers, and bodies are
@@ -18,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ApiContractIT {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private static KeycloakServer server;
     private static String api;
@@ -50,10 +50,21 @@ class ApiContractIT {
     @Test
     void onlyJsonInUtf8IsRead() throws Exception {
         String login = "{\"username\":\"boss\",\"password\":\"" + Fixtures.ADMIN_PASSWORD + "\"}";
-        assertEquals(200, send("POST", api + "/auth/login", null, "application/json", login).statusCode());
-        assertEquals(200, send("POST", api + "/auth/login", null, "application/json; charset=UTF-8", login).statusCode());
-        for (String type : new String[] {"*/*", "application/*", "application/json; charset=latin1", "text/plain",
-                "application/x-www-form-urlencoded"}) {
+        assertEquals(
+                200,
+                send("POST", api + "/auth/login", null, "application/json", login)
+                        .statusCode());
+        assertEquals(
+                200,
+                send("POST", api + "/auth/login", null, "application/json; charset=UTF-8", login)
+                        .statusCode());
+        for (String type : new String[] {
+            "*/*",
+            "application/*",
+            "application/json; charset=latin1",
+            "text/plain",
+            "application/x-www-form-urlencoded"
+        }) {
             assertProblem(send("POST", api + "/auth/login", null, type, login), 415);
         }
         String multipart = "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nbroken";
@@ -68,7 +79,8 @@ class ApiContractIT {
         String before = Http.get(settings, boss).raw().body();
         assertProblem(send("PUT", settings, boss, "application/json", "{\"lockout\": {\"max_failures\": \"5\"}}"), 400);
         assertProblem(send("PUT", settings, boss, "application/json", "{\"registration_allowed\": 1}"), 400);
-        assertProblem(send("PUT", settings, boss, "application/json", "{\"access_token_lifespan_seconds\": 600.0}"), 400);
+        assertProblem(
+                send("PUT", settings, boss, "application/json", "{\"access_token_lifespan_seconds\": 600.0}"), 400);
         assertProblem(send("PUT", settings, boss, "application/json", "{\"password_policy\": 8}"), 400);
         assertEquals(before, Http.get(settings, boss).raw().body(), "nothing saved");
     }
@@ -89,10 +101,14 @@ class ApiContractIT {
         assertTrue(!reply.body().contains("Exception") && !reply.body().contains("unknown_error"), what);
     }
 
-    private static HttpResponse<String> send(String method, String url, String token, String contentType, String body) throws Exception {
+    private static HttpResponse<String> send(String method, String url, String token, String contentType, String body)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.util.Date;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-
-import java.util.Date;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An app of a tenant in a real browser: it logs a user in through the themed login page (authorization code + PKCE),
@@ -39,7 +38,8 @@ class AppLoginBrowserIT {
     @Test
     void aPageOnTheAppsOriginCallsTheApi() throws Exception {
         OidcApp app = OidcApp.register(server, tenant, "spa", site);
-        try (LocalSite elsewhere = new LocalSite(); WebBrowser browser = new WebBrowser()) {
+        try (LocalSite elsewhere = new LocalSite();
+                WebBrowser browser = new WebBrowser()) {
             browser.open(app.authorizationUrl());
             browser.signIn("ada", PASSWORD);
             browser.waitForUrl(app.redirectUri);

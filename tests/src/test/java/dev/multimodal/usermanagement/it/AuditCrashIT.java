@@ -1,10 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,9 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * SIGKILL during load: Keycloak dies while logins (our API) and user updates (Keycloak's admin API) are in flight,
@@ -61,9 +60,20 @@ class AuditCrashIT {
                         if (n % 3 == 2) {
                             // an admin action: the first name carries a marker that its row must show
                             String marker = "T" + thread + "N" + n;
-                            Http.Reply reply = Http.put(server.baseUrl() + "/admin/realms/" + crashed.id() + "/users/" + ids.get(username),
-                                    platform, Map.of("username", username, "email", username + "@" + crashed.id() + ".example",
-                                            "firstName", marker, "lastName", "User", "enabled", true));
+                            Http.Reply reply = Http.put(
+                                    server.baseUrl() + "/admin/realms/" + crashed.id() + "/users/" + ids.get(username),
+                                    platform,
+                                    Map.of(
+                                            "username",
+                                            username,
+                                            "email",
+                                            username + "@" + crashed.id() + ".example",
+                                            "firstName",
+                                            marker,
+                                            "lastName",
+                                            "User",
+                                            "enabled",
+                                            true));
                             if (reply.status() == 204) {
                                 ackedUpdates.add(marker);
                             }
@@ -71,7 +81,8 @@ class AuditCrashIT {
                             Http.Reply reply = AuditSupport.login(crashed.api(), username, AuditSupport.PASSWORD);
                             if (reply.status() == 200) {
                                 String token = reply.json().path("access_token").asText();
-                                ackedSessions.add(SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid"));
+                                ackedSessions.add(
+                                        SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid"));
                             }
                         }
                     } catch (RuntimeException | java.text.ParseException e) {
@@ -80,14 +91,16 @@ class AuditCrashIT {
                 }
             });
         }
-        Wait.until("load to be running", Duration.ofSeconds(60), () -> ackedSessions.size() + ackedUpdates.size() >= 150);
+        Wait.until(
+                "load to be running", Duration.ofSeconds(60), () -> ackedSessions.size() + ackedUpdates.size() >= 150);
         server.kill();
         int ackedAtKill = ackedSessions.size() + ackedUpdates.size();
         Thread.sleep(500);
         running.set(false);
         pool.shutdown();
         assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
-        System.out.printf("[it] killed after %d acknowledged actions (%d logins, %d updates); %d requests failed%n",
+        System.out.printf(
+                "[it] killed after %d acknowledged actions (%d logins, %d updates); %d requests failed%n",
                 ackedAtKill, ackedSessions.size(), ackedUpdates.size(), failed.get());
         assertTrue(failed.get() > 0, "the kill hit requests in flight");
 
@@ -112,14 +125,26 @@ class AuditCrashIT {
             if (row.path("type").asText().equals("LOGIN")) {
                 loginsBySession.merge(row.path("session_id").asText(), 1, Integer::sum);
             } else if (row.path("type").asText().equals("ADMIN_USER_UPDATE")) {
-                updatesByMarker.merge(row.path("details").path("representation").path("firstName").asText(), 1, Integer::sum);
+                updatesByMarker.merge(
+                        row.path("details")
+                                .path("representation")
+                                .path("firstName")
+                                .asText(),
+                        1,
+                        Integer::sum);
             }
         }
         for (String session : ackedSessions) {
-            assertEquals(1, loginsBySession.getOrDefault(session, 0), "acknowledged login " + session + " has exactly one row");
+            assertEquals(
+                    1,
+                    loginsBySession.getOrDefault(session, 0),
+                    "acknowledged login " + session + " has exactly one row");
         }
         for (String marker : ackedUpdates) {
-            assertEquals(1, updatesByMarker.getOrDefault(marker, 0), "acknowledged update " + marker + " has exactly one row");
+            assertEquals(
+                    1,
+                    updatesByMarker.getOrDefault(marker, 0),
+                    "acknowledged update " + marker + " has exactly one row");
         }
         AuditSupport.assertContiguous(rows, 1);
         assertTrue(loginsBySession.values().stream().allMatch(count -> count == 1), "no login recorded twice");
@@ -130,11 +155,15 @@ class AuditCrashIT {
         assertEquals(rows.size(), verified.path("rows_checked").asLong());
         long loadRows = rows.size() - rowsBefore;
         assertTrue(loadRows >= ackedSessions.size() + ackedUpdates.size());
-        System.out.printf("[it] after restart: %d rows of the load, %d more than acknowledged (committed, answer lost in the kill)%n",
+        System.out.printf(
+                "[it] after restart: %d rows of the load, %d more than acknowledged (committed, answer lost in the kill)%n",
                 loadRows, loadRows - ackedSessions.size() - ackedUpdates.size());
 
         // and the chain carries on
-        assertEquals(200, AuditSupport.login(tenant.api(), "crash0", AuditSupport.PASSWORD).status());
+        assertEquals(
+                200,
+                AuditSupport.login(tenant.api(), "crash0", AuditSupport.PASSWORD)
+                        .status());
         assertTrue(audit.verify(tenant).path("valid").asBoolean());
         assertEquals(rows.size() + 1, audit.rows(tenant, "").size());
     }

@@ -1,9 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,11 +19,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Expensive audit calls are bounded (issue 15, defect 15): verification is incremental with a rotating re-check of
@@ -67,8 +66,16 @@ class AuditLimitsIT {
         assertTrue(second.path("rows_checked").asLong() <= SWEEP + 10, second.toString());
 
         // an edit of a row verified before: found at once by a platform admin's full walk ...
-        assertEquals(1, audit.sql("UPDATE UM_AUDIT SET IP_ADDRESS = '10.6.6.6' WHERE REALM_ID = ? AND SEQ = 22000", tenant.realmId()));
-        assertEquals(403, Http.get(tenant.audit() + "/verify?full=true", tenant.bossToken()).status(), "full walks are for platform admins");
+        assertEquals(
+                1,
+                audit.sql(
+                        "UPDATE UM_AUDIT SET IP_ADDRESS = '10.6.6.6' WHERE REALM_ID = ? AND SEQ = 22000",
+                        tenant.realmId()));
+        assertEquals(
+                403,
+                Http.get(tenant.audit() + "/verify?full=true", tenant.bossToken())
+                        .status(),
+                "full walks are for platform admins");
         JsonNode full = verify(tenant, audit.platform(), "?full=true");
         assertFalse(full.path("valid").asBoolean(), full.toString());
         assertEquals(22000, full.path("first_invalid").path("sequence").asLong(), full.toString());
@@ -91,10 +98,15 @@ class AuditLimitsIT {
         AuditSupport.Tenant tenant = audit.tenant("verify");
         audit.user(tenant, "alice");
         assertTrue(verify(tenant, tenant.bossToken(), "").path("valid").asBoolean());
-        assertEquals(200, AuditSupport.login(tenant.api(), "alice", AuditSupport.PASSWORD).status());
+        assertEquals(
+                200,
+                AuditSupport.login(tenant.api(), "alice", AuditSupport.PASSWORD).status());
         audit.awaitSealed(tenant);
         long last = audit.number("SELECT MAX(SEQ) FROM UM_AUDIT WHERE REALM_ID = ?", tenant.realmId());
-        assertEquals(1, audit.sql("UPDATE UM_AUDIT SET TYPE = 'LOGOUT' WHERE REALM_ID = ? AND SEQ = ?", tenant.realmId(), last));
+        assertEquals(
+                1,
+                audit.sql(
+                        "UPDATE UM_AUDIT SET TYPE = 'LOGOUT' WHERE REALM_ID = ? AND SEQ = ?", tenant.realmId(), last));
         JsonNode verified = verify(tenant, tenant.bossToken(), "");
         assertFalse(verified.path("valid").asBoolean(), verified.toString());
         assertEquals(last, verified.path("first_invalid").path("sequence").asLong(), verified.toString());
@@ -126,12 +138,14 @@ class AuditLimitsIT {
             pool.shutdownNow();
         }
         long ok = replies.stream().filter(r -> r.status() == 200).count();
-        List<Http.Reply> refused = replies.stream().filter(r -> r.status() == 429).toList();
+        List<Http.Reply> refused =
+                replies.stream().filter(r -> r.status() == 429).toList();
         assertEquals(callers, ok + refused.size(), "only 200 and 429");
         assertTrue(ok >= 1 && ok <= HEAVY_CALLS, "at most " + HEAVY_CALLS + " at once: " + ok);
         assertFalse(refused.isEmpty(), "some were refused");
         for (Http.Reply reply : refused) {
-            assertTrue(reply.header("Content-Type").startsWith("application/problem+json"), reply.header("Content-Type"));
+            assertTrue(
+                    reply.header("Content-Type").startsWith("application/problem+json"), reply.header("Content-Type"));
             assertTrue(Integer.parseInt(reply.header("Retry-After")) >= 1, reply.header("Retry-After"));
         }
     }
@@ -139,16 +153,23 @@ class AuditLimitsIT {
     @Test
     void exportsInFlightCountTowardTheLimitUntilTheyEnd() throws Exception {
         AuditSupport.Tenant tenant = audit.tenant("heavy");
-        // ~30 MB of CSV, far more than socket buffers hold: an unread export stays in flight (the chain does not matter here)
-        audit.sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, DETAILS, PREV_HASH, HASH)"
-                + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', '{\"pad\":\"' || repeat('x', 400) || '\"}',"
-                + " md5(n::text), md5(n::text) FROM generate_series(1, 60000) AS n", tenant.realmId());
+        // ~30 MB of CSV, far more than socket buffers hold: an unread export stays in flight (the chain does not matter
+        // here)
+        audit.sql(
+                "INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, DETAILS, PREV_HASH, HASH)"
+                        + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', '{\"pad\":\"' || repeat('x', 400) || '\"}',"
+                        + " md5(n::text), md5(n::text) FROM generate_series(1, 60000) AS n",
+                tenant.realmId());
         HttpClient client = HttpClient.newHttpClient();
         List<InputStream> held = new ArrayList<>();
         try {
             for (int i = 0; i < HEAVY_CALLS; i++) {
-                HttpResponse<InputStream> export = client.send(HttpRequest.newBuilder(URI.create(tenant.audit() + "/export?format=csv"))
-                        .header("Authorization", "Bearer " + tenant.bossToken()).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> export = client.send(
+                        HttpRequest.newBuilder(URI.create(tenant.audit() + "/export?format=csv"))
+                                .header("Authorization", "Bearer " + tenant.bossToken())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 assertEquals(200, export.statusCode());
                 held.add(export.body()); // not read: the server's writer blocks, the export stays in flight
             }
@@ -157,18 +178,24 @@ class AuditLimitsIT {
             Http.Reply refused = Http.get(tenant.audit() + "/verify", tenant.bossToken());
             assertEquals(429, refused.status(), refused.raw().body());
             assertNotNull(refused.header("Retry-After"));
-            assertEquals(429, Http.get(tenant.audit() + "/export", tenant.bossToken()).status());
+            assertEquals(
+                    429,
+                    Http.get(tenant.audit() + "/export", tenant.bossToken()).status());
             // another tenant is not affected
             AuditSupport.Tenant other = audit.tenant("heavy");
-            assertEquals(200, Http.get(other.audit() + "/verify", other.bossToken()).status());
+            assertEquals(
+                    200, Http.get(other.audit() + "/verify", other.bossToken()).status());
         } finally {
             for (InputStream stream : held) {
                 stream.close();
             }
         }
-        Wait.until("the exports' permits to be returned", Duration.ofSeconds(30),
+        Wait.until(
+                "the exports' permits to be returned",
+                Duration.ofSeconds(30),
                 () -> "0".equals(server.redis().command("ZCARD um:heavy:{" + tenant.realmId() + "}")));
-        assertEquals(200, Http.get(tenant.audit() + "/verify", tenant.bossToken()).status());
+        assertEquals(
+                200, Http.get(tenant.audit() + "/verify", tenant.bossToken()).status());
     }
 
     @Test
@@ -176,16 +203,25 @@ class AuditLimitsIT {
         AuditSupport.Tenant tenant = audit.tenant("cap");
         int cap = 100_000;
         // small rows straight into the table (the export does not care about the chain)
-        audit.sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, PREV_HASH, HASH)"
-                + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', 'x', 'y'"
-                + " FROM generate_series(1, ?) AS n", tenant.realmId(), cap + 5);
+        audit.sql(
+                "INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, OUTCOME, PREV_HASH, HASH)"
+                        + " SELECT md5(random()::text || n::text), ?, 1000 + n, 0, 'BULK', 'success', 'x', 'y'"
+                        + " FROM generate_series(1, ?) AS n",
+                tenant.realmId(),
+                cap + 5);
         Http.Reply first = Http.get(tenant.audit() + "/export?format=ndjson&type=BULK", tenant.bossToken());
         assertEquals(200, first.status());
         assertEquals(cap, first.raw().body().lines().count());
         String next = first.header("X-Next-After");
-        assertEquals(audit.number("SELECT POS FROM UM_AUDIT WHERE REALM_ID = ? AND TYPE = 'BULK' ORDER BY POS OFFSET ? LIMIT 1",
-                tenant.realmId(), cap - 1), Long.parseLong(next), "the last row's position");
-        Http.Reply rest = Http.get(tenant.audit() + "/export?format=ndjson&type=BULK&after=" + next, tenant.bossToken());
+        assertEquals(
+                audit.number(
+                        "SELECT POS FROM UM_AUDIT WHERE REALM_ID = ? AND TYPE = 'BULK' ORDER BY POS OFFSET ? LIMIT 1",
+                        tenant.realmId(),
+                        cap - 1),
+                Long.parseLong(next),
+                "the last row's position");
+        Http.Reply rest =
+                Http.get(tenant.audit() + "/export?format=ndjson&type=BULK&after=" + next, tenant.bossToken());
         assertEquals(200, rest.status());
         assertEquals(5, rest.raw().body().lines().count());
         assertEquals(null, rest.header("X-Next-After"), "the end");
@@ -199,15 +235,20 @@ class AuditLimitsIT {
         long next = audit.number("SELECT MAX(SEQ) FROM UM_AUDIT WHERE REALM_ID = ?", tenant.realmId()) + 1000;
         List<String> hostile = List.of("=1+1", "+1", "-1", "@SUM(A1)", "\t=cmd", "\r=cmd");
         for (int i = 0; i < hostile.size(); i++) {
-            audit.sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, OUTCOME, PREV_HASH, HASH)"
-                    + " VALUES (gen_random_uuid()::text, ?, ?, 0, 'CSV', ?, 'success', 'x', 'y')", tenant.realmId(), next + i, hostile.get(i));
+            audit.sql(
+                    "INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, OUTCOME, PREV_HASH, HASH)"
+                            + " VALUES (gen_random_uuid()::text, ?, ?, 0, 'CSV', ?, 'success', 'x', 'y')",
+                    tenant.realmId(),
+                    next + i,
+                    hostile.get(i));
         }
         Http.Reply csv = Http.get(tenant.audit() + "/export?format=csv&type=CSV", tenant.bossToken());
         assertEquals(200, csv.status(), csv.raw().body());
         String body = csv.raw().body();
         for (String value : hostile) {
-            assertTrue(body.contains(",'" + value + ",") || body.contains(",\"'" + value + "\","), "neutralised " + value.replace("\t", "\\t")
-                    .replace("\r", "\\r") + " in " + body);
+            assertTrue(
+                    body.contains(",'" + value + ",") || body.contains(",\"'" + value + "\","),
+                    "neutralised " + value.replace("\t", "\\t").replace("\r", "\\r") + " in " + body);
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Support for the audit tests beyond AuditIT: tenants with their boss's token, the log over HTTP, SQL on the audit
@@ -58,10 +57,22 @@ final class AuditSupport {
     /** A tenant whose rate limits do not get in the way of load tests. */
     Tenant tenant(String prefix) {
         String id = Fixtures.createTenant(server, platform(), Fixtures.unique(prefix), false);
-        String realmId = Http.get(server.baseUrl() + "/admin/realms/" + id, platform()).json().path("id").asText();
-        Http.Reply settings = Http.put(server.apiUrl(id) + "/tenants/" + id + "/settings", platform(), Map.of("lockout", Map.of(
-                "failures_per_ip_per_minute", 1_000_000, "requests_per_ip_per_minute", 1_000_000,
-                "requests_per_username_per_minute", 1_000_000)));
+        String realmId = Http.get(server.baseUrl() + "/admin/realms/" + id, platform())
+                .json()
+                .path("id")
+                .asText();
+        Http.Reply settings = Http.put(
+                server.apiUrl(id) + "/tenants/" + id + "/settings",
+                platform(),
+                Map.of(
+                        "lockout",
+                        Map.of(
+                                "failures_per_ip_per_minute",
+                                1_000_000,
+                                "requests_per_ip_per_minute",
+                                1_000_000,
+                                "requests_per_username_per_minute",
+                                1_000_000)));
         assertEquals(200, settings.status(), settings.raw().body());
         return new Tenant(id, realmId, server.apiUrl(id), boss(id));
     }
@@ -95,7 +106,8 @@ final class AuditSupport {
         List<JsonNode> all = new ArrayList<>();
         String after = "0";
         while (after != null) {
-            Http.Reply page = Http.get(tenant.audit() + "?limit=100&after=" + after + (query.isEmpty() ? "" : "&" + query),
+            Http.Reply page = Http.get(
+                    tenant.audit() + "?limit=100&after=" + after + (query.isEmpty() ? "" : "&" + query),
                     tenant.bossToken());
             assertEquals(200, page.status(), page.raw().body());
             page.json().path("items").forEach(all::add);
@@ -116,7 +128,10 @@ final class AuditSupport {
             Http.Reply reply = Http.get(audit + "/verify", token);
             assertEquals(200, reply.status(), reply.raw().body());
             if (reply.json().path("unsealed_rows").asLong() == 0 || System.currentTimeMillis() > until) {
-                assertEquals(0, reply.json().path("unsealed_rows").asLong(), "rows still unsealed after 60 s: " + reply.raw().body());
+                assertEquals(
+                        0,
+                        reply.json().path("unsealed_rows").asLong(),
+                        "rows still unsealed after 60 s: " + reply.raw().body());
                 return reply.json();
             }
             try {
@@ -130,13 +145,17 @@ final class AuditSupport {
 
     /** Waits until the sealer has chained every committed row of the realm (read in SQL, no verification). */
     void awaitSealed(Tenant tenant) {
-        Wait.until("the sealer to chain the committed rows", Duration.ofSeconds(60),
-                () -> number("SELECT COUNT(*) FROM UM_AUDIT WHERE REALM_ID = ? AND SEQ IS NULL", tenant.realmId()) == 0);
+        Wait.until(
+                "the sealer to chain the committed rows",
+                Duration.ofSeconds(60),
+                () -> number("SELECT COUNT(*) FROM UM_AUDIT WHERE REALM_ID = ? AND SEQ IS NULL", tenant.realmId())
+                        == 0);
     }
 
     /** The rows' chain sequences are 1..n (or from..from+n-1): each once, none missing, in whatever order they came. */
     static void assertContiguous(List<JsonNode> rows, long from) {
-        List<Long> sequences = rows.stream().map(row -> row.path("sequence").asLong()).sorted().toList();
+        List<Long> sequences =
+                rows.stream().map(row -> row.path("sequence").asLong()).sorted().toList();
         for (int i = 0; i < sequences.size(); i++) {
             assertEquals(from + i, sequences.get(i), "no gaps, no repeats: " + sequences);
         }
@@ -144,9 +163,12 @@ final class AuditSupport {
 
     String metrics() {
         try {
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
             return metrics.body();
         } catch (IOException e) {
@@ -181,7 +203,8 @@ final class AuditSupport {
     }
 
     int sql(String statement, Object... params) {
-        try (Connection connection = connect(); PreparedStatement prepared = prepare(connection, statement, params)) {
+        try (Connection connection = connect();
+                PreparedStatement prepared = prepare(connection, statement, params)) {
             return prepared.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -189,8 +212,9 @@ final class AuditSupport {
     }
 
     long number(String query, Object... params) {
-        try (Connection connection = connect(); PreparedStatement prepared = prepare(connection, query, params);
-             ResultSet result = prepared.executeQuery()) {
+        try (Connection connection = connect();
+                PreparedStatement prepared = prepare(connection, query, params);
+                ResultSet result = prepared.executeQuery()) {
             result.next();
             return result.getLong(1);
         } catch (SQLException e) {
@@ -198,7 +222,8 @@ final class AuditSupport {
         }
     }
 
-    private static PreparedStatement prepare(Connection connection, String statement, Object... params) throws SQLException {
+    private static PreparedStatement prepare(Connection connection, String statement, Object... params)
+            throws SQLException {
         PreparedStatement prepared = connection.prepareStatement(statement);
         for (int i = 0; i < params.length; i++) {
             prepared.setObject(i + 1, params[i]);
@@ -217,12 +242,18 @@ final class AuditSupport {
         // two steps, since the (realm, sequence) key is checked row by row
         sql("UPDATE UM_AUDIT SET SEQ = SEQ + ? WHERE REALM_ID = ?", count + 1_000_000_000L, tenant.realmId());
         sql("UPDATE UM_AUDIT SET SEQ = SEQ - 1000000000 WHERE REALM_ID = ?", tenant.realmId());
-        sql("INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, OUTCOME, DETAILS, PREV_HASH, HASH)"
-                + " SELECT gen_random_uuid()::text, ?, n, ? + n, 'LOGIN', 'old-user', 'success', '{\"old\":' || n || '}', '', ''"
-                + " FROM generate_series(1, ?) AS n", tenant.realmId(), then, count);
+        sql(
+                "INSERT INTO UM_AUDIT (ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, OUTCOME, DETAILS, PREV_HASH, HASH)"
+                        + " SELECT gen_random_uuid()::text, ?, n, ? + n, 'LOGIN', 'old-user', 'success', '{\"old\":' || n || '}', '', ''"
+                        + " FROM generate_series(1, ?) AS n",
+                tenant.realmId(),
+                then,
+                count);
         // write order as chain order: fresh positions (above every other) in sequence order
-        sql("UPDATE UM_AUDIT a SET POS = renumbered.pos FROM (SELECT ID, nextval('um_audit_pos') AS pos FROM"
-                + " (SELECT ID FROM UM_AUDIT WHERE REALM_ID = ? ORDER BY SEQ) ordered) renumbered WHERE a.ID = renumbered.ID", tenant.realmId());
+        sql(
+                "UPDATE UM_AUDIT a SET POS = renumbered.pos FROM (SELECT ID, nextval('um_audit_pos') AS pos FROM"
+                        + " (SELECT ID FROM UM_AUDIT WHERE REALM_ID = ? ORDER BY SEQ) ordered) renumbered WHERE a.ID = renumbered.ID",
+                tenant.realmId());
         reseal(tenant);
     }
 
@@ -242,17 +273,20 @@ final class AuditSupport {
     void rewrite(Tenant tenant, boolean dropCheckpoints) {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement lock = prepare(connection, "SELECT LAST_SEQ FROM UM_AUDIT_HEAD WHERE REALM_ID = ? FOR UPDATE",
-                    tenant.realmId())) {
+            try (PreparedStatement lock = prepare(
+                    connection, "SELECT LAST_SEQ FROM UM_AUDIT_HEAD WHERE REALM_ID = ? FOR UPDATE", tenant.realmId())) {
                 lock.executeQuery().close();
             }
             String previous = GENESIS;
             long last = 0;
-            try (PreparedStatement select = prepare(connection, "SELECT ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, CLIENT_ID,"
-                    + " IP_ADDRESS, TARGET, SESSION_ID, OUTCOME, ERROR, DETAILS FROM UM_AUDIT WHERE REALM_ID = ? AND SEQ IS NOT NULL ORDER BY SEQ",
-                    tenant.realmId());
-                 PreparedStatement update = connection.prepareStatement("UPDATE UM_AUDIT SET PREV_HASH = ?, HASH = ? WHERE ID = ?");
-                 ResultSet rows = select.executeQuery()) {
+            try (PreparedStatement select = prepare(
+                            connection,
+                            "SELECT ID, REALM_ID, SEQ, EVENT_TIME, TYPE, USER_ID, CLIENT_ID,"
+                                    + " IP_ADDRESS, TARGET, SESSION_ID, OUTCOME, ERROR, DETAILS FROM UM_AUDIT WHERE REALM_ID = ? AND SEQ IS NOT NULL ORDER BY SEQ",
+                            tenant.realmId());
+                    PreparedStatement update =
+                            connection.prepareStatement("UPDATE UM_AUDIT SET PREV_HASH = ?, HASH = ? WHERE ID = ?");
+                    ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     List<String> fields = new ArrayList<>();
                     for (int column = 1; column <= 13; column++) {
@@ -268,15 +302,23 @@ final class AuditSupport {
                 }
                 update.executeBatch();
             }
-            try (PreparedStatement head = prepare(connection, "UPDATE UM_AUDIT_HEAD SET LAST_SEQ = ?, LAST_HASH = ?, SIGNED_SEQ = 0,"
-                    + " SIGNED_AT = 0 WHERE REALM_ID = ?", last, previous, tenant.realmId());
-                 PreparedStatement checkpoints = prepare(connection, "DELETE FROM UM_AUDIT_CHECKPOINT WHERE REALM_ID = ?", tenant.realmId())) {
+            try (PreparedStatement head = prepare(
+                            connection,
+                            "UPDATE UM_AUDIT_HEAD SET LAST_SEQ = ?, LAST_HASH = ?, SIGNED_SEQ = 0,"
+                                    + " SIGNED_AT = 0 WHERE REALM_ID = ?",
+                            last,
+                            previous,
+                            tenant.realmId());
+                    PreparedStatement checkpoints = prepare(
+                            connection, "DELETE FROM UM_AUDIT_CHECKPOINT WHERE REALM_ID = ?", tenant.realmId())) {
                 assertEquals(1, head.executeUpdate());
                 if (dropCheckpoints) {
                     checkpoints.executeUpdate();
                     // and no verification progress: the rewritten history is verified from scratch
-                    try (PreparedStatement progress = prepare(connection, "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = 0, SWEEP_SEQ = 0"
-                            + " WHERE REALM_ID = ?", tenant.realmId())) {
+                    try (PreparedStatement progress = prepare(
+                            connection,
+                            "UPDATE UM_AUDIT_HEAD SET VERIFIED_SEQ = 0, SWEEP_SEQ = 0" + " WHERE REALM_ID = ?",
+                            tenant.realmId())) {
                         progress.executeUpdate();
                     }
                 }

@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
 final class AuthorizationMatrix {
 
     static final String RESOURCE = "/security/authorization-matrix.tsv";
-    static final List<String> CALLERS = List.of("anonymous", "guest", "user", "moderator", "admin", "tenants-manager", "platform-admin");
+    static final List<String> CALLERS =
+            List.of("anonymous", "guest", "user", "moderator", "admin", "tenants-manager", "platform-admin");
     static final Set<String> PLATFORM_CALLERS = Set.of("tenants-manager", "platform-admin");
-    static final Set<String> TARGETS = Set.of("own", "lower", "higher", "other", "other-id", "master", "master-id", "victim");
+    static final Set<String> TARGETS =
+            Set.of("own", "lower", "higher", "other", "other-id", "master", "master-id", "victim");
 
     record Row(int line, String method, String path, String kase, String caller, String target, int expected) {
 
@@ -33,12 +35,12 @@ final class AuthorizationMatrix {
 
         @Override
         public String toString() {
-            return "line " + line + ": " + endpoint() + (kase.equals("-") ? "" : " [" + kase + "]") + " as " + caller + " on " + target;
+            return "line " + line + ": " + endpoint() + (kase.equals("-") ? "" : " [" + kase + "]") + " as " + caller
+                    + " on " + target;
         }
     }
 
-    private AuthorizationMatrix() {
-    }
+    private AuthorizationMatrix() {}
 
     static List<Row> rows() {
         try (InputStream in = AuthorizationMatrix.class.getResourceAsStream(RESOURCE)) {
@@ -69,7 +71,8 @@ final class AuthorizationMatrix {
             }
             String[] cells = line.split("\t");
             if (cells.length != 6) {
-                throw new IllegalArgumentException("line " + (i + 1) + " has " + cells.length + " cells, not 6: " + line);
+                throw new IllegalArgumentException(
+                        "line " + (i + 1) + " has " + cells.length + " cells, not 6: " + line);
             }
             rows.add(new Row(i + 1, cells[0], cells[1], cells[2], cells[3], cells[4], Integer.parseInt(cells[5])));
         }
@@ -81,10 +84,12 @@ final class AuthorizationMatrix {
      * {@code GET /openapi.json} is built (and which {@code OpenApiIT} keeps equal to the JAX-RS resources).
      */
     static Set<String> documentedEndpoints() {
-        Path catalog = Path.of(System.getProperty("project.root", ".."),
+        Path catalog = Path.of(
+                System.getProperty("project.root", ".."),
                 "providers/src/main/java/dev/multimodal/usermanagement/api/openapi/ApiCatalog.java");
         try {
-            Matcher operation = Pattern.compile("add\\(\"((?:GET|POST|PUT|DELETE|PATCH) /[^\"]*)\"").matcher(Files.readString(catalog));
+            Matcher operation = Pattern.compile("add\\(\"((?:GET|POST|PUT|DELETE|PATCH) /[^\"]*)\"")
+                    .matcher(Files.readString(catalog));
             Set<String> endpoints = new LinkedHashSet<>();
             while (operation.find()) {
                 endpoints.add(operation.group(1));

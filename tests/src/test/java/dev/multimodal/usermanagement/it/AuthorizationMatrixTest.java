@@ -1,15 +1,14 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The matrix file itself (no server): every endpoint of the OpenAPI document, every caller, well-formed rows. */
 class AuthorizationMatrixTest {
@@ -23,7 +22,9 @@ class AuthorizationMatrixTest {
         Set<String> missing = new TreeSet<>();
         for (String endpoint : endpoints) {
             for (String caller : AuthorizationMatrix.CALLERS) {
-                if (rows.stream().noneMatch(row -> row.endpoint().equals(endpoint) && row.caller().equals(caller))) {
+                if (rows.stream()
+                        .noneMatch(row ->
+                                row.endpoint().equals(endpoint) && row.caller().equals(caller))) {
                     missing.add(endpoint + " as " + caller);
                 }
             }
@@ -49,7 +50,9 @@ class AuthorizationMatrixTest {
             if (row.expected() < 200 || row.expected() > 599) {
                 wrong.add(row + ": not an HTTP status");
             }
-            if (row.caller().equals("anonymous") && row.expected() >= 400 && row.expected() != 401
+            if (row.caller().equals("anonymous")
+                    && row.expected() >= 400
+                    && row.expected() != 401
                     && !row.path().startsWith("/auth/")) {
                 wrong.add(row + ": an anonymous call of a bearer endpoint is a 401");
             }
@@ -64,9 +67,12 @@ class AuthorizationMatrixTest {
     @Test
     void everyCallerIsBothAllowedAndRefusedSomewhere() {
         for (String caller : AuthorizationMatrix.CALLERS) {
-            List<AuthorizationMatrix.Row> own = rows.stream().filter(row -> row.caller().equals(caller)).toList();
+            List<AuthorizationMatrix.Row> own =
+                    rows.stream().filter(row -> row.caller().equals(caller)).toList();
             assertTrue(own.stream().anyMatch(row -> row.expected() < 300), caller + " is never allowed");
-            assertTrue(own.stream().anyMatch(row -> row.expected() == 401 || row.expected() == 403 || row.expected() == 404),
+            assertTrue(
+                    own.stream()
+                            .anyMatch(row -> row.expected() == 401 || row.expected() == 403 || row.expected() == 404),
                     caller + " is never refused");
         }
     }

@@ -1,5 +1,8 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,17 +18,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * One browser: keeps cookies by hand (Keycloak marks them Secure, which Java's CookieManager withholds over
  * plain http) and follows no redirects, so each answer's status is seen.
  */
 final class Browser {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     /** The redirect URI of the tenant's public browser client {@code web}, which tests create. */
     static final String REDIRECT_URI = "http://localhost/callback";
 
@@ -37,25 +39,44 @@ final class Browser {
     }
 
     HttpResponse<String> register(String tenant, String username, String password) {
-        HttpResponse<String> page = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/registrations?client_id=web"
-                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
+        HttpResponse<String> page =
+                get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/registrations?client_id=web"
+                        + "&response_type=code&scope=openid&redirect_uri="
+                        + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
         assertEquals(200, page.statusCode(), page.body());
-        return submit(page, "kc-register-form", Map.of("username", username, "email", username + "@" + tenant + ".example",
-                "firstName", "New", "lastName", "Comer", "password", password, "password-confirm", password));
+        return submit(
+                page,
+                "kc-register-form",
+                Map.of(
+                        "username",
+                        username,
+                        "email",
+                        username + "@" + tenant + ".example",
+                        "firstName",
+                        "New",
+                        "lastName",
+                        "Comer",
+                        "password",
+                        password,
+                        "password-confirm",
+                        password));
     }
 
     HttpResponse<String> login(String tenant, String username, String password) {
-        HttpResponse<String> page = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/auth?client_id=web"
-                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
+        HttpResponse<String> page = get(server.baseUrl() + "/realms/" + tenant
+                + "/protocol/openid-connect/auth?client_id=web" + "&response_type=code&scope=openid&redirect_uri="
+                + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
         assertEquals(200, page.statusCode(), page.body());
         return submit(page, "kc-form-login", Map.of("username", username, "password", password));
     }
 
     HttpResponse<String> forgotPassword(String tenant, String username) {
-        HttpResponse<String> login = get(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/auth?client_id=web"
-                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
+        HttpResponse<String> login = get(server.baseUrl() + "/realms/" + tenant
+                + "/protocol/openid-connect/auth?client_id=web" + "&response_type=code&scope=openid&redirect_uri="
+                + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8));
         assertEquals(200, login.statusCode(), login.body());
-        Matcher link = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(login.body());
+        Matcher link = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"")
+                .matcher(login.body());
         assertTrue(link.find(), "no 'forgot password' link: " + login.body());
         HttpResponse<String> form = get(absolute(link.group(1)));
         assertEquals(200, form.statusCode(), form.body());
@@ -68,7 +89,8 @@ final class Browser {
         Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(form.group());
         assertTrue(action.find(), form.group());
         String body = fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(URI.create(absolute(action.group(1))))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -77,13 +99,15 @@ final class Browser {
 
     /** Follows redirects within Keycloak (not to the client's redirect URI). */
     HttpResponse<String> get(String url) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(url)).GET());
         for (int hops = 0; hops < 5 && (response.statusCode() == 302 || response.statusCode() == 303); hops++) {
             String location = response.headers().firstValue("Location").orElse("");
             if (!location.startsWith("/") && !location.startsWith(server.baseUrl())) {
                 break;
             }
-            response = send(HttpRequest.newBuilder(URI.create(absolute(location))).GET());
+            response =
+                    send(HttpRequest.newBuilder(URI.create(absolute(location))).GET());
         }
         return response;
     }
@@ -97,10 +121,14 @@ final class Browser {
         HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
         String path = built.uri().getPath();
         // a cookie per name and path: two realms' login sessions (an identity provider's round trip) keep apart
-        String header = cookies.entrySet().stream().filter(e -> path.startsWith(e.getKey().split(" ", 2)[1]))
-                .map(e -> e.getKey().split(" ", 2)[0] + "=" + e.getValue()).collect(Collectors.joining("; "));
+        String header = cookies.entrySet().stream()
+                .filter(e -> path.startsWith(e.getKey().split(" ", 2)[1]))
+                .map(e -> e.getKey().split(" ", 2)[0] + "=" + e.getValue())
+                .collect(Collectors.joining("; "));
         if (!header.isEmpty()) {
-            built = HttpRequest.newBuilder(built, (name, value) -> true).header("Cookie", header).build();
+            built = HttpRequest.newBuilder(built, (name, value) -> true)
+                    .header("Cookie", header)
+                    .build();
         }
         try {
             HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
@@ -108,7 +136,10 @@ final class Browser {
                 String[] pair = cookie.split(";", 2)[0].split("=", 2);
                 Matcher cookiePath = Pattern.compile("(?i);\\s*path=([^;]*)").matcher(cookie);
                 if (pair.length == 2) {
-                    cookies.put(pair[0] + " " + (cookiePath.find() ? cookiePath.group(1).trim() : "/"), pair[1]);
+                    cookies.put(
+                            pair[0] + " "
+                                    + (cookiePath.find() ? cookiePath.group(1).trim() : "/"),
+                            pair[1]);
                 }
             }
             return response;

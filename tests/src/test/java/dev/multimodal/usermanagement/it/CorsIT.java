@@ -1,7 +1,10 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,12 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * CORS on the API, Keycloak's way: a client's web origins (its tokens' {@code allowed-origins}) may read answers to
@@ -28,7 +27,8 @@ class CorsIT {
     private static final String APP_ORIGIN = "https://app.cors.example";
     private static final String OTHER_ORIGIN = "https://evil.cors.example";
     private static final String PASSWORD = "Cors-Pass123";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static KeycloakServer server;
     private static String tenant;
@@ -39,9 +39,20 @@ class CorsIT {
         server = KeycloakServer.get();
         String admin = Tokens.recentPlatformAdmin(server);
         tenant = Fixtures.createTenant(server, admin, Fixtures.unique("cors"), false);
-        Http.Reply client = Http.post(server.baseUrl() + "/admin/realms/" + tenant + "/clients", admin,
-                Map.of("clientId", "spa", "publicClient", true, "directAccessGrantsEnabled", true,
-                        "redirectUris", List.of(APP_ORIGIN + "/*"), "webOrigins", List.of(APP_ORIGIN)));
+        Http.Reply client = Http.post(
+                server.baseUrl() + "/admin/realms/" + tenant + "/clients",
+                admin,
+                Map.of(
+                        "clientId",
+                        "spa",
+                        "publicClient",
+                        true,
+                        "directAccessGrantsEnabled",
+                        true,
+                        "redirectUris",
+                        List.of(APP_ORIGIN + "/*"),
+                        "webOrigins",
+                        List.of(APP_ORIGIN)));
         assertEquals(201, client.status(), client.raw().body());
         Fixtures.createUser(server, admin, tenant, "cora", PASSWORD, true, "user");
         token = Tokens.password(server, tenant, "spa", "cora", PASSWORD);
@@ -60,12 +71,18 @@ class CorsIT {
     void theAppsOriginReadsErrorAnswersToo() {
         HttpResponse<String> forbidden = send("GET", "/users", APP_ORIGIN, token); // a plain user may not list users
         assertEquals(403, forbidden.statusCode(), forbidden.body());
-        assertEquals("application/problem+json", forbidden.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/problem+json",
+                forbidden.headers().firstValue("Content-Type").orElse(""));
         assertEquals(APP_ORIGIN, header(forbidden, "Access-Control-Allow-Origin"));
 
-        HttpResponse<String> expired = send("GET", "/users/me", APP_ORIGIN, token.substring(0, token.length() - 4) + "AAAA");
+        HttpResponse<String> expired =
+                send("GET", "/users/me", APP_ORIGIN, token.substring(0, token.length() - 4) + "AAAA");
         assertEquals(401, expired.statusCode(), expired.body());
-        assertEquals(APP_ORIGIN, header(expired, "Access-Control-Allow-Origin"), "the app must see the 401 that sends it to log in");
+        assertEquals(
+                APP_ORIGIN,
+                header(expired, "Access-Control-Allow-Origin"),
+                "the app must see the 401 that sends it to log in");
         assertTrue(header(expired, "Access-Control-Expose-Headers").contains("WWW-Authenticate"));
     }
 
@@ -85,9 +102,12 @@ class CorsIT {
     void noOriginNoCorsHeaders() {
         HttpResponse<String> me = send("GET", "/users/me", null, token);
         assertEquals(200, me.statusCode());
-        assertTrue(me.headers().map().keySet().stream().noneMatch(name -> name.toLowerCase().startsWith("access-control-")),
+        assertTrue(
+                me.headers().map().keySet().stream()
+                        .noneMatch(name -> name.toLowerCase().startsWith("access-control-")),
                 me.headers().map().toString());
-        assertTrue(header(me, "Vary").contains("Origin"), "a cache must not hand this answer to a cross-origin request");
+        assertTrue(
+                header(me, "Vary").contains("Origin"), "a cache must not hand this answer to a cross-origin request");
     }
 
     @Test
@@ -100,12 +120,19 @@ class CorsIT {
     @Test
     void preflightsAreAnsweredForTheApisMethodsAndHeaders() throws Exception {
         for (String origin : List.of(APP_ORIGIN, OTHER_ORIGIN)) {
-            HttpResponse<String> preflight = CLIENT.send(HttpRequest.newBuilder(URI.create(server.apiUrl(tenant) + "/users/me"))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", origin).header("Access-Control-Request-Method", "PUT")
-                    .header("Access-Control-Request-Headers", "authorization, content-type").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> preflight = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(server.apiUrl(tenant) + "/users/me"))
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", origin)
+                            .header("Access-Control-Request-Method", "PUT")
+                            .header("Access-Control-Request-Headers", "authorization, content-type")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, preflight.statusCode(), preflight.body());
-            assertEquals(origin, header(preflight, "Access-Control-Allow-Origin"), "a preflight has no token: any origin, checked on the real request");
+            assertEquals(
+                    origin,
+                    header(preflight, "Access-Control-Allow-Origin"),
+                    "a preflight has no token: any origin, checked on the real request");
             String methods = header(preflight, "Access-Control-Allow-Methods");
             for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
                 assertTrue(methods.contains(method), method + " in " + methods);
@@ -115,12 +142,15 @@ class CorsIT {
             assertNotEquals(null, header(preflight, "Access-Control-Max-Age"));
         }
         HttpResponse<String> plainOptions = send("OPTIONS", "/users/me", null, null);
-        assertFalse(plainOptions.headers().firstValue("Access-Control-Allow-Origin").isPresent(), "no Origin: no preflight");
+        assertFalse(
+                plainOptions.headers().firstValue("Access-Control-Allow-Origin").isPresent(),
+                "no Origin: no preflight");
     }
 
     private static HttpResponse<String> send(String method, String path, String origin, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.apiUrl(tenant) + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30));
         if (origin != null) {
             request.header("Origin", origin);
         }

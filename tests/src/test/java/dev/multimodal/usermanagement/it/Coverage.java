@@ -1,12 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
-import org.jacoco.core.tools.ExecDumpClient;
-import org.jacoco.core.tools.ExecFileLoader;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import org.jacoco.core.tools.ExecDumpClient;
+import org.jacoco.core.tools.ExecFileLoader;
 
 /**
  * JaCoCo's agent in one Keycloak process (the build passes the agent's options in {@code keycloak.javaagent}). The

@@ -19,11 +19,9 @@ final class DevMailbox {
             "Content-Type: text/plain; charset=UTF-8\\r\\nContent-Transfer-Encoding: base64\\r\\n\\r\\n([A-Za-z0-9+/=\\r\\n]+)");
 
     /** One written mail: its file and its text part, decoded. */
-    record Mail(Path file, String raw, String text) {
-    }
+    record Mail(Path file, String raw, String text) {}
 
-    private DevMailbox() {
-    }
+    private DevMailbox() {}
 
     static List<Mail> mailsTo(KeycloakServer server, String address) {
         Path folder = server.devMailDir();
@@ -31,15 +29,21 @@ final class DevMailbox {
             return List.of();
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(file -> file.toString().endsWith(".eml")).sorted().map(DevMailbox::read)
-                    .filter(mail -> mail.raw().contains("\r\nTo: " + address + "\r\n")).toList();
+            return files.filter(file -> file.toString().endsWith(".eml"))
+                    .sorted()
+                    .map(DevMailbox::read)
+                    .filter(mail -> mail.raw().contains("\r\nTo: " + address + "\r\n"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static Mail awaitMailTo(KeycloakServer server, String address) {
-        Wait.until("a development mail to " + address, Duration.ofSeconds(20), () -> !mailsTo(server, address).isEmpty());
+        Wait.until(
+                "a development mail to " + address,
+                Duration.ofSeconds(20),
+                () -> !mailsTo(server, address).isEmpty());
         return mailsTo(server, address).get(0);
     }
 
@@ -58,8 +62,12 @@ final class DevMailbox {
         try {
             String raw = Files.readString(file, StandardCharsets.UTF_8);
             Matcher text = TEXT_PART.matcher(raw);
-            return new Mail(file, raw, text.find()
-                    ? new String(Base64.getMimeDecoder().decode(text.group(1)), StandardCharsets.UTF_8) : "");
+            return new Mail(
+                    file,
+                    raw,
+                    text.find()
+                            ? new String(Base64.getMimeDecoder().decode(text.group(1)), StandardCharsets.UTF_8)
+                            : "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

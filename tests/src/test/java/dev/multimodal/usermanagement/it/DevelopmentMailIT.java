@@ -1,16 +1,15 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mail with no SMTP anywhere (the embedded default): the development mailbox writes each mail to the data folder
@@ -43,14 +42,21 @@ class DevelopmentMailIT {
         DevMailbox.Mail mail = DevMailbox.awaitMailTo(server, address);
         String link = DevMailbox.link(mail, "action-token");
         assertTrue(mail.raw().contains("X-Development-Mail:"), "marked as development mail: " + mail.raw());
-        Wait.until("the link in Keycloak's log", Duration.ofSeconds(10), () -> server.log().contains("link: " + link));
+        Wait.until(
+                "the link in Keycloak's log",
+                Duration.ofSeconds(10),
+                () -> server.log().contains("link: " + link));
         assertTrue(server.log().contains("DEVELOPMENT MAIL (no SMTP configured) to " + address));
 
         HttpResponse<String> form = browser.get(link);
-        HttpResponse<String> done = browser.submit(form, "kc-passwd-update-form",
+        HttpResponse<String> done = browser.submit(
+                form,
+                "kc-passwd-update-form",
                 Map.of("password-new", "Fresh-Pass456", "password-confirm", "Fresh-Pass456"));
         assertTrue(done.statusCode() == 302 || done.statusCode() == 200, done.statusCode() + ": " + done.body());
-        Wait.until("mia in with her new password (and unlocked by it)", Duration.ofSeconds(5),
+        Wait.until(
+                "mia in with her new password (and unlocked by it)",
+                Duration.ofSeconds(5),
                 () -> Fixtures.apiLogin(server, tenant, "mia", "Fresh-Pass456").status() == 200);
     }
 

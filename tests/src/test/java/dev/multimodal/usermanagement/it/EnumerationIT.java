@@ -1,10 +1,6 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -13,8 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No user enumeration (issue 15, defects 3 and 4, suite item 4): for every way to probe an account (API login,
@@ -48,22 +47,44 @@ class EnumerationIT {
         tenant = Fixtures.createTenant(server, token, Fixtures.unique("enum"), false);
         api = server.apiUrl(tenant);
         // limits out of the way (each test of limits has a tenant of its own); locks after 5 failures as by default
-        Fixtures.lockout(server, tenant, Map.of("failures_per_ip_per_minute", 10_000, "requests_per_ip_per_minute", 10_000,
-                "requests_per_username_per_minute", 10_000));
+        Fixtures.lockout(
+                server,
+                tenant,
+                Map.of(
+                        "failures_per_ip_per_minute",
+                        10_000,
+                        "requests_per_ip_per_minute",
+                        10_000,
+                        "requests_per_username_per_minute",
+                        10_000));
         String admin = server.baseUrl() + "/admin/realms/" + tenant;
         String policy = Http.get(admin, token).json().path("passwordPolicy").asText();
-        Http.Reply realm = Http.put(admin, token, Map.of("realm", tenant, "passwordPolicy", policy + " and hashAlgorithm(counting-argon2)"));
+        Http.Reply realm = Http.put(
+                admin,
+                token,
+                Map.of("realm", tenant, "passwordPolicy", policy + " and hashAlgorithm(counting-argon2)"));
         assertEquals(204, realm.status(), realm.raw().body());
         smtp.serve(server, tenant);
-        Http.Reply client = Http.post(admin + "/clients", token, Map.of("clientId", "web", "publicClient", true,
-                "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
+        Http.Reply client = Http.post(
+                admin + "/clients",
+                token,
+                Map.of(
+                        "clientId",
+                        "web",
+                        "publicClient",
+                        true,
+                        "standardFlowEnabled",
+                        true,
+                        "redirectUris",
+                        List.of(Browser.REDIRECT_URI)));
         assertEquals(201, client.status(), client.raw().body());
 
         Fixtures.createUser(server, token, tenant, "kim", PASSWORD, true, "user");
         Fixtures.createUser(server, token, tenant, "sleepy", PASSWORD, false, "user");
         Fixtures.createUser(server, token, tenant, "lou", PASSWORD, true, "user");
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, login(Map.of("username", "lou", "password", WRONG + i)).status());
+            assertEquals(
+                    401, login(Map.of("username", "lou", "password", WRONG + i)).status());
         }
         assertEquals(401, login(Map.of("username", "lou", "password", PASSWORD)).status(), "lou is locked");
     }
@@ -89,7 +110,9 @@ class EnumerationIT {
         kinds.put("unknown user", () -> login(Map.of("username", "nobody", "password", WRONG)));
         kinds.put("disabled user", () -> login(Map.of("username", "sleepy", "password", PASSWORD)));
         kinds.put("locked user", () -> login(Map.of("username", "lou", "password", PASSWORD)));
-        kinds.put("unknown tenant", () -> login(Map.of("username", "kim", "password", WRONG, "tenant_id", "no-such-tenant")));
+        kinds.put(
+                "unknown tenant",
+                () -> login(Map.of("username", "kim", "password", WRONG, "tenant_id", "no-such-tenant")));
         assertAlike("POST /auth/login", baseline, kinds);
         Counted right = counted(() -> login(Map.of("username", "kim", "password", PASSWORD)));
         assertEquals(200, right.reply.status(), right.reply.raw().body());
@@ -111,14 +134,36 @@ class EnumerationIT {
 
     @Test
     void everyChangePasswordAttemptCostsOneHashAndGetsTheSameAnswer() {
-        Counted baseline = counted(() -> changePassword(api, Map.of("username", "kim", "current_password", WRONG, "new_password", "New-Pass456")));
+        Counted baseline = counted(() -> changePassword(
+                api, Map.of("username", "kim", "current_password", WRONG, "new_password", "New-Pass456")));
         assertEquals(401, baseline.reply.status(), baseline.reply.raw().body());
         Map<String, Supplier<Http.Reply>> kinds = new LinkedHashMap<>();
-        kinds.put("unknown user", () -> changePassword(api, Map.of("username", "nobody", "current_password", WRONG, "new_password", "New-Pass456")));
-        kinds.put("disabled user", () -> changePassword(api, Map.of("username", "sleepy", "current_password", PASSWORD, "new_password", "New-Pass456")));
-        kinds.put("locked user", () -> changePassword(api, Map.of("username", "lou", "current_password", PASSWORD, "new_password", "New-Pass456")));
-        kinds.put("unknown tenant", () -> changePassword(api, Map.of("username", "kim", "current_password", WRONG, "new_password", "New-Pass456",
-                "tenant_id", "no-such-tenant")));
+        kinds.put(
+                "unknown user",
+                () -> changePassword(
+                        api, Map.of("username", "nobody", "current_password", WRONG, "new_password", "New-Pass456")));
+        kinds.put(
+                "disabled user",
+                () -> changePassword(
+                        api,
+                        Map.of("username", "sleepy", "current_password", PASSWORD, "new_password", "New-Pass456")));
+        kinds.put(
+                "locked user",
+                () -> changePassword(
+                        api, Map.of("username", "lou", "current_password", PASSWORD, "new_password", "New-Pass456")));
+        kinds.put(
+                "unknown tenant",
+                () -> changePassword(
+                        api,
+                        Map.of(
+                                "username",
+                                "kim",
+                                "current_password",
+                                WRONG,
+                                "new_password",
+                                "New-Pass456",
+                                "tenant_id",
+                                "no-such-tenant")));
         assertAlike("POST /auth/change-password", baseline, kinds);
         assertNoViolations();
     }
@@ -131,7 +176,10 @@ class EnumerationIT {
         for (String user : List.of("nobody", "lou")) {
             Counted other = countedPage(() -> new Browser(server).login(tenant, user, PASSWORD));
             check("login page " + user + ": 1 hash", other.hashes == 1, other.hashes + " hashes");
-            check("login page " + user + ": same status", other.reply.status() == wrong.reply.status(), Integer.toString(other.reply.status()));
+            check(
+                    "login page " + user + ": same status",
+                    other.reply.status() == wrong.reply.status(),
+                    Integer.toString(other.reply.status()));
         }
         assertNoViolations();
     }
@@ -149,7 +197,9 @@ class EnumerationIT {
         Counted conflict = counted(() -> register("kim", "kim2@" + tenant + ".example", "Good-Pass456"));
         assertEquals(201, created.reply.status(), created.reply.raw().body());
         assertEquals(409, conflict.reply.status(), conflict.reply.raw().body());
-        check("POST /auth/register 201 vs 409: equal hash counts", created.hashes == conflict.hashes,
+        check(
+                "POST /auth/register 201 vs 409: equal hash counts",
+                created.hashes == conflict.hashes,
                 "201 cost " + created.hashes + " hashes, 409 cost " + conflict.hashes);
         assertNoViolations();
     }
@@ -160,7 +210,8 @@ class EnumerationIT {
         Counted unknown = countedPage(() -> new Browser(server).forgotPassword(tenant, "nobody"));
         assertEquals(200, known.reply.status(), known.reply.raw().body());
         compare("forgot password (login page), known vs unknown", known, unknown);
-        smtp.awaitMailTo("kim@" + tenant + ".example", java.time.Duration.ofSeconds(20)); // the known one did get a mail
+        smtp.awaitMailTo(
+                "kim@" + tenant + ".example", java.time.Duration.ofSeconds(20)); // the known one did get a mail
         assertNoViolations();
     }
 
@@ -174,11 +225,20 @@ class EnumerationIT {
         List<Integer> known = new ArrayList<>();
         List<Integer> unknown = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            known.add(changePassword(limitedApi, Map.of("username", "kim", "current_password", WRONG, "new_password", "New-Pass456")).status());
-            unknown.add(changePassword(limitedApi, Map.of("username", "nobody", "current_password", WRONG, "new_password", "New-Pass456")).status());
+            known.add(changePassword(
+                            limitedApi,
+                            Map.of("username", "kim", "current_password", WRONG, "new_password", "New-Pass456"))
+                    .status());
+            unknown.add(changePassword(
+                            limitedApi,
+                            Map.of("username", "nobody", "current_password", WRONG, "new_password", "New-Pass456"))
+                    .status());
         }
         assertEquals(List.of(401, 401, 401, 401, 429), known, "known user");
-        check("change-password limits, known vs unknown", known.equals(unknown), "known " + known + ", unknown " + unknown);
+        check(
+                "change-password limits, known vs unknown",
+                known.equals(unknown),
+                "known " + known + ", unknown " + unknown);
         assertNoViolations();
     }
 
@@ -189,13 +249,23 @@ class EnumerationIT {
         String lockKey = "um:lo:{unknown-tenant:" + digest("name:" + name) + "}:l";
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            statuses.add(login(Map.of("username", name, "password", WRONG, "tenant_id", "no-such-tenant")).status());
+            statuses.add(login(Map.of("username", name, "password", WRONG, "tenant_id", "no-such-tenant"))
+                    .status());
         }
-        check("unknown tenant: no lock before the 5th failure is counted", statuses.equals(List.of(401, 401, 401, 401, 401)), statuses.toString());
-        check("unknown tenant: 5 failures of one name lock it (default settings)", "1".equals(server.redis().command("EXISTS " + lockKey)),
+        check(
+                "unknown tenant: no lock before the 5th failure is counted",
+                statuses.equals(List.of(401, 401, 401, 401, 401)),
+                statuses.toString());
+        check(
+                "unknown tenant: 5 failures of one name lock it (default settings)",
+                "1".equals(server.redis().command("EXISTS " + lockKey)),
                 "no lock key " + lockKey);
-        Counted locked = counted(() -> login(Map.of("username", name, "password", WRONG, "tenant_id", "no-such-tenant")));
-        check("unknown tenant, locked name: the same 401", locked.reply.status() == 401, Integer.toString(locked.reply.status()));
+        Counted locked =
+                counted(() -> login(Map.of("username", name, "password", WRONG, "tenant_id", "no-such-tenant")));
+        check(
+                "unknown tenant, locked name: the same 401",
+                locked.reply.status() == 401,
+                Integer.toString(locked.reply.status()));
         check("unknown tenant, locked name: 1 hash", locked.hashes == 1, locked.hashes + " hashes");
         String ipKeys = server.redis().command("EVAL \"return #redis.call('KEYS','um:rl:{unknown-tenant:*}:f')\" 0");
         check("unknown tenant: failures counted per client IP", !"0".equals(ipKeys), "no per-IP failure key");
@@ -204,7 +274,8 @@ class EnumerationIT {
 
     /** The store's key digest of a name (128 bits of SHA-256, base64url), as {@code RedisLockoutStore} makes it. */
     private static String digest(String value) throws Exception {
-        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 16));
     }
 
@@ -213,25 +284,48 @@ class EnumerationIT {
         String perName = limitedTenant(Map.of("requests_per_username_per_minute", 3));
         List<Integer> sameName = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            sameName.add(Http.post(server.apiUrl(perName) + "/auth/register", null, Map.of("username", "newbie",
-                    "email", "newbie" + i + "@" + perName + ".example", "password", "weak")).status());
+            sameName.add(Http.post(
+                            server.apiUrl(perName) + "/auth/register",
+                            null,
+                            Map.of(
+                                    "username",
+                                    "newbie",
+                                    "email",
+                                    "newbie" + i + "@" + perName + ".example",
+                                    "password",
+                                    "weak"))
+                    .status());
         }
-        check("register: 429 after 3 requests for one username", sameName.equals(List.of(400, 400, 400, 429)), sameName.toString());
+        check(
+                "register: 429 after 3 requests for one username",
+                sameName.equals(List.of(400, 400, 400, 429)),
+                sameName.toString());
 
         String perIp = limitedTenant(Map.of("requests_per_ip_per_minute", 3));
         List<Integer> sameIp = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            sameIp.add(Http.post(server.apiUrl(perIp) + "/auth/register", null, Map.of("username", "newbie" + i,
-                    "email", "newbie" + i + "@" + perIp + ".example", "password", "weak")).status());
+            sameIp.add(Http.post(
+                            server.apiUrl(perIp) + "/auth/register",
+                            null,
+                            Map.of(
+                                    "username",
+                                    "newbie" + i,
+                                    "email",
+                                    "newbie" + i + "@" + perIp + ".example",
+                                    "password",
+                                    "weak"))
+                    .status());
         }
-        check("register: 429 after 3 requests from one IP", sameIp.equals(List.of(400, 400, 400, 429)), sameIp.toString());
+        check(
+                "register: 429 after 3 requests from one IP",
+                sameIp.equals(List.of(400, 400, 400, 429)),
+                sameIp.toString());
         assertNoViolations();
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private record Counted(Http.Reply reply, long hashes) {
-    }
+    private record Counted(Http.Reply reply, long hashes) {}
 
     private static Counted counted(Supplier<Http.Reply> request) {
         resetHashCount();
@@ -267,8 +361,13 @@ class EnumerationIT {
     }
 
     private static void compare(String what, Counted a, Counted b) {
-        check(what + ": same status", a.reply.status() == b.reply.status(), a.reply.status() + " vs " + b.reply.status());
-        check(what + ": same body", normalized(a.reply).equals(normalized(b.reply)),
+        check(
+                what + ": same status",
+                a.reply.status() == b.reply.status(),
+                a.reply.status() + " vs " + b.reply.status());
+        check(
+                what + ": same body",
+                normalized(a.reply).equals(normalized(b.reply)),
                 "\n" + normalized(a.reply) + "\nvs\n" + normalized(b.reply));
         check(what + ": same hash count", a.hashes == b.hashes, a.hashes + " vs " + b.hashes);
     }
@@ -278,7 +377,9 @@ class EnumerationIT {
      * login page's auth-session hash, and the name the form echoes back (the caller typed it).
      */
     private static String normalized(Http.Reply reply) {
-        return reply.raw().body().replaceAll("([?&](?:amp;)?[A-Za-z_]+)=[^&\"'\\s]*", "$1=…")
+        return reply.raw()
+                .body()
+                .replaceAll("([?&](?:amp;)?[A-Za-z_]+)=[^&\"'\\s]*", "$1=…")
                 .replaceAll("checkAuthSession\\(\\s*\"[^\"]*\"", "checkAuthSession(\"…\"")
                 .replaceAll("(name=\"username\" value=)\"[^\"]*\"", "$1\"…\"");
     }
@@ -304,16 +405,21 @@ class EnumerationIT {
     }
 
     private static Http.Reply register(String username, String email, String password) {
-        return Http.post(api + "/auth/register", null, Map.of("username", username, "email", email, "password", password));
+        return Http.post(
+                api + "/auth/register", null, Map.of("username", username, "email", email, "password", password));
     }
 
     private static String limitedTenant(Map<String, Object> lockout) {
         String id = Fixtures.createTenant(server, Tokens.platformAdmin(server), Fixtures.unique("enumlim"), false);
-        Map<String, Object> limits = new LinkedHashMap<>(Map.of("failures_per_ip_per_minute", 10_000, "requests_per_ip_per_minute", 10_000,
-                "requests_per_username_per_minute", 10_000));
+        Map<String, Object> limits = new LinkedHashMap<>(Map.of(
+                "failures_per_ip_per_minute",
+                10_000,
+                "requests_per_ip_per_minute",
+                10_000,
+                "requests_per_username_per_minute",
+                10_000));
         limits.putAll(lockout);
         Fixtures.lockout(server, id, limits);
         return id;
     }
-
 }

@@ -1,9 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,11 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class HealthIT {
 
@@ -78,14 +77,24 @@ class HealthIT {
             Http.Reply reply = health();
             assertEquals(200, reply.status(), reply.raw().body());
             assertEquals("degraded", reply.json().path("status").asText());
-            assertEquals("disconnected", reply.json().path("dependencies").path("cache").asText());
-            assertEquals("connected", reply.json().path("dependencies").path("database").asText());
+            assertEquals(
+                    "disconnected",
+                    reply.json().path("dependencies").path("cache").asText());
+            assertEquals(
+                    "connected",
+                    reply.json().path("dependencies").path("database").asText());
             assertTrue(reply.millis() < MAX_MILLIS, "took " + reply.millis() + " ms");
         } finally {
             redis.start();
         }
-        Wait.until("cache connected again", Duration.ofSeconds(15),
-                () -> "connected".equals(health().json().path("dependencies").path("cache").asText()));
+        Wait.until(
+                "cache connected again",
+                Duration.ofSeconds(15),
+                () -> "connected"
+                        .equals(health().json()
+                                .path("dependencies")
+                                .path("cache")
+                                .asText()));
         assertEquals("healthy", health().json().path("status").asText());
     }
 
@@ -99,12 +108,16 @@ class HealthIT {
             Http.Reply reply = health();
             assertEquals(200, reply.status());
             assertEquals("degraded", reply.json().path("status").asText());
-            assertEquals("disconnected", reply.json().path("dependencies").path("cache").asText());
+            assertEquals(
+                    "disconnected",
+                    reply.json().path("dependencies").path("cache").asText());
             assertTrue(reply.millis() < MAX_MILLIS, "took " + reply.millis() + " ms");
         } finally {
             assertEquals("OK", sleep.get());
         }
-        Wait.until("cache connected after the sleep", Duration.ofSeconds(15),
+        Wait.until(
+                "cache connected after the sleep",
+                Duration.ofSeconds(15),
                 () -> "healthy".equals(health().json().path("status").asText()));
     }
 
@@ -116,8 +129,11 @@ class HealthIT {
             Http.Reply reply = health();
             assertEquals(503, reply.status(), reply.raw().body());
             assertEquals("unhealthy", reply.json().path("status").asText());
-            assertEquals("disconnected", reply.json().path("dependencies").path("database").asText());
-            assertEquals("connected", reply.json().path("dependencies").path("cache").asText());
+            assertEquals(
+                    "disconnected",
+                    reply.json().path("dependencies").path("database").asText());
+            assertEquals(
+                    "connected", reply.json().path("dependencies").path("cache").asText());
             assertTrue(reply.millis() < MAX_MILLIS, "took " + reply.millis() + " ms");
         } finally {
             database.bringUp();
@@ -129,11 +145,19 @@ class HealthIT {
     @Test
     void providersLoadWithoutClassLoadingErrors() {
         String log = server.log();
-        for (String problem : new String[] {"ClassNotFoundException", "NoClassDefFoundError", "LinkageError",
-                "ServiceConfigurationError", "NoSuchMethodError"}) {
+        for (String problem : new String[] {
+            "ClassNotFoundException",
+            "NoClassDefFoundError",
+            "LinkageError",
+            "ServiceConfigurationError",
+            "NoSuchMethodError"
+        }) {
             assertFalse(log.contains(problem), problem + " in the Keycloak log");
         }
-        assertTrue(log.contains("Redis client for redis://127.0.0.1:" + server.redis().port()), "redis SPI did not start");
+        assertTrue(
+                log.contains(
+                        "Redis client for redis://127.0.0.1:" + server.redis().port()),
+                "redis SPI did not start");
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -1,8 +1,8 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,10 +14,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * E-mail links never follow the request's {@code Host} header: an attacker who triggers a lock or a password reset
@@ -46,7 +45,11 @@ class HostHeaderIT {
         Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         Fixtures.createUser(server, token, tenant, "olga", PASSWORD, true, "user");
         for (int i = 0; i < 5; i++) {
-            RawHttp.Response reply = RawHttp.send(server.baseUrl(), "POST", "/realms/" + tenant + "/api/v1/auth/login", EVIL,
+            RawHttp.Response reply = RawHttp.send(
+                    server.baseUrl(),
+                    "POST",
+                    "/realms/" + tenant + "/api/v1/auth/login",
+                    EVIL,
                     Map.of("Content-Type", "application/json", "Accept", "application/json"),
                     "{\"username\":\"olga\",\"password\":\"wrong-" + i + "\"}");
             assertEquals(401, reply.status(), reply.body());
@@ -72,13 +75,23 @@ class HostHeaderIT {
         String quinn = Fixtures.createUser(server, token, tenant, "quinn", PASSWORD, true, "user");
         try (KeycloakServer node = KeycloakServer.startNode("no-hostname", List.of(), false)) {
             for (int i = 0; i < 5; i++) {
-                RawHttp.Response reply = RawHttp.send(node.baseUrl(), "POST", "/realms/" + tenant + "/api/v1/auth/login", EVIL,
-                        Map.of("Content-Type", "application/json"), "{\"username\":\"quinn\",\"password\":\"wrong-" + i + "\"}");
+                RawHttp.Response reply = RawHttp.send(
+                        node.baseUrl(),
+                        "POST",
+                        "/realms/" + tenant + "/api/v1/auth/login",
+                        EVIL,
+                        Map.of("Content-Type", "application/json"),
+                        "{\"username\":\"quinn\",\"password\":\"wrong-" + i + "\"}");
                 assertEquals(401, reply.status(), reply.body());
             }
-            Wait.until("the reason in the log", Duration.ofSeconds(20), () -> node.log().contains(
-                    "Lockout e-mail to user " + quinn + " of realm " + tenant + " not sent: no public hostname is configured"));
-            assertEquals(401, Fixtures.apiLogin(server, tenant, "quinn", PASSWORD).status(), "locked all the same");
+            Wait.until(
+                    "the reason in the log",
+                    Duration.ofSeconds(20),
+                    () -> node.log()
+                            .contains("Lockout e-mail to user " + quinn + " of realm " + tenant
+                                    + " not sent: no public hostname is configured"));
+            assertEquals(
+                    401, Fixtures.apiLogin(server, tenant, "quinn", PASSWORD).status(), "locked all the same");
             assertEquals(List.of(), smtp.mailsTo("quinn@" + tenant + ".example"), "no mail");
         }
     }
@@ -93,18 +106,33 @@ class HostHeaderIT {
     /** The login page's "forgot password" for {@code username}, every request with the given {@code Host} header. */
     static RawHttp.Response forgotPassword(KeycloakServer server, String tenant, String username, String host) {
         Map<String, String> cookies = new LinkedHashMap<>();
-        RawHttp.Response form = RawHttp.send(server.baseUrl(), "GET",
-                "/realms/" + tenant + "/login-actions/reset-credentials?client_id=account-console", host, Map.of(), null);
+        RawHttp.Response form = RawHttp.send(
+                server.baseUrl(),
+                "GET",
+                "/realms/" + tenant + "/login-actions/reset-credentials?client_id=account-console",
+                host,
+                Map.of(),
+                null);
         assertEquals(200, form.status(), form.body());
         keep(cookies, form);
-        Matcher formTag = Pattern.compile("<form[^>]*id=\"kc-reset-password-form\"[^>]*>").matcher(form.body());
+        Matcher formTag =
+                Pattern.compile("<form[^>]*id=\"kc-reset-password-form\"[^>]*>").matcher(form.body());
         assertTrue(formTag.find(), form.body());
         Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(formTag.group());
         assertTrue(action.find(), formTag.group());
         URI target = URI.create(action.group(1).replace("&amp;", "&"));
-        return RawHttp.send(server.baseUrl(), "POST", target.getRawPath() + "?" + target.getRawQuery(), host,
-                Map.of("Content-Type", "application/x-www-form-urlencoded", "Cookie", cookies.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "))),
+        return RawHttp.send(
+                server.baseUrl(),
+                "POST",
+                target.getRawPath() + "?" + target.getRawQuery(),
+                host,
+                Map.of(
+                        "Content-Type",
+                        "application/x-www-form-urlencoded",
+                        "Cookie",
+                        cookies.entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining("; "))),
                 "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8));
     }
 

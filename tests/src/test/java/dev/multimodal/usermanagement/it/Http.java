@@ -2,13 +2,12 @@ package dev.multimodal.usermanagement.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,11 +17,11 @@ import java.util.stream.Collectors;
 /** A small JSON-over-HTTP client for black-box tests. */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Http() {
-    }
+    private Http() {}
 
     public record Reply(int status, HttpResponse<String> raw, long millis) {
 
@@ -48,16 +47,23 @@ public final class Http {
     }
 
     public static Reply post(String url, String token, Object body) {
-        return send(authorized(url, token).header("Content-Type", "application/json").POST(json(body)));
+        return send(authorized(url, token)
+                .header("Content-Type", "application/json")
+                .POST(json(body)));
     }
 
     /** A POST that may take longer than the usual 30 s, e.g. a tenant creation on a loaded machine. */
     public static Reply post(String url, String token, Object body, Duration timeout) {
-        return send(authorized(url, token).header("Content-Type", "application/json").POST(json(body)).timeout(timeout));
+        return send(authorized(url, token)
+                .header("Content-Type", "application/json")
+                .POST(json(body))
+                .timeout(timeout));
     }
 
     public static Reply put(String url, String token, Object body) {
-        return send(authorized(url, token).header("Content-Type", "application/json").PUT(json(body)));
+        return send(authorized(url, token)
+                .header("Content-Type", "application/json")
+                .PUT(json(body)));
     }
 
     public static Reply delete(String url, String token) {
@@ -65,7 +71,9 @@ public final class Http {
     }
 
     public static Reply delete(String url, String token, Object body) {
-        return send(authorized(url, token).header("Content-Type", "application/json").method("DELETE", json(body)));
+        return send(authorized(url, token)
+                .header("Content-Type", "application/json")
+                .method("DELETE", json(body)));
     }
 
     /** A raw body with any content type, for bad-input tests. */
@@ -79,10 +87,13 @@ public final class Http {
 
     public static Reply postForm(String url, Map<String, String> form) {
         String encoded = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(encoded)));
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(encoded)));
     }
 
     public static JsonNode tree(Object value) {
@@ -99,7 +110,8 @@ public final class Http {
 
     private static HttpRequest.BodyPublisher json(Object body) {
         try {
-            return HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : JSON.writeValueAsString(body));
+            return HttpRequest.BodyPublishers.ofString(
+                    body instanceof String text ? text : JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,8 +124,7 @@ public final class Http {
             if (built.timeout().isEmpty()) {
                 built = request.timeout(Duration.ofSeconds(30)).build();
             }
-            HttpResponse<String> response = CLIENT.send(built,
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response, (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -43,7 +43,9 @@ public final class KeycloakServer implements AutoCloseable {
      */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(Long.getLong("it.start.timeout.minutes", 8));
     /** Infinispan's ISPN000093/94 line of each new cluster view: {@code ... for channel ISPN: [coordinator|id] (members) [...]} */
-    private static final Pattern CLUSTER_VIEW = Pattern.compile("cluster view for channel \\S+: \\[\\S+\\|\\d+] \\((\\d+)\\)");
+    private static final Pattern CLUSTER_VIEW =
+            Pattern.compile("cluster view for channel \\S+: \\[\\S+\\|\\d+] \\((\\d+)\\)");
+
     private static KeycloakServer instance;
     public static final int AUDIT_PURGE_INTERVAL_SECONDS = 5;
     public static final int AUDIT_CHECKPOINT_INTERVAL_SECONDS = 2;
@@ -97,9 +99,13 @@ public final class KeycloakServer implements AutoCloseable {
      * a busy machine outlive it. An hour is the test set-up's choice, not something a test checks.
      */
     private void lengthenPlatformTokens() {
-        Http.Reply updated = Http.put(baseUrl() + "/admin/realms/master", Tokens.platformAdmin(this), java.util.Map.of("accessTokenLifespan", 3600));
+        Http.Reply updated = Http.put(
+                baseUrl() + "/admin/realms/master",
+                Tokens.platformAdmin(this),
+                java.util.Map.of("accessTokenLifespan", 3600));
         if (updated.status() != 204) {
-            throw new IllegalStateException("master realm token lifespan not set: " + updated.status() + " " + updated.raw().body());
+            throw new IllegalStateException("master realm token lifespan not set: " + updated.status() + " "
+                    + updated.raw().body());
         }
     }
 
@@ -126,13 +132,16 @@ public final class KeycloakServer implements AutoCloseable {
         return startNode(name, redisOptions, database, true);
     }
 
-    private static KeycloakServer startNode(String name, List<String> redisOptions, TestDatabase database, boolean publicHostname) {
+    private static KeycloakServer startNode(
+            String name, List<String> redisOptions, TestDatabase database, boolean publicHostname) {
         KeycloakServer node = new KeycloakServer(get(), name, database);
         node.publicHostname = publicHostname;
         node.deleteLog();
         Runtime.getRuntime().addShutdownHook(new Thread(node::stopProcess));
         try {
-            node.launch(redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions, false);
+            node.launch(
+                    redisOptions.isEmpty() ? List.of("--spi-redis--default--url=" + node.redis.url()) : redisOptions,
+                    false);
         } catch (RuntimeException | AssertionError e) {
             node.stopProcess(); // a node that did not come up is not left running beside the next test
             throw e;
@@ -257,7 +266,9 @@ public final class KeycloakServer implements AutoCloseable {
         buildIfChanged(buildOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         launch(List.of("--spi-redis--default--url=" + redis.url()), true);
-        System.out.printf("[it] Keycloak ready after %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        System.out.printf(
+                "[it] Keycloak ready after %d s%n",
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
     /** Kills Keycloak at once with SIGKILL (no shutdown, no commit of anything in flight), as a crash would. */
@@ -288,11 +299,21 @@ public final class KeycloakServer implements AutoCloseable {
     private void spawn(List<String> redisOptions, boolean importRealms) {
         launchedRedisOptions = redisOptions;
         spawnedAt = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
-                "--http-enabled=true", "--http-port=" + httpPort, "--https-port=" + freePort(),
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                home.resolve("bin/kc.sh").toString(),
+                "start",
+                "--optimized",
+                "--http-enabled=true",
+                "--http-port=" + httpPort,
+                "--https-port=" + freePort(),
                 "--http-management-port=" + managementPort,
-                publicHostname ? "--hostname=" + publicUrl() : "--hostname-strict=false", // links never follow a request's Host
-                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=" + database.password(),
+                publicHostname
+                        ? "--hostname=" + publicUrl()
+                        : "--hostname-strict=false", // links never follow a request's Host
+                "--db-url=" + database.jdbcUrl(),
+                "--db-username=" + database.user(),
+                "--db-password=" + database.password(),
                 // the audit retention purge every 5 s instead of hourly, so a test can watch it run; checkpoints every
                 // 2 s instead of every minute (the key: generated into the data folder, as for the embedded run)
                 "--spi-events-listener--audit--purge-interval=" + AUDIT_PURGE_INTERVAL_SECONDS,
@@ -303,12 +324,16 @@ public final class KeycloakServer implements AutoCloseable {
             command.add("--import-realm");
         }
         command.addAll(redisOptions);
-        command.addAll(List.of("--cache=ispn", "--cache-stack=jdbc-ping", "--cache-embedded-network-bind-address=127.0.0.1",
+        command.addAll(List.of(
+                "--cache=ispn",
+                "--cache-stack=jdbc-ping",
+                "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + clusterPort,
                 // which node runs a cluster-aware scheduled task (the audit purge), and which skips it
                 "--log-level=INFO,org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner:debug"));
         System.out.printf("[it] starting Keycloak on port %d (log: %s)%n", httpPort, log);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
@@ -327,15 +352,19 @@ public final class KeycloakServer implements AutoCloseable {
             }
             return ready();
         });
-        System.out.printf("[it] Keycloak on port %d ready after %d s%n", httpPort, Duration.ofNanos(System.nanoTime() - spawnedAt).toSeconds());
+        System.out.printf(
+                "[it] Keycloak on port %d ready after %d s%n",
+                httpPort, Duration.ofNanos(System.nanoTime() - spawnedAt).toSeconds());
     }
 
     private boolean ready() {
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/health/ready"))
-                            .timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/health/ready"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -377,7 +406,8 @@ public final class KeycloakServer implements AutoCloseable {
                 }
             }
             try (Stream<Path> realms = Files.list(Path.of(System.getProperty("realm.config.dir")))) {
-                for (Path realm : realms.filter(p -> p.toString().endsWith(".json")).toList()) {
+                for (Path realm :
+                        realms.filter(p -> p.toString().endsWith(".json")).toList()) {
                     Files.copy(realm, imports.resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
@@ -402,10 +432,13 @@ public final class KeycloakServer implements AutoCloseable {
                 return;
             }
             System.out.println("[it] kc.sh build " + String.join(" ", buildOptions) + " (about 40 s)");
-            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "build"));
+            List<String> command =
+                    new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "build"));
             command.addAll(buildOptions);
-            Process build = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            Process build = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                    .start();
             if (!build.waitFor(10, TimeUnit.MINUTES) || build.exitValue() != 0) {
                 throw new IllegalStateException("kc.sh build failed; see " + log);
             }
@@ -422,10 +455,12 @@ public final class KeycloakServer implements AutoCloseable {
         try (Stream<Path> jars = Files.list(home.resolve("providers"))) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(String.join(" ", buildOptions).getBytes(StandardCharsets.UTF_8));
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar :
+                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
                 digest.update(Files.readAllBytes(jar));
                 // Keycloak also refuses a jar that is newer than its build, even with the same content
-                digest.update(Long.toString(Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
+                digest.update(
+                        Long.toString(Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {

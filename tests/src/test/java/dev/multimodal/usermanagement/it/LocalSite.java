@@ -1,7 +1,6 @@
 package dev.multimodal.usermanagement.it;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -27,7 +26,8 @@ final class LocalSite implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
-            String page = pages.getOrDefault(exchange.getRequestURI().getPath(), "<!DOCTYPE html><title>app</title><p id=\"app\">app</p>");
+            String page = pages.getOrDefault(
+                    exchange.getRequestURI().getPath(), "<!DOCTYPE html><title>app</title><p id=\"app\">app</p>");
             byte[] body = page.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);

@@ -1,17 +1,16 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rate limits in the browser's registration and "forgot password" flows of a tenant made from the template
@@ -36,16 +35,26 @@ class LockoutFlowsIT {
     void newTenantsGetTheRateLimitsInTheirRegistrationAndResetFlows() {
         String tenant = tenant();
         String token = Tokens.platformAdmin(server);
-        var realm = Http.get(server.baseUrl() + "/admin/realms/" + tenant, token).json();
-        assertEquals("user-management registration", realm.path("registrationFlow").asText());
-        assertEquals("user-management reset credentials", realm.path("resetCredentialsFlow").asText());
+        var realm =
+                Http.get(server.baseUrl() + "/admin/realms/" + tenant, token).json();
+        assertEquals(
+                "user-management registration", realm.path("registrationFlow").asText());
+        assertEquals(
+                "user-management reset credentials",
+                realm.path("resetCredentialsFlow").asText());
         String flows = server.baseUrl() + "/admin/realms/" + tenant + "/authentication/flows/";
-        List<String> registration = providers(Http.get(flows + "user-management%20registration/executions", token).json());
-        assertTrue(registration.indexOf("lockout-rate-limit-registration") >= 0
-                && registration.indexOf("lockout-rate-limit-registration") < registration.indexOf("registration-user-creation"),
+        List<String> registration = providers(Http.get(flows + "user-management%20registration/executions", token)
+                .json());
+        assertTrue(
+                registration.indexOf("lockout-rate-limit-registration") >= 0
+                        && registration.indexOf("lockout-rate-limit-registration")
+                                < registration.indexOf("registration-user-creation"),
                 "the limits come before the user is created: " + registration);
-        List<String> reset = providers(Http.get(flows + "user-management%20reset%20credentials/executions", token).json());
-        assertEquals(reset.indexOf("reset-credentials-choose-user") + 1, reset.indexOf("lockout-rate-limit"),
+        List<String> reset = providers(Http.get(flows + "user-management%20reset%20credentials/executions", token)
+                .json());
+        assertEquals(
+                reset.indexOf("reset-credentials-choose-user") + 1,
+                reset.indexOf("lockout-rate-limit"),
                 "right after Choose User: " + reset);
     }
 
@@ -53,16 +62,27 @@ class LockoutFlowsIT {
     void newTenantsLoginPageCountsAgainstTheSameLockAsTheApi() {
         String tenant = tenant();
         String token = Tokens.platformAdmin(server);
-        assertEquals("user-management browser", Http.get(server.baseUrl() + "/admin/realms/" + tenant, token).json()
-                .path("browserFlow").asText());
-        List<String> browserSteps = providers(Http.get(server.baseUrl() + "/admin/realms/" + tenant
-                + "/authentication/flows/user-management%20browser/executions", token).json());
-        assertTrue(browserSteps.contains("lockout-rate-limit") && !browserSteps.contains("auth-username-password-form"), browserSteps.toString());
+        assertEquals(
+                "user-management browser",
+                Http.get(server.baseUrl() + "/admin/realms/" + tenant, token)
+                        .json()
+                        .path("browserFlow")
+                        .asText());
+        List<String> browserSteps = providers(Http.get(
+                        server.baseUrl() + "/admin/realms/" + tenant
+                                + "/authentication/flows/user-management%20browser/executions",
+                        token)
+                .json());
+        assertTrue(
+                browserSteps.contains("lockout-rate-limit") && !browserSteps.contains("auth-username-password-form"),
+                browserSteps.toString());
 
         Fixtures.createUser(server, token, tenant, "mia", PASSWORD, true, "user");
-        assertEquals(302, new Browser(server).login(tenant, "mia", PASSWORD).statusCode(), "the right password logs in");
+        assertEquals(
+                302, new Browser(server).login(tenant, "mia", PASSWORD).statusCode(), "the right password logs in");
         for (int i = 0; i < 5; i++) {
-            assertEquals(200, new Browser(server).login(tenant, "mia", "wrong-" + i).statusCode(), "the form again");
+            assertEquals(
+                    200, new Browser(server).login(tenant, "mia", "wrong-" + i).statusCode(), "the form again");
         }
         assertEquals(401, login(tenant, "mia", PASSWORD).status(), "locked by the login page: the API refuses too");
         HttpResponse<String> locked = new Browser(server).login(tenant, "mia", PASSWORD);
@@ -84,7 +104,10 @@ class LockoutFlowsIT {
         assertEquals(429, limited.statusCode(), limited.body());
         assertNotNull(limited.headers().firstValue("Retry-After").orElse(null));
         assertTrue(limited.body().contains("Too many requests. Please wait"), limited.body());
-        assertEquals(302, new Browser(server).register(tenant, "another", PASSWORD).statusCode(), "another username is not limited");
+        assertEquals(
+                302,
+                new Browser(server).register(tenant, "another", PASSWORD).statusCode(),
+                "another username is not limited");
     }
 
     @Test
@@ -102,10 +125,14 @@ class LockoutFlowsIT {
         assertEquals(200, sent.statusCode(), "a locked user may reset the password: " + sent.body());
         SmtpSink.Mail mail = smtp.awaitMailTo("kate@" + tenant + ".example", Duration.ofSeconds(20));
         HttpResponse<String> form = browser.get(SmtpSink.link(mail, "action-token"));
-        HttpResponse<String> done = browser.submit(form, "kc-passwd-update-form",
+        HttpResponse<String> done = browser.submit(
+                form,
+                "kc-passwd-update-form",
                 Map.of("password-new", "Fresh-Pass456", "password-confirm", "Fresh-Pass456"));
         assertTrue(done.statusCode() == 302 || done.statusCode() == 200, done.statusCode() + ": " + done.body());
-        Wait.until("kate unlocked by her new password", Duration.ofSeconds(5),
+        Wait.until(
+                "kate unlocked by her new password",
+                Duration.ofSeconds(5),
                 () -> login(tenant, "kate", "Fresh-Pass456").status() == 200);
 
         Fixtures.lockout(server, tenant, Map.of("requests_per_username_per_minute", 2));
@@ -116,7 +143,10 @@ class LockoutFlowsIT {
         assertEquals(429, limited.statusCode(), limited.body());
         assertNotNull(limited.headers().firstValue("Retry-After").orElse(null));
         assertTrue(limited.body().contains("Too many requests. Please wait"), limited.body());
-        Wait.until("leo's two mails", Duration.ofSeconds(20), () -> smtp.mailsTo("leo@" + tenant + ".example").size() == 2);
+        Wait.until(
+                "leo's two mails",
+                Duration.ofSeconds(20),
+                () -> smtp.mailsTo("leo@" + tenant + ".example").size() == 2);
         assertEquals(2, smtp.mailsTo("leo@" + tenant + ".example").size(), "no mail for the refused request");
     }
 
@@ -132,14 +162,24 @@ class LockoutFlowsIT {
     private static String tenant() {
         String token = Tokens.platformAdmin(server);
         String tenant = Fixtures.createTenant(server, token, Fixtures.unique("lockflow"), false);
-        Http.Reply client = Http.post(server.baseUrl() + "/admin/realms/" + tenant + "/clients", token, Map.of("clientId", "web",
-                "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(Browser.REDIRECT_URI)));
+        Http.Reply client = Http.post(
+                server.baseUrl() + "/admin/realms/" + tenant + "/clients",
+                token,
+                Map.of(
+                        "clientId",
+                        "web",
+                        "publicClient",
+                        true,
+                        "standardFlowEnabled",
+                        true,
+                        "redirectUris",
+                        List.of(Browser.REDIRECT_URI)));
         assertEquals(201, client.status(), client.raw().body());
         return tenant;
     }
 
-
     private static Http.Reply login(String tenant, String username, String password) {
-        return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
+        return Http.post(
+                server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
     }
 }

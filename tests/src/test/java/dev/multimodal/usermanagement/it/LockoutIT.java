@@ -1,10 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,10 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@code lockout-rate-limit} authenticator in a realm's direct-grant flow, on the real server with Redis.
@@ -39,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LockoutIT {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "Correct-Horse-42";
     private static final String CLIENT_ID = "app";
@@ -62,13 +62,16 @@ class LockoutIT {
             assertEquals(401, wrong.status(), wrong.body());
         }
         assertEquals("invalid_grant", wrong.json().path("error").asText());
-        assertEquals("Invalid user credentials", wrong.json().path("error_description").asText());
+        assertEquals(
+                "Invalid user credentials",
+                wrong.json().path("error_description").asText());
 
         Reply locked = login(realm, "alice", PASSWORD);
         assertEquals(401, locked.status(), "locked: the right password is refused");
         assertEquals(wrong.body(), locked.body(), "a locked account answers exactly like a wrong password");
         assertEquals(401, login(realm, "ALICE", PASSWORD).status(), "the username is normalized");
-        assertEquals(401, login(realm, "alice@example.com", PASSWORD).status(), "the e-mail shares the account's count");
+        assertEquals(
+                401, login(realm, "alice@example.com", PASSWORD).status(), "the e-mail shares the account's count");
     }
 
     @Test
@@ -131,8 +134,9 @@ class LockoutIT {
     void stateLivesInRedisWithTtls() {
         String realm = realmWithLockout(Map.of());
         login(realm, "alice", "wrong");
-        String keys = server.redis().command("EVAL \"local n=0 for _,k in ipairs(redis.call('KEYS','um:*')) do "
-                + "if redis.call('PTTL',k) < 0 then n=n+1 end end return n\" 0");
+        String keys = server.redis()
+                .command("EVAL \"local n=0 for _,k in ipairs(redis.call('KEYS','um:*')) do "
+                        + "if redis.call('PTTL',k) < 0 then n=n+1 end end return n\" 0");
         assertEquals("0", keys, "every lockout key has a TTL");
         assertTrue(Long.parseLong(server.redis().command("DBSIZE")) > 0);
     }
@@ -149,22 +153,43 @@ class LockoutIT {
             assertEquals(401, login(open, "alice", "wrong").status());
             Reply closedReply = login(closed, "alice", PASSWORD);
             assertEquals(503, closedReply.status(), "closed: refused; " + closedReply.body());
-            assertEquals("temporarily_unavailable", closedReply.json().path("error").asText());
+            assertEquals(
+                    "temporarily_unavailable", closedReply.json().path("error").asText());
             assertNotNull(closedReply.header("Retry-After"));
         } finally {
             redis.start();
         }
-        Wait.until("lockout back on Redis", Duration.ofSeconds(20), () -> login(closed, "alice", PASSWORD).status() == 200);
-        assertTrue(server.log().contains("lockout and rate limits follow their failure mode"), "one outage line in the log");
+        Wait.until(
+                "lockout back on Redis",
+                Duration.ofSeconds(20),
+                () -> login(closed, "alice", PASSWORD).status() == 200);
+        assertTrue(
+                server.log().contains("lockout and rate limits follow their failure mode"),
+                "one outage line in the log");
     }
 
     @Test
     void adminConsoleDescribesEverySetting() {
-        JsonNode description = admin("GET", "/admin/realms/master/authentication/config-description/lockout-rate-limit", null).json();
+        JsonNode description = admin(
+                        "GET", "/admin/realms/master/authentication/config-description/lockout-rate-limit", null)
+                .json();
         List<String> names = new java.util.ArrayList<>();
-        description.path("properties").forEach(property -> names.add(property.path("name").asText()));
-        assertEquals(List.of("maxFailures", "failureWindowMinutes", "lockoutMinutes", "lockoutGrowthFactor", "lockoutCapMinutes",
-                "failuresPerIpPerMinute", "requestsPerIpPerMinute", "requestsPerUsernamePerMinute", "failureMode", "lockoutEmail"), names);
+        description
+                .path("properties")
+                .forEach(property -> names.add(property.path("name").asText()));
+        assertEquals(
+                List.of(
+                        "maxFailures",
+                        "failureWindowMinutes",
+                        "lockoutMinutes",
+                        "lockoutGrowthFactor",
+                        "lockoutCapMinutes",
+                        "failuresPerIpPerMinute",
+                        "requestsPerIpPerMinute",
+                        "requestsPerUsernamePerMinute",
+                        "failureMode",
+                        "lockoutEmail"),
+                names);
         for (JsonNode property : description.path("properties")) {
             assertTrue(property.path("helpText").asText().length() > 10, property.toString());
         }
@@ -173,7 +198,8 @@ class LockoutIT {
     @Test
     void fiftyParallelWrongPasswordsCheckExactlyThresholdPasswords() throws Exception {
         String realm = realmWithLockout(Map.of());
-        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "eventsEnabled", true)).expect(204);
+        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "eventsEnabled", true))
+                .expect(204);
         ExecutorService pool = Executors.newFixedThreadPool(25);
         try {
             List<Future<Reply>> replies = new ArrayList<>();
@@ -191,7 +217,9 @@ class LockoutIT {
         } finally {
             pool.shutdownNow();
         }
-        JsonNode events = admin("GET", "/admin/realms/" + realm + "/events?type=LOGIN_ERROR&max=200", null).expect(200).json();
+        JsonNode events = admin("GET", "/admin/realms/" + realm + "/events?type=LOGIN_ERROR&max=200", null)
+                .expect(200)
+                .json();
         int passwordsChecked = 0;
         for (JsonNode event : events) {
             if ("invalid_user_credentials".equals(event.path("error").asText())) {
@@ -205,20 +233,53 @@ class LockoutIT {
     @Test
     void browserLoginLocksWithTheWrongPasswordPageAndRateLimitsWith429() {
         String realm = realmWithLockout(Map.of("failuresPerIpPerMinute", "6"));
-        admin("POST", "/admin/realms/" + realm + "/clients", Map.of("clientId", "web", "publicClient", true,
-                "standardFlowEnabled", true, "redirectUris", List.of(REDIRECT_URI))).expect(201);
+        admin(
+                        "POST",
+                        "/admin/realms/" + realm + "/clients",
+                        Map.of(
+                                "clientId",
+                                "web",
+                                "publicClient",
+                                true,
+                                "standardFlowEnabled",
+                                true,
+                                "redirectUris",
+                                List.of(REDIRECT_URI)))
+                .expect(201);
         String base = "/admin/realms/" + realm + "/authentication";
-        admin("POST", base + "/flows", Map.of("alias", "lockout-browser", "providerId", "basic-flow",
-                "topLevel", true, "builtIn", false, "description", "browser with lockout")).expect(201);
-        admin("POST", base + "/flows/lockout-browser/executions/execution", Map.of("provider", "lockout-rate-limit")).expect(201);
-        JsonNode execution = admin("GET", base + "/flows/lockout-browser/executions", null).json().get(0);
+        admin(
+                        "POST",
+                        base + "/flows",
+                        Map.of(
+                                "alias",
+                                "lockout-browser",
+                                "providerId",
+                                "basic-flow",
+                                "topLevel",
+                                true,
+                                "builtIn",
+                                false,
+                                "description",
+                                "browser with lockout"))
+                .expect(201);
+        admin("POST", base + "/flows/lockout-browser/executions/execution", Map.of("provider", "lockout-rate-limit"))
+                .expect(201);
+        JsonNode execution = admin("GET", base + "/flows/lockout-browser/executions", null)
+                .json()
+                .get(0);
         Map<String, Object> required = JSON.convertValue(execution, Map.class);
         required.put("requirement", "REQUIRED");
         admin("PUT", base + "/flows/lockout-browser/executions", required).expect(202, 204);
-        admin("POST", base + "/executions/" + execution.path("id").asText() + "/config",
-                Map.of("alias", "lockout-browser-" + realm, "config", Map.of("failuresPerIpPerMinute", "6"))).expect(201);
-        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "browserFlow", "lockout-browser",
-                "loginTheme", "user-management")).expect(204);
+        admin(
+                        "POST",
+                        base + "/executions/" + execution.path("id").asText() + "/config",
+                        Map.of("alias", "lockout-browser-" + realm, "config", Map.of("failuresPerIpPerMinute", "6")))
+                .expect(201);
+        admin(
+                        "PUT",
+                        "/admin/realms/" + realm,
+                        Map.of("realm", realm, "browserFlow", "lockout-browser", "loginTheme", "user-management"))
+                .expect(204);
 
         assertEquals(302, browserLogin(realm, "bob", PASSWORD).status(), "the right password logs in");
         Reply wrong = null;
@@ -238,7 +299,8 @@ class LockoutIT {
     }
 
     private static final String REDIRECT_URI = "http://localhost/callback";
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"");
+    private static final Pattern FORM_ACTION = Pattern.compile(
+            "<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"");
 
     /**
      * Opens the login page and posts the form once, as a new browser. Cookies are carried by hand: Keycloak marks
@@ -246,20 +308,25 @@ class LockoutIT {
      */
     private static Reply browserLogin(String realm, String username, String password) {
         HttpClient browser = CLIENT;
-        String authUrl = server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=web&response_type=code&scope=openid"
-                + "&redirect_uri=" + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8);
+        String authUrl = server.baseUrl() + "/realms/" + realm
+                + "/protocol/openid-connect/auth?client_id=web&response_type=code&scope=openid" + "&redirect_uri="
+                + URLEncoder.encode(REDIRECT_URI, StandardCharsets.UTF_8);
         Reply page = send(browser, HttpRequest.newBuilder(URI.create(authUrl)).GET());
         page.expect(200);
         Matcher action = FORM_ACTION.matcher(page.body());
         assertTrue(action.find(), "no login form in: " + page.body());
         String url = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
         String cookies = page.raw().headers().allValues("Set-Cookie").stream()
-                .map(cookie -> cookie.split(";", 2)[0]).collect(Collectors.joining("; "));
-        return send(browser, HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", cookies)
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
-                        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&credentialId=")));
+                .map(cookie -> cookie.split(";", 2)[0])
+                .collect(Collectors.joining("; "));
+        return send(
+                browser,
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Cookie", cookies)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
+                                        + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&credentialId=")));
     }
 
     // ---- setup through the admin REST API
@@ -268,35 +335,88 @@ class LockoutIT {
     private static String realmWithLockout(Map<String, String> config) {
         String realm = "lockout-" + UUID.randomUUID().toString().substring(0, 8);
         admin("POST", "/admin/realms", Map.of("realm", realm, "enabled", true)).expect(201);
-        admin("POST", "/admin/realms/" + realm + "/clients", Map.of("clientId", CLIENT_ID, "publicClient", true,
-                "directAccessGrantsEnabled", true, "standardFlowEnabled", false)).expect(201);
+        admin(
+                        "POST",
+                        "/admin/realms/" + realm + "/clients",
+                        Map.of(
+                                "clientId",
+                                CLIENT_ID,
+                                "publicClient",
+                                true,
+                                "directAccessGrantsEnabled",
+                                true,
+                                "standardFlowEnabled",
+                                false))
+                .expect(201);
         for (String user : List.of("alice", "bob")) {
-            admin("POST", "/admin/realms/" + realm + "/users", Map.of("username", user, "enabled", true,
-                    "email", user + "@example.com", "emailVerified", true, "firstName", user, "lastName", "Example",
-                    "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false)))).expect(201);
+            admin(
+                            "POST",
+                            "/admin/realms/" + realm + "/users",
+                            Map.of(
+                                    "username",
+                                    user,
+                                    "enabled",
+                                    true,
+                                    "email",
+                                    user + "@example.com",
+                                    "emailVerified",
+                                    true,
+                                    "firstName",
+                                    user,
+                                    "lastName",
+                                    "Example",
+                                    "credentials",
+                                    List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))))
+                    .expect(201);
         }
         String base = "/admin/realms/" + realm + "/authentication";
-        admin("POST", base + "/flows", Map.of("alias", "lockout-direct-grant", "providerId", "basic-flow",
-                "topLevel", true, "builtIn", false, "description", "direct grant with lockout")).expect(201);
-        admin("POST", base + "/flows/lockout-direct-grant/executions/execution", Map.of("provider", "lockout-rate-limit")).expect(201);
-        JsonNode execution = admin("GET", base + "/flows/lockout-direct-grant/executions", null).json().get(0);
+        admin(
+                        "POST",
+                        base + "/flows",
+                        Map.of(
+                                "alias",
+                                "lockout-direct-grant",
+                                "providerId",
+                                "basic-flow",
+                                "topLevel",
+                                true,
+                                "builtIn",
+                                false,
+                                "description",
+                                "direct grant with lockout"))
+                .expect(201);
+        admin(
+                        "POST",
+                        base + "/flows/lockout-direct-grant/executions/execution",
+                        Map.of("provider", "lockout-rate-limit"))
+                .expect(201);
+        JsonNode execution = admin("GET", base + "/flows/lockout-direct-grant/executions", null)
+                .json()
+                .get(0);
         Map<String, Object> required = JSON.convertValue(execution, Map.class);
         required.put("requirement", "REQUIRED");
         admin("PUT", base + "/flows/lockout-direct-grant/executions", required).expect(202, 204);
         Map<String, String> settings = new LinkedHashMap<>(Map.of("requestsPerUsernamePerMinute", "50"));
         settings.putAll(config);
-        admin("POST", base + "/executions/" + execution.path("id").asText() + "/config",
-                Map.of("alias", "lockout-" + realm, "config", settings)).expect(201);
-        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "directGrantFlow", "lockout-direct-grant")).expect(204);
+        admin(
+                        "POST",
+                        base + "/executions/" + execution.path("id").asText() + "/config",
+                        Map.of("alias", "lockout-" + realm, "config", settings))
+                .expect(201);
+        admin("PUT", "/admin/realms/" + realm, Map.of("realm", realm, "directGrantFlow", "lockout-direct-grant"))
+                .expect(204);
         return realm;
     }
 
     private static Reply login(String realm, String username, String password) {
-        Map<String, String> form = Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username, "password", password);
+        Map<String, String> form =
+                Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username, "password", password);
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+        return send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -306,11 +426,15 @@ class LockoutIT {
 
     /** admin-cli tokens live 60 s: fetch a new one every 30 s. */
     private static synchronized String adminToken() {
-        if (adminToken == null || System.nanoTime() - adminTokenFetchedAt > Duration.ofSeconds(30).toNanos()) {
+        if (adminToken == null
+                || System.nanoTime() - adminTokenFetchedAt
+                        > Duration.ofSeconds(30).toNanos()) {
             adminTokenFetchedAt = System.nanoTime();
-            Reply reply = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/master/protocol/openid-connect/token"))
+            Reply reply = send(HttpRequest.newBuilder(
+                            URI.create(server.baseUrl() + "/realms/master/protocol/openid-connect/token"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=admin&password=admin")));
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "grant_type=password&client_id=admin-cli&username=admin&password=admin")));
             reply.expect(200);
             adminToken = reply.json().path("access_token").asText();
         }
@@ -319,7 +443,8 @@ class LockoutIT {
 
     private static Reply admin(String method, String path, Object body) {
         try {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+            HttpRequest.BodyPublisher publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
             return send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                     .header("Authorization", "Bearer " + adminToken())
@@ -336,7 +461,8 @@ class LockoutIT {
 
     private static Reply send(HttpClient client, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -366,7 +492,8 @@ class LockoutIT {
                     return this;
                 }
             }
-            throw new AssertionError("HTTP " + status + " from " + raw.request().method() + " " + raw.request().uri() + ": " + body);
+            throw new AssertionError("HTTP " + status + " from " + raw.request().method() + " "
+                    + raw.request().uri() + ": " + body);
         }
     }
 }

@@ -44,8 +44,17 @@ public final class ManagedPostgres implements AutoCloseable {
             if (asRoot()) {
                 run(List.of("chown", "postgres:postgres", postgres.directory.toString()));
             }
-            postgres.runAsOwner(List.of(postgres.bin.resolve("initdb").toString(), "-D", postgres.data.toString(),
-                    "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"));
+            postgres.runAsOwner(List.of(
+                    postgres.bin.resolve("initdb").toString(),
+                    "-D",
+                    postgres.data.toString(),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8"));
             postgres.start();
             return postgres;
         } catch (RuntimeException | AssertionError e) {
@@ -64,8 +73,18 @@ public final class ManagedPostgres implements AutoCloseable {
     }
 
     public synchronized void start() {
-        runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", serverLog().toString(), "-w", "-t", "60",
-                "-o", "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1", "start"));
+        runAsOwner(List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-l",
+                serverLog().toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1",
+                "start"));
     }
 
     /** A clean shutdown: open connections are ended, nothing committed is lost. */
@@ -79,7 +98,8 @@ public final class ManagedPostgres implements AutoCloseable {
     }
 
     private void pgCtlStop(String mode) {
-        runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", mode, "-w", "-t", "60", "stop"));
+        runAsOwner(
+                List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", mode, "-w", "-t", "60", "stop"));
     }
 
     /** In the server's own directory, which its OS user may write; copied to the test's log file on close. */
@@ -136,7 +156,8 @@ public final class ManagedPostgres implements AutoCloseable {
 
     private static void run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
@@ -162,10 +183,13 @@ public final class ManagedPostgres implements AutoCloseable {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(version -> version.resolve("bin"))
                     .filter(dir -> Files.isExecutable(dir.resolve("pg_ctl")))
-                    .max(Comparator.comparingInt(dir -> Integer.parseInt(dir.getParent().getFileName().toString().replaceAll("\\D", "0"))))
-                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)"));
+                    .max(Comparator.comparingInt(dir -> Integer.parseInt(
+                            dir.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)"));
         } catch (IOException e) {
-            throw new IllegalStateException("no PostgreSQL server binaries (apt-get install postgresql, or -Dit.postgres.bin=...)", e);
+            throw new IllegalStateException(
+                    "no PostgreSQL server binaries (apt-get install postgresql, or -Dit.postgres.bin=...)", e);
         }
     }
 

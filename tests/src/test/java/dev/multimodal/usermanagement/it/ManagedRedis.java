@@ -44,15 +44,26 @@ public final class ManagedRedis implements AutoCloseable {
 
     public synchronized void start() {
         try {
-            List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
-                    "--save", "", "--appendonly", "no", "--enable-debug-command", "local"));
+            List<String> command = new ArrayList<>(List.of(
+                    "redis-server",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(port),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--enable-debug-command",
+                    "local"));
             command.addAll(extraArguments);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile))
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start redis-server (apt-get install redis-server): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot start redis-server (apt-get install redis-server): " + e.getMessage(), e);
         }
         Wait.until("redis-server on port " + port, Duration.ofSeconds(10), () -> "PONG".equals(command("PING")));
     }
@@ -78,7 +89,8 @@ public final class ManagedRedis implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String first = in.readLine();
             if (first == null) {
                 return null;

@@ -1,20 +1,19 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Offline tokens (a password grant with {@code scope=offline_access} through {@code user-management-api}): off unless
@@ -34,30 +33,49 @@ class OfflineSessionsIT {
     static void tenantWithOfflineTokens() {
         server = KeycloakServer.get();
         tenant = Fixtures.createTenant(server, Tokens.platformAdmin(server), Fixtures.unique("offline"), false);
-        Http.Reply on = Http.put(server.apiUrl("master") + "/tenants/" + tenant + "/settings", Tokens.platformAdmin(server),
+        Http.Reply on = Http.put(
+                server.apiUrl("master") + "/tenants/" + tenant + "/settings",
+                Tokens.platformAdmin(server),
                 Map.of("offline_access", true));
         assertEquals(200, on.status(), on.raw().body());
         assertTrue(on.json().path("offline_access").asBoolean(), on.raw().body());
-        boss = Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", "boss", "password", Fixtures.ADMIN_PASSWORD))
-                .json().path("access_token").asText();
+        boss = Http.post(
+                        server.apiUrl(tenant) + "/auth/login",
+                        null,
+                        Map.of("username", "boss", "password", Fixtures.ADMIN_PASSWORD))
+                .json()
+                .path("access_token")
+                .asText();
     }
 
     @Test
     void offTheTemplateClientGivesNoOfflineToken() {
         String other = Fixtures.createTenant(server, Tokens.platformAdmin(server), Fixtures.unique("nooffline"), false);
-        Http.Reply settings = Http.get(server.apiUrl("master") + "/tenants/" + other + "/settings", Tokens.platformAdmin(server));
+        Http.Reply settings =
+                Http.get(server.apiUrl("master") + "/tenants/" + other + "/settings", Tokens.platformAdmin(server));
         assertEquals(200, settings.status(), settings.raw().body());
-        assertFalse(settings.json().path("offline_access").asBoolean(true), "off by default: " + settings.raw().body());
+        assertFalse(
+                settings.json().path("offline_access").asBoolean(true),
+                "off by default: " + settings.raw().body());
         Fixtures.createUser(server, Tokens.platformAdmin(server), other, "nora", PASSWORD, true, "user");
         Http.Reply grant = offlineGrant(other, "nora", PASSWORD);
-        assertFalse(grant.status() == 200 && "Offline".equals(claims(grant.json().path("refresh_token").asText()).path("typ").asText()),
+        assertFalse(
+                grant.status() == 200
+                        && "Offline"
+                                .equals(claims(grant.json()
+                                                .path("refresh_token")
+                                                .asText())
+                                        .path("typ")
+                                        .asText()),
                 "no offline token: " + grant.raw().body());
     }
 
     @Test
     void theOwnPasswordChangeEndsOfflineSessions() {
         offlineTokenEndsWith("amy", (user) -> {
-            Http.Reply changed = Http.post(server.apiUrl(tenant) + "/users/me/change-password", user.accessToken(),
+            Http.Reply changed = Http.post(
+                    server.apiUrl(tenant) + "/users/me/change-password",
+                    user.accessToken(),
                     Map.of("current_password", PASSWORD, "new_password", NEW_PASSWORD));
             assertEquals(204, changed.status(), changed.raw().body());
         });
@@ -66,11 +84,16 @@ class OfflineSessionsIT {
     @Test
     void theAnonymousPasswordChangeEndsOfflineSessions() {
         offlineTokenEndsWith("bob", (user) -> {
-            // this endpoint is for a password that must be changed: an admin marks it so (the console's "Update Password")
-            Http.Reply marked = Http.put(server.baseUrl() + "/admin/realms/" + tenant + "/users/" + user.id(), Tokens.platformAdmin(server),
+            // this endpoint is for a password that must be changed: an admin marks it so (the console's "Update
+            // Password")
+            Http.Reply marked = Http.put(
+                    server.baseUrl() + "/admin/realms/" + tenant + "/users/" + user.id(),
+                    Tokens.platformAdmin(server),
                     Map.of("requiredActions", java.util.List.of("UPDATE_PASSWORD")));
             assertEquals(204, marked.status(), marked.raw().body());
-            Http.Reply changed = Http.post(server.apiUrl(tenant) + "/auth/change-password", null,
+            Http.Reply changed = Http.post(
+                    server.apiUrl(tenant) + "/auth/change-password",
+                    null,
                     Map.of("username", "bob", "current_password", PASSWORD, "new_password", NEW_PASSWORD));
             assertEquals(204, changed.status(), changed.raw().body());
         });
@@ -79,7 +102,9 @@ class OfflineSessionsIT {
     @Test
     void anAdminResetPasswordEndsOfflineSessions() {
         offlineTokenEndsWith("cleo", (user) -> {
-            Http.Reply reset = Http.post(server.apiUrl(tenant) + "/users/" + user.id() + "/reset-password", boss,
+            Http.Reply reset = Http.post(
+                    server.apiUrl(tenant) + "/users/" + user.id() + "/reset-password",
+                    boss,
                     Map.of("temporary_password", NEW_PASSWORD));
             assertEquals(204, reset.status(), reset.raw().body());
         });
@@ -90,17 +115,29 @@ class OfflineSessionsIT {
         offlineTokenEndsWith("dora", (user) -> {
             Http.Reply list = Http.get(server.apiUrl(tenant) + "/users/" + user.id() + "/sessions", boss);
             assertEquals(200, list.status(), list.raw().body());
-            assertTrue(hasOffline(list.json()), "the admin's list shows the offline session: " + list.raw().body());
-            assertEquals(204, Http.delete(server.apiUrl(tenant) + "/users/" + user.id() + "/sessions", boss).status());
-            assertFalse(hasOffline(Http.get(server.apiUrl(tenant) + "/users/" + user.id() + "/sessions", boss).json()));
+            assertTrue(
+                    hasOffline(list.json()),
+                    "the admin's list shows the offline session: " + list.raw().body());
+            assertEquals(
+                    204,
+                    Http.delete(server.apiUrl(tenant) + "/users/" + user.id() + "/sessions", boss)
+                            .status());
+            assertFalse(hasOffline(Http.get(server.apiUrl(tenant) + "/users/" + user.id() + "/sessions", boss)
+                    .json()));
         });
     }
 
     @Test
     void disablingAndEnablingAgainEndsOfflineSessions() {
         offlineTokenEndsWith("emil", (user) -> {
-            assertEquals(200, Http.put(server.apiUrl(tenant) + "/users/" + user.id(), boss, Map.of("is_active", false)).status());
-            assertEquals(200, Http.put(server.apiUrl(tenant) + "/users/" + user.id(), boss, Map.of("is_active", true)).status());
+            assertEquals(
+                    200,
+                    Http.put(server.apiUrl(tenant) + "/users/" + user.id(), boss, Map.of("is_active", false))
+                            .status());
+            assertEquals(
+                    200,
+                    Http.put(server.apiUrl(tenant) + "/users/" + user.id(), boss, Map.of("is_active", true))
+                            .status());
         });
     }
 
@@ -111,21 +148,25 @@ class OfflineSessionsIT {
             String other = Tokens.password(server, tenant, "fay", PASSWORD);
             Http.Reply list = Http.get(server.apiUrl(tenant) + "/users/me/sessions", other);
             assertEquals(200, list.status(), list.raw().body());
-            assertTrue(hasOffline(list.json()), "the own list shows the offline session: " + list.raw().body());
+            assertTrue(
+                    hasOffline(list.json()),
+                    "the own list shows the offline session: " + list.raw().body());
             String offlineId = null;
             for (JsonNode session : list.json()) {
                 if (session.path("offline").asBoolean()) {
                     offlineId = session.path("id").asText();
                 }
             }
-            assertEquals(204, Http.delete(server.apiUrl(tenant) + "/users/me/sessions/" + offlineId, other).status());
+            assertEquals(
+                    204,
+                    Http.delete(server.apiUrl(tenant) + "/users/me/sessions/" + offlineId, other)
+                            .status());
         });
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private record User(String id, String accessToken, String offlineToken) {
-    }
+    private record User(String id, String accessToken, String offlineToken) {}
 
     /** A user with an offline token that refreshes; after {@code action} it must not refresh any more. */
     private static void offlineTokenEndsWith(String username, Consumer<User> action) {
@@ -137,17 +178,32 @@ class OfflineSessionsIT {
         assertEquals(200, refresh(offline).status(), "it refreshes before the action");
         action.accept(new User(id, grant.json().path("access_token").asText(), offline));
         Http.Reply after = refresh(offline);
-        assertNotEquals(200, after.status(), "the offline token refreshes after the action: " + after.raw().body());
+        assertNotEquals(
+                200,
+                after.status(),
+                "the offline token refreshes after the action: " + after.raw().body());
     }
 
     private static Http.Reply offlineGrant(String realm, String username, String password) {
-        return Http.postForm(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token", Map.of("grant_type", "password",
-                "client_id", Tokens.API_CLIENT, "username", username, "password", password, "scope", "openid offline_access"));
+        return Http.postForm(
+                server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
+                Map.of(
+                        "grant_type",
+                        "password",
+                        "client_id",
+                        Tokens.API_CLIENT,
+                        "username",
+                        username,
+                        "password",
+                        password,
+                        "scope",
+                        "openid offline_access"));
     }
 
     private static Http.Reply refresh(String refreshToken) {
-        return Http.postForm(server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/token", Map.of(
-                "grant_type", "refresh_token", "client_id", Tokens.API_CLIENT, "refresh_token", refreshToken));
+        return Http.postForm(
+                server.baseUrl() + "/realms/" + tenant + "/protocol/openid-connect/token",
+                Map.of("grant_type", "refresh_token", "client_id", Tokens.API_CLIENT, "refresh_token", refreshToken));
     }
 
     private static boolean hasOffline(JsonNode sessions) {

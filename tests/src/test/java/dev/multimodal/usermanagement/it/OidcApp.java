@@ -1,5 +1,7 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -8,7 +10,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -21,8 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A browser app of a tenant, as a developer registers it: a public client (authorization code + PKCE) whose redirect
@@ -51,10 +50,24 @@ final class OidcApp {
     /** Registers {@code clientId} through Keycloak's admin REST API, redirecting to and allowing the site's origin. */
     static OidcApp register(KeycloakServer server, String realm, String clientId, LocalSite site) {
         String redirectUri = site.origin() + "/callback";
-        Http.Reply created = Http.post(server.baseUrl() + "/admin/realms/" + realm + "/clients", Tokens.recentPlatformAdmin(server),
-                Map.of("clientId", clientId, "publicClient", true, "standardFlowEnabled", true, "directAccessGrantsEnabled", false,
-                        "redirectUris", List.of(redirectUri), "webOrigins", List.of(site.origin()),
-                        "attributes", Map.of("pkce.code.challenge.method", "S256")));
+        Http.Reply created = Http.post(
+                server.baseUrl() + "/admin/realms/" + realm + "/clients",
+                Tokens.recentPlatformAdmin(server),
+                Map.of(
+                        "clientId",
+                        clientId,
+                        "publicClient",
+                        true,
+                        "standardFlowEnabled",
+                        true,
+                        "directAccessGrantsEnabled",
+                        false,
+                        "redirectUris",
+                        List.of(redirectUri),
+                        "webOrigins",
+                        List.of(site.origin()),
+                        "attributes",
+                        Map.of("pkce.code.challenge.method", "S256")));
         assertEquals(201, created.status(), created.raw().body());
         return new OidcApp(server, realm, clientId, redirectUri);
     }
@@ -66,36 +79,53 @@ final class OidcApp {
         nonce = random();
         String challenge;
         try {
-            challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            challenge = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        StringBuilder url = new StringBuilder(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?response_type=code&scope=openid"
-                + "&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri) + "&state=" + state + "&nonce=" + nonce
-                + "&code_challenge_method=S256&code_challenge=" + challenge);
+        StringBuilder url = new StringBuilder(
+                server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+                        + "&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirectUri) + "&state=" + state
+                        + "&nonce=" + nonce
+                        + "&code_challenge_method=S256&code_challenge=" + challenge);
         Arrays.stream(extra).forEach(parameter -> url.append('&').append(parameter));
         return url.toString();
     }
 
     /** Redeems the code of the redirect the browser arrived at; returns the token endpoint's answer. */
     JsonNode exchange(String callbackUrl) {
-        Map<String, String> query = Arrays.stream(URI.create(callbackUrl).getRawQuery().split("&"))
+        Map<String, String> query = Arrays.stream(
+                        URI.create(callbackUrl).getRawQuery().split("&"))
                 .map(pair -> pair.split("=", 2))
                 .collect(Collectors.toMap(pair -> pair[0], pair -> URLDecoder.decode(pair[1], StandardCharsets.UTF_8)));
         assertEquals(state, query.get("state"), "the state sent with the request comes back: " + callbackUrl);
-        Http.Reply tokens = Http.postForm(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
-                Map.of("grant_type", "authorization_code", "client_id", clientId, "redirect_uri", redirectUri,
-                        "code", query.get("code"), "code_verifier", verifier));
+        Http.Reply tokens = Http.postForm(
+                server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "client_id",
+                        clientId,
+                        "redirect_uri",
+                        redirectUri,
+                        "code",
+                        query.get("code"),
+                        "code_verifier",
+                        verifier));
         assertEquals(200, tokens.status(), tokens.raw().body());
         return tokens.json();
     }
 
     /** The token's claims once its signature checks out against the realm's published keys (an independent JOSE library). */
     JWTClaimsSet verify(String jwt) throws Exception {
-        JWKSet keys = JWKSet.parse(Http.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/certs").raw().body());
+        JWKSet keys = JWKSet.parse(Http.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/certs")
+                .raw()
+                .body());
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSTypeVerifier((type, context) -> { });
+        processor.setJWSTypeVerifier((type, context) -> {});
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys)));
         return processor.process(jwt, null);
     }

@@ -1,9 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +12,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class OpenApiIT {
 
@@ -32,11 +31,21 @@ class OpenApiIT {
     @Test
     void documentDescribesEveryEndpointWithSchemasErrorsAndSecurity() {
         assertTrue(document.path("openapi").asText().startsWith("3."));
-        assertEquals("/realms/{realm}/api/v1", document.path("servers").get(0).path("url").asText());
-        assertEquals("bearer", document.path("components").path("securitySchemes").path("bearer").path("scheme").asText());
+        assertEquals(
+                "/realms/{realm}/api/v1",
+                document.path("servers").get(0).path("url").asText());
+        assertEquals(
+                "bearer",
+                document.path("components")
+                        .path("securitySchemes")
+                        .path("bearer")
+                        .path("scheme")
+                        .asText());
         assertTrue(document.path("components").path("schemas").has("Problem"));
         int operations = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
@@ -48,8 +57,17 @@ class OpenApiIT {
             }
         }
         assertTrue(operations >= 30, "only " + operations + " operations");
-        for (String path : List.of("/auth/login", "/auth/register", "/auth/refresh", "/auth/logout", "/users/me",
-                "/users/me/change-password", "/users/{id}/roles", "/tenants", "/tenants/{id}/settings", "/health")) {
+        for (String path : List.of(
+                "/auth/login",
+                "/auth/register",
+                "/auth/refresh",
+                "/auth/logout",
+                "/users/me",
+                "/users/me/change-password",
+                "/users/{id}/roles",
+                "/tenants",
+                "/tenants/{id}/settings",
+                "/health")) {
             assertTrue(document.path("paths").has(path), path + " missing");
         }
     }
@@ -59,15 +77,20 @@ class OpenApiIT {
     void everyDocumentedOperationExistsOnTheServer() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         List<String> missing = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             String concrete = path.getKey().replace("{file}", "swagger-ui.css").replaceAll("\\{\\w+}", "x");
             for (Iterator<String> verbs = path.getValue().fieldNames(); verbs.hasNext(); ) {
                 String verb = verbs.next().toUpperCase();
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.apiUrl("demo") + concrete))
                         .header("Content-Type", "application/json");
-                request.method(verb, verb.equals("GET") || verb.equals("DELETE")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+                request.method(
+                        verb,
+                        verb.equals("GET") || verb.equals("DELETE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"));
                 HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 String type = response.headers().firstValue("Content-Type").orElse("");
                 boolean ours = response.statusCode() != 404 || type.startsWith("application/problem+json");
@@ -83,13 +106,20 @@ class OpenApiIT {
     void swaggerUiServesThePageAndItsFilesOnly() {
         Http.Reply page = Http.get(server.apiUrl("demo") + "/docs");
         assertEquals(200, page.status());
-        assertTrue(page.raw().body().contains("SwaggerUIBundle") && page.raw().body().contains("openapi.json"));
+        assertTrue(page.raw().body().contains("SwaggerUIBundle")
+                && page.raw().body().contains("openapi.json"));
         Http.Reply bundle = Http.get(server.apiUrl("demo") + "/docs/swagger-ui-bundle.js");
         assertEquals(200, bundle.status());
         assertTrue(bundle.header("Content-Type").startsWith("application/javascript"));
         assertEquals(404, Http.get(server.apiUrl("demo") + "/docs/index.html").status());
-        assertEquals(404, Http.get(server.apiUrl("demo") + "/docs/..%2F..%2Fuser-management-version.properties").status());
-        assertEquals(404, Http.get(server.baseUrl() + "/webjars/swagger-ui/5.18.2/swagger-ui.css").status(),
+        assertEquals(
+                404,
+                Http.get(server.apiUrl("demo") + "/docs/..%2F..%2Fuser-management-version.properties")
+                        .status());
+        assertEquals(
+                404,
+                Http.get(server.baseUrl() + "/webjars/swagger-ui/5.18.2/swagger-ui.css")
+                        .status(),
                 "Swagger UI must not be served at the server's root");
     }
 }

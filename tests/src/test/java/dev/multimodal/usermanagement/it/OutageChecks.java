@@ -1,9 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Counts the checks of an outage test and collects every violation instead of stopping at the first, so one run
@@ -25,8 +25,10 @@ final class OutageChecks {
     /** The answer of an API call while a dependency is down: 503 problem+json with {@code Retry-After}. */
     void unavailable(String call, Http.Reply reply) {
         String contentType = reply.header("Content-Type");
-        check(reply.status() == 503
-                        && contentType != null && contentType.startsWith("application/problem+json")
+        check(
+                reply.status() == 503
+                        && contentType != null
+                        && contentType.startsWith("application/problem+json")
                         && reply.json().path("status").asInt() == 503
                         && reply.header("Retry-After") != null,
                 call + " answered " + reply.status() + " " + contentType + " Retry-After=" + reply.header("Retry-After")

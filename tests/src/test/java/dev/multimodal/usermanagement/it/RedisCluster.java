@@ -30,9 +30,20 @@ final class RedisCluster implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             int port = freePort();
             // the bus port is given, since the default (port + 10000) may be taken or beyond 65535
-            masters.add(new ManagedRedis(port, new File(logDirectory, "redis-cluster-" + port + ".log"), List.of(
-                    "--cluster-enabled", "yes", "--cluster-port", String.valueOf(freePort()), "--cluster-config-file", directory.resolve("nodes-" + port + ".conf").toString(),
-                    "--dir", directory.toString(), "--cluster-node-timeout", "5000")));
+            masters.add(new ManagedRedis(
+                    port,
+                    new File(logDirectory, "redis-cluster-" + port + ".log"),
+                    List.of(
+                            "--cluster-enabled",
+                            "yes",
+                            "--cluster-port",
+                            String.valueOf(freePort()),
+                            "--cluster-config-file",
+                            directory.resolve("nodes-" + port + ".conf").toString(),
+                            "--dir",
+                            directory.toString(),
+                            "--cluster-node-timeout",
+                            "5000")));
         }
     }
 
@@ -42,7 +53,8 @@ final class RedisCluster implements AutoCloseable {
         masters.forEach(master -> command.add("127.0.0.1:" + master.port()));
         command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
         try {
-            Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process create =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(create.getInputStream().readAllBytes());
             if (!create.waitFor(60, TimeUnit.SECONDS) || create.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed: " + output);
@@ -53,8 +65,12 @@ final class RedisCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        Wait.until("the Redis Cluster to be ok", Duration.ofSeconds(30), () -> masters.stream()
-                .allMatch(master -> String.valueOf(master.command("CLUSTER INFO")).contains("cluster_state:ok")));
+        Wait.until(
+                "the Redis Cluster to be ok",
+                Duration.ofSeconds(30),
+                () -> masters.stream()
+                        .allMatch(master ->
+                                String.valueOf(master.command("CLUSTER INFO")).contains("cluster_state:ok")));
         return this;
     }
 
@@ -64,7 +80,9 @@ final class RedisCluster implements AutoCloseable {
 
     /** The seed URLs for {@code --spi-redis--default--url} with {@code --spi-redis--default--cluster=true}. */
     String seedUrls() {
-        return masters.stream().map(master -> "redis://127.0.0.1:" + master.port()).collect(Collectors.joining(","));
+        return masters.stream()
+                .map(master -> "redis://127.0.0.1:" + master.port())
+                .collect(Collectors.joining(","));
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static dev.multimodal.usermanagement.it.Fixtures.apiLogin;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.multimodal.usermanagement.it.Fixtures.apiLogin;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** A Keycloak node whose lockout store is a three-master Redis Cluster on loopback. */
 class RedisClusterIT {
@@ -31,12 +29,19 @@ class RedisClusterIT {
     static void startClusterAndNode() {
         KeycloakServer.get(); // the first node owns the database and the build
         cluster = new RedisCluster(new File(System.getProperty("keycloak.log")).getParentFile()).start();
-        node = KeycloakServer.startNode("cluster", List.of("--spi-redis--default--url=" + cluster.seedUrls(),
-                "--spi-redis--default--cluster=true"));
+        node = KeycloakServer.startNode(
+                "cluster",
+                List.of("--spi-redis--default--url=" + cluster.seedUrls(), "--spi-redis--default--cluster=true"));
         platformToken = Tokens.platformAdmin(node);
         // on a loaded machine the first connections may time out; lettuce goes on connecting by itself
-        Wait.until("the node's Redis Cluster healthy", Duration.ofSeconds(30),
-                () -> "healthy".equals(Http.get(node.apiUrl("master") + "/health").json().path("status").asText()));
+        Wait.until(
+                "the node's Redis Cluster healthy",
+                Duration.ofSeconds(30),
+                () -> "healthy"
+                        .equals(Http.get(node.apiUrl("master") + "/health")
+                                .json()
+                                .path("status")
+                                .asText()));
     }
 
     @AfterAll
@@ -63,7 +68,10 @@ class RedisClusterIT {
         JsonNode lock = Http.get(api + "/users/" + userId, platformToken).json().path("lock");
         assertTrue(lock.path("known").asBoolean() && lock.path("locked").asBoolean(), lock.toString());
 
-        assertEquals(204, Http.post(api + "/users/" + userId + "/unlock", platformToken, Map.of()).status());
+        assertEquals(
+                204,
+                Http.post(api + "/users/" + userId + "/unlock", platformToken, Map.of())
+                        .status());
         assertEquals(200, apiLogin(node, tenant, "alice", PASSWORD).status(), "unlocked");
         assertEquals("healthy", Http.get(api + "/health").json().path("status").asText());
     }
@@ -72,7 +80,8 @@ class RedisClusterIT {
     void keysSpreadOverTheMastersAndEachDecisionsKeysShareOneMaster() {
         String tenant = Fixtures.createTenant(node, platformToken, Fixtures.unique("spread"), false);
         for (int i = 0; i < 12; i++) {
-            assertEquals(401, apiLogin(node, tenant, "ghost-" + i, "Wrong-Pass1").status());
+            assertEquals(
+                    401, apiLogin(node, tenant, "ghost-" + i, "Wrong-Pass1").status());
         }
 
         Map<String, Set<Integer>> mastersByHashTag = new HashMap<>();
@@ -82,12 +91,15 @@ class RedisClusterIT {
             keysPerMaster.add(keys.size());
             for (String key : keys) {
                 String tag = key.substring(key.indexOf('{') + 1, key.indexOf('}'));
-                mastersByHashTag.computeIfAbsent(tag, t -> new java.util.HashSet<>()).add(master.port());
+                mastersByHashTag
+                        .computeIfAbsent(tag, t -> new java.util.HashSet<>())
+                        .add(master.port());
                 assertTrue(Long.parseLong(master.command("PTTL " + key)) > 0, key + " has a TTL");
             }
         }
         assertTrue(mastersByHashTag.size() >= 13, "12 accounts and one client IP: " + mastersByHashTag.keySet());
-        mastersByHashTag.forEach((tag, masters) -> assertEquals(1, masters.size(), "the keys of {" + tag + "} on " + masters));
+        mastersByHashTag.forEach(
+                (tag, masters) -> assertEquals(1, masters.size(), "the keys of {" + tag + "} on " + masters));
         assertTrue(keysPerMaster.stream().filter(n -> n > 0).count() >= 2, "keys per master: " + keysPerMaster);
     }
 
@@ -103,16 +115,23 @@ class RedisClusterIT {
         try {
             JsonNode report = Http.get(health).json();
             assertEquals("degraded", report.path("status").asText(), report.toString());
-            assertEquals("disconnected", report.path("dependencies").path("cache").asText());
+            assertEquals(
+                    "disconnected", report.path("dependencies").path("cache").asText());
             for (int i = 0; i < 3; i++) {
                 Http.Reply reply = apiLogin(node, tenant, "alice", PASSWORD);
-                assertEquals(200, reply.status(), "open failure mode (or a live master): " + reply.raw().body());
-                assertEquals(401, apiLogin(node, tenant, "user-" + i, "Wrong-Pass1").status());
+                assertEquals(
+                        200,
+                        reply.status(),
+                        "open failure mode (or a live master): " + reply.raw().body());
+                assertEquals(
+                        401, apiLogin(node, tenant, "user-" + i, "Wrong-Pass1").status());
             }
         } finally {
             master.start(); // same port and nodes file: it rejoins with its slots (empty: no persistence)
         }
-        Wait.until("the cluster healthy again", Duration.ofSeconds(30),
+        Wait.until(
+                "the cluster healthy again",
+                Duration.ofSeconds(30),
                 () -> "healthy".equals(Http.get(health).json().path("status").asText()));
         String outage = node.log().substring(logLength);
         assertEquals(1, count(outage, "is unavailable ("), outage);
@@ -121,8 +140,10 @@ class RedisClusterIT {
 
     private static List<String> keys(ManagedRedis master) {
         try {
-            Process scan = new ProcessBuilder("redis-cli", "-p", String.valueOf(master.port()), "--scan", "--pattern", "um:*")
-                    .redirectErrorStream(true).start();
+            Process scan = new ProcessBuilder(
+                            "redis-cli", "-p", String.valueOf(master.port()), "--scan", "--pattern", "um:*")
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(scan.getInputStream().readAllBytes());
             assertEquals(0, scan.waitFor(), output);
             return output.lines().filter(line -> !line.isBlank()).toList();

@@ -1,15 +1,14 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.multimodal.usermanagement.it.Fixtures.apiLogin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Two Keycloak nodes on one Postgres database and one Redis: lockout state is shared at once. */
 class RedisNodesIT {
@@ -31,16 +30,31 @@ class RedisNodesIT {
                 assertEquals(401, apiLogin(a, tenant, "alice", "Wrong-Pass" + i).status());
             }
             assertEquals(401, apiLogin(b, tenant, "alice", PASSWORD).status(), "locked on A: refused on B at once");
-            assertEquals(401, Tokens.passwordGrant(b, tenant, Tokens.API_CLIENT, "alice", PASSWORD).status(),
+            assertEquals(
+                    401,
+                    Tokens.passwordGrant(b, tenant, Tokens.API_CLIENT, "alice", PASSWORD)
+                            .status(),
                     "and on B's token endpoint");
 
             String platformOnB = Tokens.platformAdmin(b);
-            JsonNode lock = Http.get(b.apiUrl(tenant) + "/users/" + userId, platformOnB).json().path("lock");
+            JsonNode lock = Http.get(b.apiUrl(tenant) + "/users/" + userId, platformOnB)
+                    .json()
+                    .path("lock");
             assertTrue(lock.path("locked").asBoolean(), "B's admin view shows A's lock: " + lock);
 
-            assertEquals(204, Http.post(b.apiUrl(tenant) + "/users/" + userId + "/unlock", platformOnB, Map.of()).status());
-            assertEquals(200, apiLogin(a, tenant, "alice", PASSWORD).status(), "unlocked on B: A lets the right password in");
-            assertFalse(Http.get(b.apiUrl(tenant) + "/users/" + userId, platformOnB).json().path("lock").path("locked").asBoolean());
+            assertEquals(
+                    204,
+                    Http.post(b.apiUrl(tenant) + "/users/" + userId + "/unlock", platformOnB, Map.of())
+                            .status());
+            assertEquals(
+                    200,
+                    apiLogin(a, tenant, "alice", PASSWORD).status(),
+                    "unlocked on B: A lets the right password in");
+            assertFalse(Http.get(b.apiUrl(tenant) + "/users/" + userId, platformOnB)
+                    .json()
+                    .path("lock")
+                    .path("locked")
+                    .asBoolean());
         }
     }
 }

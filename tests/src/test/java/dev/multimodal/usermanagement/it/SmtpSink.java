@@ -1,7 +1,6 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A minimal SMTP server on loopback that accepts every message (no auth, no TLS) and keeps it, so tests can read the
@@ -66,8 +65,20 @@ final class SmtpSink implements AutoCloseable, AfterAllCallback {
 
     /** Makes the realm send its e-mails here (Realm settings → Email), through Keycloak's admin API. */
     void serve(KeycloakServer keycloak, String realm) {
-        Http.Reply reply = Http.put(keycloak.baseUrl() + "/admin/realms/" + realm, Tokens.platformAdmin(keycloak), Map.of("realm", realm,
-                "smtpServer", Map.of("host", "127.0.0.1", "port", Integer.toString(port()), "from", "noreply@" + realm + ".example")));
+        Http.Reply reply = Http.put(
+                keycloak.baseUrl() + "/admin/realms/" + realm,
+                Tokens.platformAdmin(keycloak),
+                Map.of(
+                        "realm",
+                        realm,
+                        "smtpServer",
+                        Map.of(
+                                "host",
+                                "127.0.0.1",
+                                "port",
+                                Integer.toString(port()),
+                                "from",
+                                "noreply@" + realm + ".example")));
         assertEquals(204, reply.status(), reply.raw().body());
     }
 
@@ -80,7 +91,9 @@ final class SmtpSink implements AutoCloseable, AfterAllCallback {
     }
 
     List<Mail> mailsTo(String address) {
-        return mails.stream().filter(m -> m.recipients().contains(address.toLowerCase(Locale.ROOT))).toList();
+        return mails.stream()
+                .filter(m -> m.recipients().contains(address.toLowerCase(Locale.ROOT)))
+                .toList();
     }
 
     Mail awaitMailTo(String address, Duration timeout) {
@@ -114,8 +127,9 @@ final class SmtpSink implements AutoCloseable, AfterAllCallback {
 
     private void converse(Socket socket) {
         try (socket;
-             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-             Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII)) {
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII)) {
             reply(out, "220 localhost smtp-sink");
             List<String> recipients = new ArrayList<>();
             String line;
@@ -127,13 +141,15 @@ final class SmtpSink implements AutoCloseable, AfterAllCallback {
                     recipients = new ArrayList<>();
                     reply(out, "250 OK");
                 } else if (command.startsWith("RCPT TO")) {
-                    recipients.add(line.replaceAll("(?i)^RCPT TO:\\s*<?([^>]*)>?.*$", "$1").toLowerCase(Locale.ROOT));
+                    recipients.add(line.replaceAll("(?i)^RCPT TO:\\s*<?([^>]*)>?.*$", "$1")
+                            .toLowerCase(Locale.ROOT));
                     reply(out, "250 OK");
                 } else if (command.startsWith("DATA")) {
                     reply(out, "354 end with <CRLF>.<CRLF>");
                     StringBuilder data = new StringBuilder();
                     while ((line = in.readLine()) != null && !line.equals(".")) {
-                        data.append(line.startsWith("..") ? line.substring(1) : line).append("\r\n");
+                        data.append(line.startsWith("..") ? line.substring(1) : line)
+                                .append("\r\n");
                     }
                     mails.add(new Mail(List.copyOf(recipients), data.toString()));
                     reply(out, "250 OK queued");

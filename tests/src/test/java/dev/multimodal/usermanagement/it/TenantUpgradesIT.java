@@ -1,8 +1,10 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 10: a tenant made before the client scope {@code tenant} and the default role (simulated: the scope removed,
@@ -35,22 +34,58 @@ class TenantUpgradesIT {
         String old = Fixtures.createTenant(server, platform, Fixtures.unique("old"), false);
         String fresh = Fixtures.createTenant(server, platform, Fixtures.unique("fresh"), false);
         String admin = server.baseUrl() + "/admin/realms/" + old;
-        String apiClient = Http.get(admin + "/clients?clientId=" + Tokens.API_CLIENT, platform).json().get(0).path("id").asText();
+        String apiClient = Http.get(admin + "/clients?clientId=" + Tokens.API_CLIENT, platform)
+                .json()
+                .get(0)
+                .path("id")
+                .asText();
 
         // the tenant as the template of before made it
         String scope = scopeId(server, platform, old);
-        assertEquals(204, Http.delete(admin + "/default-default-client-scopes/" + scope, platform).status());
-        assertEquals(204, Http.delete(admin + "/clients/" + apiClient + "/default-client-scopes/" + scope, platform).status());
-        assertEquals(204, Http.delete(admin + "/client-scopes/" + scope, platform).status());
-        assertEquals(201, Http.post(admin + "/clients/" + apiClient + "/protocol-mappers/models", platform, Map.of(
-                "name", "tenant claims", "protocol", "openid-connect", "protocolMapper", CLAIMS_MAPPER,
-                "config", Map.of("access.token.claim", "true", "id.token.claim", "true", "userinfo.token.claim", "true"))).status());
+        assertEquals(
+                204,
+                Http.delete(admin + "/default-default-client-scopes/" + scope, platform)
+                        .status());
+        assertEquals(
+                204,
+                Http.delete(admin + "/clients/" + apiClient + "/default-client-scopes/" + scope, platform)
+                        .status());
+        assertEquals(
+                204, Http.delete(admin + "/client-scopes/" + scope, platform).status());
+        assertEquals(
+                201,
+                Http.post(
+                                admin + "/clients/" + apiClient + "/protocol-mappers/models",
+                                platform,
+                                Map.of(
+                                        "name",
+                                        "tenant claims",
+                                        "protocol",
+                                        "openid-connect",
+                                        "protocolMapper",
+                                        CLAIMS_MAPPER,
+                                        "config",
+                                        Map.of(
+                                                "access.token.claim",
+                                                "true",
+                                                "id.token.claim",
+                                                "true",
+                                                "userinfo.token.claim",
+                                                "true")))
+                        .status());
         TenantClaimsIT.registerApp(server, platform, old, "legacy");
         Http.Reply legacyBefore = Tokens.passwordGrant(server, old, "legacy", "boss", Fixtures.ADMIN_PASSWORD);
-        assertFalse(SecurityFixtures.claims(legacyBefore.json().path("access_token").asText()).has("tenant_id"), "precondition");
+        assertFalse(
+                SecurityFixtures.claims(legacyBefore.json().path("access_token").asText())
+                        .has("tenant_id"),
+                "precondition");
         Fixtures.createUser(server, platform, old, "roleless", PASSWORD, true, null);
-        String rolelessToken = Fixtures.apiLogin(server, old, "roleless", PASSWORD).json().path("access_token").asText();
-        assertEquals(403, Http.get(server.apiUrl(old) + "/users/me", rolelessToken).status(), "precondition");
+        String rolelessToken = Fixtures.apiLogin(server, old, "roleless", PASSWORD)
+                .json()
+                .path("access_token")
+                .asText();
+        assertEquals(
+                403, Http.get(server.apiUrl(old) + "/users/me", rolelessToken).status(), "precondition");
         setLevel(server, old, 0);
         int current = level(server, fresh);
         assertTrue(current >= 2, "the current level: " + current);
@@ -64,22 +99,39 @@ class TenantUpgradesIT {
         platform = Tokens.platformAdmin(server);
         List<String> all = List.of("guest", "user", "moderator", "admin");
         TenantClaimsIT.assertTenantClaims(server, old, "legacy", "boss", Fixtures.ADMIN_PASSWORD, all);
-        TenantClaimsIT.assertTenantClaims(server, old, TenantClaimsIT.registerApp(server, platform, old, "newer"), "boss",
-                Fixtures.ADMIN_PASSWORD, all);
-        TenantClaimsIT.assertTenantClaims(server, fresh, TenantClaimsIT.registerApp(server, platform, fresh, "newer"), "boss",
-                Fixtures.ADMIN_PASSWORD, all);
+        TenantClaimsIT.assertTenantClaims(
+                server,
+                old,
+                TenantClaimsIT.registerApp(server, platform, old, "newer"),
+                "boss",
+                Fixtures.ADMIN_PASSWORD,
+                all);
+        TenantClaimsIT.assertTenantClaims(
+                server,
+                fresh,
+                TenantClaimsIT.registerApp(server, platform, fresh, "newer"),
+                "boss",
+                Fixtures.ADMIN_PASSWORD,
+                all);
         JsonNode client = Http.get(admin + "/clients/" + apiClient, platform).json();
-        assertFalse(client.path("protocolMappers").toString().contains(CLAIMS_MAPPER), "the scope replaces the client's own mapper");
+        assertFalse(
+                client.path("protocolMappers").toString().contains(CLAIMS_MAPPER),
+                "the scope replaces the client's own mapper");
         assertTrue(client.path("defaultClientScopes").toString().contains("\"tenant\""), client.toString());
         Http.Reply login = Fixtures.apiLogin(server, old, "roleless", PASSWORD);
-        Http.Reply me = Http.get(server.apiUrl(old) + "/users/me", login.json().path("access_token").asText());
+        Http.Reply me = Http.get(
+                server.apiUrl(old) + "/users/me",
+                login.json().path("access_token").asText());
         assertEquals(200, me.status(), me.raw().body());
         assertEquals(List.of("guest", "user"), TenantClaimsIT.texts(me.json().path("roles")));
 
         restart(server);
         log = server.log();
         assertEquals(1, count(log, "Tenant " + old + " upgraded"), "a second start upgrades nothing");
-        assertEquals(1, count(log, "client 'user-management-api' added for platform admin logins"), "the platform set-up is idempotent");
+        assertEquals(
+                1,
+                count(log, "client 'user-management-api' added for platform admin logins"),
+                "the platform set-up is idempotent");
     }
 
     private static void restart(KeycloakServer server) {
@@ -88,7 +140,8 @@ class TenantUpgradesIT {
     }
 
     private static String scopeId(KeycloakServer server, String platform, String tenant) {
-        for (JsonNode scope : Http.get(server.baseUrl() + "/admin/realms/" + tenant + "/client-scopes", platform).json()) {
+        for (JsonNode scope : Http.get(server.baseUrl() + "/admin/realms/" + tenant + "/client-scopes", platform)
+                .json()) {
             if (scope.path("name").asText().equals("tenant")) {
                 return scope.path("id").asText();
             }
@@ -106,11 +159,16 @@ class TenantUpgradesIT {
     }
 
     private static Connection db(KeycloakServer server) throws SQLException {
-        return DriverManager.getConnection(server.database().jdbcUrl(), server.database().user(), server.database().password());
+        return DriverManager.getConnection(
+                server.database().jdbcUrl(),
+                server.database().user(),
+                server.database().password());
     }
 
     private static void setLevel(KeycloakServer server, String tenant, int level) throws SQLException {
-        try (Connection db = db(server); PreparedStatement update = db.prepareStatement("UPDATE UM_TENANT SET UPGRADE_LEVEL = ? WHERE NAME = ?")) {
+        try (Connection db = db(server);
+                PreparedStatement update =
+                        db.prepareStatement("UPDATE UM_TENANT SET UPGRADE_LEVEL = ? WHERE NAME = ?")) {
             update.setInt(1, level);
             update.setString(2, tenant);
             assertEquals(1, update.executeUpdate());
@@ -118,7 +176,8 @@ class TenantUpgradesIT {
     }
 
     private static int level(KeycloakServer server, String tenant) throws SQLException {
-        try (Connection db = db(server); PreparedStatement query = db.prepareStatement("SELECT UPGRADE_LEVEL FROM UM_TENANT WHERE NAME = ?")) {
+        try (Connection db = db(server);
+                PreparedStatement query = db.prepareStatement("SELECT UPGRADE_LEVEL FROM UM_TENANT WHERE NAME = ?")) {
             query.setString(1, tenant);
             try (ResultSet row = query.executeQuery()) {
                 assertTrue(row.next(), tenant);

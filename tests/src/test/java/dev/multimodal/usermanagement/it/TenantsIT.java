@@ -1,5 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -8,10 +14,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +23,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class TenantsIT {
 
@@ -75,11 +74,14 @@ class TenantsIT {
         JsonNode body = reply.json();
         assertEquals(status, body.path("status").asInt());
         assertFalse(body.path("title").asText().isEmpty());
-        assertFalse(reply.raw().body().contains("Exception"), "leaks internals: " + reply.raw().body());
+        assertFalse(
+                reply.raw().body().contains("Exception"),
+                "leaks internals: " + reply.raw().body());
     }
 
     private static boolean realmExists(String realm) {
-        int status = Http.get(server.baseUrl() + "/admin/realms/" + realm, platformToken).status();
+        int status = Http.get(server.baseUrl() + "/admin/realms/" + realm, platformToken)
+                .status();
         assertTrue(status == 200 || status == 404, "admin API answered " + status);
         return status == 200;
     }
@@ -98,12 +100,15 @@ class TenantsIT {
         assertTrue(tenant.path("is_active").asBoolean());
         assertNotNull(java.time.Instant.parse(tenant.path("created_at").asText()));
 
-        JsonNode realm = Http.get(server.baseUrl() + "/admin/realms/" + id, platformToken).json();
+        JsonNode realm = Http.get(server.baseUrl() + "/admin/realms/" + id, platformToken)
+                .json();
         assertEquals("user-management", realm.path("loginTheme").asText());
         assertEquals(1800, realm.path("accessTokenLifespan").asInt());
         assertTrue(realm.path("passwordPolicy").asText().contains("passwordHistory(5)"));
         assertTrue(realm.path("eventsEnabled").asBoolean());
-        JsonNode moderator = Http.get(server.baseUrl() + "/admin/realms/" + id + "/roles/moderator/composites", platformToken).json();
+        JsonNode moderator = Http.get(
+                        server.baseUrl() + "/admin/realms/" + id + "/roles/moderator/composites", platformToken)
+                .json();
         assertTrue(moderator.toString().contains("\"user\""), moderator.toString());
 
         String token = Tokens.password(server, id, "boss", ADMIN_PASSWORD);
@@ -112,8 +117,14 @@ class TenantsIT {
         assertEquals(server.baseUrl() + "/realms/" + id, claims.getIssuer());
         assertEquals(List.of("guest", "user", "moderator", "admin"), claims.getStringListClaim("roles"));
         List<String> permissions = claims.getStringListClaim("permissions");
-        for (String permission : List.of("profile:read", "profile:write", "users:read", "users:write", "roles:assign",
-                "tenant:settings", "audit:read")) {
+        for (String permission : List.of(
+                "profile:read",
+                "profile:write",
+                "users:read",
+                "users:write",
+                "roles:assign",
+                "tenant:settings",
+                "audit:read")) {
             assertTrue(permissions.contains(permission), permission + " missing from " + permissions);
         }
         assertFalse(permissions.contains("tenants:manage"), "a tenant admin is no platform admin");
@@ -121,9 +132,11 @@ class TenantsIT {
 
     /** Checks the signature against the realm's published keys with an independent JOSE library. */
     private static JWTClaimsSet verifiedClaims(String realm, String token) throws Exception {
-        JWKSet keys = JWKSet.parse(Http.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/certs").raw().body());
+        JWKSet keys = JWKSet.parse(Http.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/certs")
+                .raw()
+                .body());
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSTypeVerifier((type, context) -> { });
+        processor.setJWSTypeVerifier((type, context) -> {});
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys)));
         return processor.process(token, null);
     }
@@ -170,13 +183,20 @@ class TenantsIT {
         assertEquals(2, page.json().path("page_size").asInt());
         Http.Reply second = Http.get(tenants + "?search=LIST-" + tag + "&page_size=2&page=2", platformToken);
         assertEquals(1, second.json().path("items").size());
-        assertEquals("list-" + tag + "-2", second.json().path("items").get(0).path("id").asText());
+        assertEquals(
+                "list-" + tag + "-2",
+                second.json().path("items").get(0).path("id").asText());
 
         Http.Reply one = Http.get(tenants + "/list-" + tag + "-1", platformToken);
         assertEquals(200, one.status());
         assertEquals("list-" + tag + "-1", one.json().path("id").asText());
 
-        assertTrue(Http.get(tenants + "?search=demo", platformToken).json().path("items").toString().contains("\"id\":\"demo\""),
+        assertTrue(
+                Http.get(tenants + "?search=demo", platformToken)
+                        .json()
+                        .path("items")
+                        .toString()
+                        .contains("\"id\":\"demo\""),
                 "the imported demo tenant is registered too");
         assertProblem(Http.get(tenants + "?page_size=0", platformToken), 400);
         assertProblem(Http.get(tenants + "?page_size=101", platformToken), 400);
@@ -187,7 +207,9 @@ class TenantsIT {
     @Test
     void takenNameOrDomainIsAConflictAndLeavesNothingBehind() {
         String id = Fixtures.unique("taken");
-        assertEquals(201, Http.post(tenants, platformToken, tenantBody(id, id + ".test")).status());
+        assertEquals(
+                201,
+                Http.post(tenants, platformToken, tenantBody(id, id + ".test")).status());
 
         assertProblem(Http.post(tenants, platformToken, tenantBody(id, null)), 409);
         String other = Fixtures.unique("other");
@@ -209,11 +231,14 @@ class TenantsIT {
             assertEquals("admin_password", error.path("field").asText());
             messages.add(error.path("message").asText());
         });
-        assertTrue(messages.size() >= 4, "length, upper case, digits and not-username should all be named: " + messages);
+        assertTrue(
+                messages.size() >= 4, "length, upper case, digits and not-username should all be named: " + messages);
         assertFalse(realmExists(id), "the realm of a refused tenant must not exist");
         assertProblem(Http.get(tenants + "/" + id, platformToken), 404);
         // the domain is free again: nothing of the failed attempt holds it
-        assertEquals(201, Http.post(tenants, platformToken, tenantBody(id, id + ".test")).status());
+        assertEquals(
+                201,
+                Http.post(tenants, platformToken, tenantBody(id, id + ".test")).status());
     }
 
     @Test
@@ -223,13 +248,16 @@ class TenantsIT {
         assertProblem(Http.postRaw(tenants, platformToken, "text/plain", "name=x"), 415);
         assertProblem(Http.postRaw(tenants, platformToken, null, "{}"), 415);
         assertProblem(Http.postRaw(tenants, platformToken, "application/json", "[]"), 400);
-        assertProblem(Http.postRaw(tenants, platformToken, "application/json", "{\"name\":\"x\"" + " ".repeat(70_000) + "}"), 413);
+        assertProblem(
+                Http.postRaw(tenants, platformToken, "application/json", "{\"name\":\"x\"" + " ".repeat(70_000) + "}"),
+                413);
 
         Map<String, Object> unknown = tenantBody(id, null);
         unknown.put("is_admin", true);
         Http.Reply reply = Http.post(tenants, platformToken, unknown);
         assertProblem(reply, 400);
-        assertEquals("is_admin", reply.json().path("errors").get(0).path("field").asText());
+        assertEquals(
+                "is_admin", reply.json().path("errors").get(0).path("field").asText());
 
         Map<String, Object> many = tenantBody("Bad_Id", "not a domain");
         many.put("admin_email", "not-an-email");
@@ -256,7 +284,8 @@ class TenantsIT {
         try {
             List<Future<Integer>> replies = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                replies.add(pool.submit(() -> Http.post(tenants, platformToken, tenantBody(id, id + ".test")).status()));
+                replies.add(pool.submit(() -> Http.post(tenants, platformToken, tenantBody(id, id + ".test"))
+                        .status()));
             }
             List<Integer> statuses = new ArrayList<>();
             for (Future<Integer> reply : replies) {
@@ -302,61 +331,110 @@ class TenantsIT {
         assertEquals(1800, own.json().path("access_token_lifespan_seconds").asInt());
         assertEquals(604800, own.json().path("refresh_token_lifespan_seconds").asInt());
 
-        Http.Reply changed = Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("registration_allowed", false,
-                "access_token_lifespan_seconds", 600, "password_policy", "length(12) and digits(2)"));
+        Http.Reply changed = Http.put(
+                server.apiUrl(a) + "/tenants/" + a + "/settings",
+                adminOfA,
+                Map.of(
+                        "registration_allowed",
+                        false,
+                        "access_token_lifespan_seconds",
+                        600,
+                        "password_policy",
+                        "length(12) and digits(2)"));
         assertEquals(200, changed.status(), changed.raw().body());
         assertFalse(changed.json().path("registration_allowed").asBoolean());
         assertEquals(600, changed.json().path("access_token_lifespan_seconds").asInt());
-        JsonNode realm = Http.get(server.baseUrl() + "/admin/realms/" + a, platformToken).json();
+        JsonNode realm =
+                Http.get(server.baseUrl() + "/admin/realms/" + a, platformToken).json();
         assertFalse(realm.path("registrationAllowed").asBoolean(), "the admin console shows the same value");
         assertEquals(600, realm.path("accessTokenLifespan").asInt());
         assertEquals("length(12) and digits(2)", realm.path("passwordPolicy").asText());
 
         // another tenant's settings: refused on its own URL (another id) and on any other URL (another realm)
         assertProblem(Http.get(server.apiUrl(a) + "/tenants/" + b + "/settings", adminOfA), 403);
-        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + b + "/settings", adminOfA, Map.of("registration_allowed", true)), 403);
+        assertProblem(
+                Http.put(
+                        server.apiUrl(a) + "/tenants/" + b + "/settings",
+                        adminOfA,
+                        Map.of("registration_allowed", true)),
+                403);
         assertProblem(Http.get(tenants + "/" + a + "/settings", adminOfA), 403);
         assertProblem(Http.get(server.apiUrl(b) + "/tenants/" + b + "/settings", adminOfA), 403);
-        assertTrue(Http.get(tenants + "/" + b + "/settings", platformToken).json().path("registration_allowed").asBoolean(),
+        assertTrue(
+                Http.get(tenants + "/" + b + "/settings", platformToken)
+                        .json()
+                        .path("registration_allowed")
+                        .asBoolean(),
                 "tenant B is untouched");
 
-        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("password_policy", "noSuchRule(3)")), 400);
-        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("access_token_lifespan_seconds", 5)), 400);
-        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("lockout", true)), 400);
+        assertProblem(
+                Http.put(
+                        server.apiUrl(a) + "/tenants/" + a + "/settings",
+                        adminOfA,
+                        Map.of("password_policy", "noSuchRule(3)")),
+                400);
+        assertProblem(
+                Http.put(
+                        server.apiUrl(a) + "/tenants/" + a + "/settings",
+                        adminOfA,
+                        Map.of("access_token_lifespan_seconds", 5)),
+                400);
+        assertProblem(
+                Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", adminOfA, Map.of("lockout", true)), 400);
 
         // a plain user of tenant A
         String userId = Fixtures.createUser(server, platformToken, a, "plain", "Plain-Pass123", true, "user");
         assertNotNull(userId);
         String userOfA = Tokens.password(server, a, "plain", "Plain-Pass123");
         assertProblem(Http.get(server.apiUrl(a) + "/tenants/" + a + "/settings", userOfA), 403);
-        assertProblem(Http.put(server.apiUrl(a) + "/tenants/" + a + "/settings", userOfA, Map.of("registration_allowed", true)), 403);
+        assertProblem(
+                Http.put(
+                        server.apiUrl(a) + "/tenants/" + a + "/settings",
+                        userOfA,
+                        Map.of("registration_allowed", true)),
+                403);
     }
 
     @Test
     void disabledTenantCannotLogInAndItsTokensStopWorking() {
         String id = createTenant(Fixtures.unique("off"));
         String adminToken = Tokens.password(server, id, "boss", ADMIN_PASSWORD);
-        assertEquals(200, Http.get(server.apiUrl(id) + "/tenants/" + id + "/settings", adminToken).status());
+        assertEquals(
+                200,
+                Http.get(server.apiUrl(id) + "/tenants/" + id + "/settings", adminToken)
+                        .status());
 
         assertEquals(204, Http.delete(tenants + "/" + id, platformToken).status());
 
-        assertFalse(Http.get(tenants + "/" + id, platformToken).json().path("is_active").asBoolean());
+        assertFalse(Http.get(tenants + "/" + id, platformToken)
+                .json()
+                .path("is_active")
+                .asBoolean());
         assertTrue(realmExists(id), "delete without purge keeps the realm");
         assertProblem(Http.get(tenants + "/" + id + "/settings", adminToken), 401);
-        assertNotEquals(200, Tokens.passwordGrant(server, id, Tokens.API_CLIENT, "boss", ADMIN_PASSWORD).status());
+        assertNotEquals(
+                200,
+                Tokens.passwordGrant(server, id, Tokens.API_CLIENT, "boss", ADMIN_PASSWORD)
+                        .status());
 
-        Http.Reply enabled = Http.put(tenants + "/" + id, platformToken, Map.of("is_active", true, "name", "Back again"));
+        Http.Reply enabled =
+                Http.put(tenants + "/" + id, platformToken, Map.of("is_active", true, "name", "Back again"));
         assertEquals(200, enabled.status(), enabled.raw().body());
         assertTrue(enabled.json().path("is_active").asBoolean());
         assertEquals("Back again", enabled.json().path("name").asText());
-        assertEquals(200, Tokens.passwordGrant(server, id, Tokens.API_CLIENT, "boss", ADMIN_PASSWORD).status());
+        assertEquals(
+                200,
+                Tokens.passwordGrant(server, id, Tokens.API_CLIENT, "boss", ADMIN_PASSWORD)
+                        .status());
     }
 
     @Test
     void purgeRemovesTheRealmForGood() {
         String id = createTenant(Fixtures.unique("gone"));
         assertProblem(Http.delete(tenants + "/" + id + "?purge=maybe", platformToken), 400);
-        assertEquals(204, Http.delete(tenants + "/" + id + "?purge=true", platformToken).status());
+        assertEquals(
+                204,
+                Http.delete(tenants + "/" + id + "?purge=true", platformToken).status());
         assertFalse(realmExists(id));
         assertProblem(Http.get(tenants + "/" + id, platformToken), 404);
         assertProblem(Http.delete(tenants + "/" + id, platformToken), 404);
@@ -365,7 +443,9 @@ class TenantsIT {
     @Test
     void domainsAreUniqueAcrossTenantsOnUpdateToo() {
         String a = Fixtures.unique("dom-a");
-        assertEquals(201, Http.post(tenants, platformToken, tenantBody(a, a + ".test")).status());
+        assertEquals(
+                201,
+                Http.post(tenants, platformToken, tenantBody(a, a + ".test")).status());
         String b = createTenant(Fixtures.unique("dom-b"));
         assertProblem(Http.put(tenants + "/" + b, platformToken, Map.of("domain", a + ".test")), 409);
         Http.Reply moved = Http.put(tenants + "/" + b, platformToken, Map.of("domain", b + ".test"));

@@ -21,7 +21,8 @@ public final class TestDatabase {
     }
 
     static TestDatabase fromSystemProperties() {
-        return new TestDatabase(System.getProperty("it.postgres.url", "jdbc:postgresql://127.0.0.1:5432/"),
+        return new TestDatabase(
+                System.getProperty("it.postgres.url", "jdbc:postgresql://127.0.0.1:5432/"),
                 System.getProperty("it.postgres.user", "postgres"),
                 System.getProperty("it.postgres.password", ""),
                 System.getProperty("it.postgres.database", "user_management_it"));
@@ -56,7 +57,8 @@ public final class TestDatabase {
 
     /** Refuses new connections and ends the open ones: the database is down for Keycloak. */
     public void takeDown() {
-        execute("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS false",
+        execute(
+                "ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS false",
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
     }
 
@@ -66,13 +68,15 @@ public final class TestDatabase {
 
     private void execute(String... statements) {
         try (Connection connection = DriverManager.getConnection(serverUrl + "postgres", user, password);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Postgres at " + serverUrl + " as " + user + ": " + e.getMessage()
-                    + " (is it running? pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)", e);
+            throw new IllegalStateException(
+                    "Postgres at " + serverUrl + " as " + user + ": " + e.getMessage()
+                            + " (is it running? pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)",
+                    e);
         }
     }
 }

@@ -1,18 +1,17 @@
 package dev.multimodal.usermanagement.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-
-import java.time.Duration;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Our theme in a real browser, in English and German ({@code ui_locales=de}): the branded login page, our messages
@@ -55,9 +54,15 @@ class ThemeBrowserIT {
             browser.screenshot("theme-login-en");
             assertEquals("Sign in to " + tenantName + " · User Management", browser.title());
             assertEquals(tenantName, browser.text(By.id("um-tenant-name")));
-            assertEquals("User Management", browser.find(By.id("um-product-name")).getAttribute("textContent").trim());
-            assertTrue((Boolean) browser.script("const logo = document.querySelector('img.um-logo');"
-                    + " return logo.complete && logo.naturalWidth > 0;"), "the logo (SVG) loads");
+            assertEquals(
+                    "User Management",
+                    browser.find(By.id("um-product-name"))
+                            .getAttribute("textContent")
+                            .trim());
+            assertTrue(
+                    (Boolean) browser.script("const logo = document.querySelector('img.um-logo');"
+                            + " return logo.complete && logo.naturalWidth > 0;"),
+                    "the logo (SVG) loads");
             assertEquals("Sign in to your account", browser.text(By.id("kc-page-title")));
         }
     }
@@ -69,7 +74,10 @@ class ThemeBrowserIT {
             browser.open(app.authorizationUrl("ui_locales=de"));
             browser.find(By.id("kc-form-login"));
             browser.screenshot("theme-login-de");
-            assertEquals("Anmeldung bei " + tenantName + " · User Management", browser.title(), "the title keeps the product name");
+            assertEquals(
+                    "Anmeldung bei " + tenantName + " · User Management",
+                    browser.title(),
+                    "the title keeps the product name");
             assertEquals("Bei Ihrem Konto anmelden", browser.text(By.id("kc-page-title")));
             assertEquals("Anmelden", browser.text(By.id("kc-login")));
             assertEquals(tenantName, browser.text(By.id("um-tenant-name")));
@@ -77,7 +85,8 @@ class ThemeBrowserIT {
             browser.signIn("greta", "wrong-password");
             String error = browser.text(By.cssSelector(".kc-feedback-text, #input-error"));
             browser.screenshot("theme-login-de-wrong-password");
-            assertTrue(error.startsWith("Ungültiger Benutzername oder Passwort. Nach wiederholten Fehlversuchen"), error);
+            assertTrue(
+                    error.startsWith("Ungültiger Benutzername oder Passwort. Nach wiederholten Fehlversuchen"), error);
         }
     }
 
@@ -117,9 +126,11 @@ class ThemeBrowserIT {
         user.putObject("attributes").putArray("locale").add("de");
         assertEquals(204, Http.put(url, admin, user).status());
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, Fixtures.apiLogin(server, tenant, "uwe", "wrong-" + i).status());
+            assertEquals(
+                    401, Fixtures.apiLogin(server, tenant, "uwe", "wrong-" + i).status());
         }
-        String mail = smtp.awaitMailTo("uwe@" + tenant + ".example", Duration.ofSeconds(30)).decoded();
+        String mail = smtp.awaitMailTo("uwe@" + tenant + ".example", Duration.ofSeconds(30))
+                .decoded();
         assertTrue(mail.contains("Subject: Ihr Konto wurde gesperrt"), mail);
         assertTrue(mail.contains("-Konto wurde nach wiederholten fehlgeschlagenen Anmeldeversuchen"), mail);
         assertTrue(mail.contains("User Management"), "the product name in the mail's header: " + mail);
@@ -133,8 +144,12 @@ class ThemeBrowserIT {
             browser.signIn("anna", PASSWORD);
             browser.find(By.cssSelector("[data-testid='page-header'] img"));
             browser.until(d -> d.getTitle().equals("User Management · Account"));
-            assertTrue((Boolean) browser.script("const logo = document.querySelector(\"[data-testid='page-header'] img\");"
-                    + " return logo.complete && logo.naturalWidth > 0 && logo.src.endsWith('/user-management/logo.svg');"), "our logo in the header");
+            assertTrue(
+                    (Boolean)
+                            browser.script(
+                                    "const logo = document.querySelector(\"[data-testid='page-header'] img\");"
+                                            + " return logo.complete && logo.naturalWidth > 0 && logo.src.endsWith('/user-management/logo.svg');"),
+                    "our logo in the header");
             browser.screenshot("theme-account-en");
         }
     }
@@ -144,15 +159,18 @@ class ThemeBrowserIT {
         Fixtures.lockout(server, tenant, Map.of("lockout_email", true));
         Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "ulla", PASSWORD, true, "user");
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, Fixtures.apiLogin(server, tenant, "ulla", "wrong-" + i).status());
+            assertEquals(
+                    401, Fixtures.apiLogin(server, tenant, "ulla", "wrong-" + i).status());
         }
-        String link = SmtpSink.link(smtp.awaitMailTo("ulla@" + tenant + ".example", Duration.ofSeconds(30)), "action-token");
+        String link =
+                SmtpSink.link(smtp.awaitMailTo("ulla@" + tenant + ".example", Duration.ofSeconds(30)), "action-token");
         try (WebBrowser browser = new WebBrowser("en")) {
             browser.open(link);
             String title = browser.text(By.id("kc-page-title"));
             browser.screenshot("theme-unlocked-en");
             assertEquals("Account unlocked", title);
-            assertTrue(browser.text(By.id("kc-info-message")).contains("Your account is unlocked. You can sign in again."));
+            assertTrue(browser.text(By.id("kc-info-message"))
+                    .contains("Your account is unlocked. You can sign in again."));
         }
         assertEquals(200, Fixtures.apiLogin(server, tenant, "ulla", PASSWORD).status(), "the lock is over");
     }

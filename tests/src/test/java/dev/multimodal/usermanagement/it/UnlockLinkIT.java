@@ -1,8 +1,9 @@
 package dev.multimodal.usermanagement.it;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,11 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lockout e-mail's unlock link ends the lock it was sent for, never a later one. */
 class UnlockLinkIT {
@@ -43,11 +42,22 @@ class UnlockLinkIT {
         lock(tenant, "ruth");
         String first = SmtpSink.link(smtp.awaitMailTo(address, Duration.ofSeconds(20)), "action-token");
         // the lock ends by other means (an admin), then a second lock
-        String boss = Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", "boss", "password", Fixtures.ADMIN_PASSWORD))
-                .json().path("access_token").asText();
-        assertEquals(204, Http.post(server.apiUrl(tenant) + "/users/" + ruth + "/unlock", boss, Map.of()).status());
+        String boss = Http.post(
+                        server.apiUrl(tenant) + "/auth/login",
+                        null,
+                        Map.of("username", "boss", "password", Fixtures.ADMIN_PASSWORD))
+                .json()
+                .path("access_token")
+                .asText();
+        assertEquals(
+                204,
+                Http.post(server.apiUrl(tenant) + "/users/" + ruth + "/unlock", boss, Map.of())
+                        .status());
         lock(tenant, "ruth");
-        Wait.until("the second lock's mail", Duration.ofSeconds(20), () -> smtp.mailsTo(address).size() == 2);
+        Wait.until(
+                "the second lock's mail",
+                Duration.ofSeconds(20),
+                () -> smtp.mailsTo(address).size() == 2);
 
         HttpResponse<String> stale = browserGet(first);
         assertNotEquals(200, stale.statusCode(), "the first lock's link: " + stale.body());
@@ -62,7 +72,8 @@ class UnlockLinkIT {
     }
 
     private static Http.Reply login(String tenant, String username, String password) {
-        return Http.post(server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
+        return Http.post(
+                server.apiUrl(tenant) + "/auth/login", null, Map.of("username", username, "password", password));
     }
 
     private static void lock(String tenant, String username) {
@@ -72,8 +83,14 @@ class UnlockLinkIT {
     }
 
     private static HttpResponse<String> browserGet(String url) throws Exception {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
-                .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(30))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
     }
 }

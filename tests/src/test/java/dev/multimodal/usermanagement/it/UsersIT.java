@@ -1,9 +1,11 @@
 package dev.multimodal.usermanagement.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,11 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code /users}: self-service and user administration for every role (guest, user, moderator, tenant admin,
@@ -33,9 +32,20 @@ class UsersIT {
 
     private static final String ADMIN_PASSWORD = "Admin-Pass123";
     private static final String PASSWORD = "Start-Pass123";
-    private static final List<String> PROFILE_FIELDS = List.of("id", "email", "username", "first_name", "last_name", "tenant_id",
-            "roles", "is_active", "email_verified", "created_at", "preferences");
-    private static final HttpClient RAW = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> PROFILE_FIELDS = List.of(
+            "id",
+            "email",
+            "username",
+            "first_name",
+            "last_name",
+            "tenant_id",
+            "roles",
+            "is_active",
+            "email_verified",
+            "created_at",
+            "preferences");
+    private static final HttpClient RAW =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static KeycloakServer server;
 
@@ -57,8 +67,7 @@ class UsersIT {
         }
     }
 
-    private record Account(String id, String username, String password) {
-    }
+    private record Account(String id, String username, String password) {}
 
     /** The bootstrap admin of master (a platform admin); master's access tokens live 60 s, so renewed every 30 s. */
     private static String platform() {
@@ -83,15 +92,32 @@ class UsersIT {
         assertEquals(201, reply.status(), reply.raw().body());
         String api = server.apiUrl(id);
         String bossToken = access(api, "boss", ADMIN_PASSWORD);
-        return new Tenant(id, api, Http.get(api + "/users/me", bossToken).json().path("id").asText());
+        return new Tenant(
+                id,
+                api,
+                Http.get(api + "/users/me", bossToken).json().path("id").asText());
     }
 
     /** A user made through Keycloak's admin REST API with a permanent password and one realm role (or none). */
     private static Account account(Tenant tenant, String username, String role) {
-        Http.Reply created = Http.post(server.baseUrl() + "/admin/realms/" + tenant.id() + "/users", platform(), Map.of(
-                "username", username, "enabled", true, "email", username + "@" + tenant.id() + ".example", "emailVerified", true,
-                "firstName", "U", "lastName", "Ser",
-                "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+        Http.Reply created = Http.post(
+                server.baseUrl() + "/admin/realms/" + tenant.id() + "/users",
+                platform(),
+                Map.of(
+                        "username",
+                        username,
+                        "enabled",
+                        true,
+                        "email",
+                        username + "@" + tenant.id() + ".example",
+                        "emailVerified",
+                        true,
+                        "firstName",
+                        "U",
+                        "lastName",
+                        "Ser",
+                        "credentials",
+                        List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
         assertEquals(201, created.status(), created.raw().body());
         String location = created.header("Location");
         String id = location.substring(location.lastIndexOf('/') + 1);
@@ -106,13 +132,17 @@ class UsersIT {
     /** Access and refresh token from our own login. */
     private static JsonNode tokens(Tenant tenant, Account account) {
         Http.Reply reply = login(tenant.api(), account.username(), account.password());
-        assertEquals(200, reply.status(), "login of " + account.username() + ": " + reply.raw().body());
+        assertEquals(
+                200,
+                reply.status(),
+                "login of " + account.username() + ": " + reply.raw().body());
         return reply.json();
     }
 
     private static String access(String api, String username, String password) {
         Http.Reply reply = login(api, username, password);
-        assertEquals(200, reply.status(), "login of " + username + ": " + reply.raw().body());
+        assertEquals(
+                200, reply.status(), "login of " + username + ": " + reply.raw().body());
         return reply.json().path("access_token").asText();
     }
 
@@ -125,7 +155,10 @@ class UsersIT {
     }
 
     private static Http.Reply refresh(Tenant tenant, JsonNode tokens) {
-        return Http.post(tenant.api() + "/auth/refresh", null, Map.of("refresh_token", tokens.path("refresh_token").asText()));
+        return Http.post(
+                tenant.api() + "/auth/refresh",
+                null,
+                Map.of("refresh_token", tokens.path("refresh_token").asText()));
     }
 
     private static Map<String, Object> newUser(Tenant tenant, String username, String role) {
@@ -143,8 +176,10 @@ class UsersIT {
 
     /** A raw body with any method and content type, for bad-input tests. */
     private static Http.Reply raw(String method, String url, String token, String contentType, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -169,12 +204,18 @@ class UsersIT {
         assertEquals(status, reply.status(), reply.raw().body());
         String type = reply.header("Content-Type");
         assertNotNull(type, "no Content-Type on " + status);
-        assertTrue(type.startsWith("application/problem+json"), type + ": " + reply.raw().body());
+        assertTrue(
+                type.startsWith("application/problem+json"),
+                type + ": " + reply.raw().body());
         JsonNode body = reply.json();
         assertEquals(status, body.path("status").asInt());
         assertFalse(body.path("title").asText().isEmpty());
         String text = reply.raw().body();
-        assertFalse(text.contains("Exception") || text.contains("\tat ") || text.contains("org.keycloak") || text.contains("dev.multimodal"),
+        assertFalse(
+                text.contains("Exception")
+                        || text.contains("\tat ")
+                        || text.contains("org.keycloak")
+                        || text.contains("dev.multimodal"),
                 "leaks internals: " + text);
         return body;
     }
@@ -236,8 +277,15 @@ class UsersIT {
         accounts.put("user", account(t, "ulla", "user"));
         accounts.put("moderator", account(t, "moritz", "moderator"));
         accounts.put("admin", new Account(t.bossId(), "boss", ADMIN_PASSWORD));
-        Map<String, List<String>> expectedRoles = Map.of("guest", List.of("guest"), "user", List.of("guest", "user"),
-                "moderator", List.of("guest", "user", "moderator"), "admin", List.of("guest", "user", "moderator", "admin"));
+        Map<String, List<String>> expectedRoles = Map.of(
+                "guest",
+                List.of("guest"),
+                "user",
+                List.of("guest", "user"),
+                "moderator",
+                List.of("guest", "user", "moderator"),
+                "admin",
+                List.of("guest", "user", "moderator", "admin"));
 
         for (Map.Entry<String, Account> entry : accounts.entrySet()) {
             String role = entry.getKey();
@@ -252,11 +300,20 @@ class UsersIT {
             assertTrue(profile.path("is_active").asBoolean(), role);
             assertTrue(profile.path("preferences").isObject(), role);
 
-            Http.Reply update = Http.put(t.users() + "/me", token, Map.of("first_name", "Changed-" + role, "last_name", "Name",
-                    "preferences", Map.of("theme", "dark", "role", role)));
+            Http.Reply update = Http.put(
+                    t.users() + "/me",
+                    token,
+                    Map.of(
+                            "first_name",
+                            "Changed-" + role,
+                            "last_name",
+                            "Name",
+                            "preferences",
+                            Map.of("theme", "dark", "role", role)));
             if (role.equals("guest")) {
                 assertProblem(update, 403);
-                assertEquals("U", me(t, token).path("first_name").asText(), "the guest's refused update changed nothing");
+                assertEquals(
+                        "U", me(t, token).path("first_name").asText(), "the guest's refused update changed nothing");
                 assertTrue(me(t, token).path("preferences").isEmpty());
             } else {
                 assertEquals(200, update.status(), role + ": " + update.raw().body());
@@ -273,7 +330,9 @@ class UsersIT {
         // the platform realm is no tenant: no profile of its users is read or changed here
         String master = server.apiUrl("master");
         assertProblem(Http.get(master + "/users/me", platform()), 404);
-        assertProblem(Http.put(master + "/users/me", platform(), Map.of("preferences", Map.of("written_by", "UsersIT"))), 404);
+        assertProblem(
+                Http.put(master + "/users/me", platform(), Map.of("preferences", Map.of("written_by", "UsersIT"))),
+                404);
 
         Http.Reply anonymous = Http.get(t.users() + "/me");
         assertProblem(anonymous, 401);
@@ -300,14 +359,29 @@ class UsersIT {
         }
         Map<String, Object> all = new LinkedHashMap<>(protectedFields);
         all.put("first_name", "Sneaky");
-        JsonNode problem = assertInvalid(Http.put(t.users() + "/me", token, all), "roles", "tenant_id", "is_active", "email_verified");
+        JsonNode problem = assertInvalid(
+                Http.put(t.users() + "/me", token, all), "roles", "tenant_id", "is_active", "email_verified");
         assertEquals(4, problem.path("errors").size(), problem.toString());
 
         // mass assignment: fields that are not the profile's
-        for (Map.Entry<String, Object> unknown : Map.<String, Object>of("is_admin", true, "id", UUID.randomUUID().toString(),
-                "username", "root", "email", "root@" + t.id() + ".example", "password", "Other-Pass123",
-                "created_at", "2000-01-01T00:00:00Z", "permissions", List.of("users:write")).entrySet()) {
-            assertInvalid(Http.put(t.users() + "/me", token, Map.of(unknown.getKey(), unknown.getValue())), unknown.getKey());
+        for (Map.Entry<String, Object> unknown : Map.<String, Object>of(
+                        "is_admin",
+                        true,
+                        "id",
+                        UUID.randomUUID().toString(),
+                        "username",
+                        "root",
+                        "email",
+                        "root@" + t.id() + ".example",
+                        "password",
+                        "Other-Pass123",
+                        "created_at",
+                        "2000-01-01T00:00:00Z",
+                        "permissions",
+                        List.of("users:write"))
+                .entrySet()) {
+            assertInvalid(
+                    Http.put(t.users() + "/me", token, Map.of(unknown.getKey(), unknown.getValue())), unknown.getKey());
         }
 
         JsonNode profile = me(t, token);
@@ -328,8 +402,15 @@ class UsersIT {
             assertInvalid(Http.put(t.users() + "/me", token, Map.of("preferences", notAnObject)), "preferences");
         }
 
-        Map<String, Object> nested = Map.of("theme", "dark", "notifications", Map.of("email", true, "sms", false),
-                "languages", List.of("en", "de"), "page_size", 50);
+        Map<String, Object> nested = Map.of(
+                "theme",
+                "dark",
+                "notifications",
+                Map.of("email", true, "sms", false),
+                "languages",
+                List.of("en", "de"),
+                "page_size",
+                50);
         Http.Reply stored = Http.put(t.users() + "/me", token, Map.of("preferences", nested));
         assertEquals(200, stored.status(), stored.raw().body());
         assertEquals(Http.tree(nested), me(t, token).path("preferences"));
@@ -337,11 +418,16 @@ class UsersIT {
         // {"blob":"..."} is 11 bytes plus the blob
         String fits = "x".repeat(16 * 1024 - 11);
         Http.Reply largest = Http.put(t.users() + "/me", token, Map.of("preferences", Map.of("blob", fits)));
-        assertEquals(200, largest.status(), "exactly 16 KB is allowed: " + largest.raw().body());
+        assertEquals(
+                200,
+                largest.status(),
+                "exactly 16 KB is allowed: " + largest.raw().body());
         assertEquals(fits, me(t, token).path("preferences").path("blob").asText());
 
-        assertInvalid(Http.put(t.users() + "/me", token, Map.of("preferences", Map.of("blob", fits + "x"))), "preferences");
-        assertEquals(fits, me(t, token).path("preferences").path("blob").asText(), "the refused update left the old value");
+        assertInvalid(
+                Http.put(t.users() + "/me", token, Map.of("preferences", Map.of("blob", fits + "x"))), "preferences");
+        assertEquals(
+                fits, me(t, token).path("preferences").path("blob").asText(), "the refused update left the old value");
     }
 
     // ---------------------------------------------------------------- /users/me/change-password
@@ -353,25 +439,38 @@ class UsersIT {
         String token = token(t, user);
         String url = t.users() + "/me/change-password";
 
-        assertInvalid(Http.post(url, token, Map.of("current_password", "Wrong-Pass123", "new_password", "Next-Pass456")),
+        assertInvalid(
+                Http.post(url, token, Map.of("current_password", "Wrong-Pass123", "new_password", "Next-Pass456")),
                 "current_password");
         assertEquals(200, login(t.api(), "ulla", PASSWORD).status(), "a wrong current password changes nothing");
 
-        JsonNode weak = assertInvalid(Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", "abc")), "new_password");
+        JsonNode weak = assertInvalid(
+                Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", "abc")), "new_password");
         assertTrue(weak.path("errors").size() >= 3, "length, upper case and digits are all named: " + weak);
         assertEquals(Set.of("new_password"), fieldsOf(weak));
 
-        JsonNode reused = assertInvalid(Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", PASSWORD)),
-                "new_password");
-        assertTrue(reused.path("errors").get(0).path("message").asText().toLowerCase().contains("last 5 passwords"),
+        JsonNode reused = assertInvalid(
+                Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", PASSWORD)), "new_password");
+        assertTrue(
+                reused.path("errors")
+                        .get(0)
+                        .path("message")
+                        .asText()
+                        .toLowerCase()
+                        .contains("last 5 passwords"),
                 "the history rule is named: " + reused);
 
         // "ulla" breaks length, upper case, digits and not-the-username at once: all four are named
-        JsonNode four = assertInvalid(Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", "ulla")), "new_password");
+        JsonNode four = assertInvalid(
+                Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", "ulla")), "new_password");
         assertEquals(4, four.path("errors").size(), four.toString());
         assertTrue(four.toString().contains("username"), four.toString());
         assertInvalid(Http.post(url, token, Map.of()), "current_password", "new_password");
-        assertInvalid(Http.post(url, token, Map.of("current_password", PASSWORD, "new_password", "Next-Pass456", "user_id", t.bossId())),
+        assertInvalid(
+                Http.post(
+                        url,
+                        token,
+                        Map.of("current_password", PASSWORD, "new_password", "Next-Pass456", "user_id", t.bossId())),
                 "user_id");
         assertEquals(200, login(t.api(), "ulla", PASSWORD).status(), "none of the refused changes took effect");
 
@@ -388,21 +487,30 @@ class UsersIT {
         JsonNode other = tokens(t, user);
         String url = t.users() + "/me/change-password";
 
-        Http.Reply changed = Http.post(url, mine.path("access_token").asText(),
+        Http.Reply changed = Http.post(
+                url,
+                mine.path("access_token").asText(),
                 Map.of("current_password", PASSWORD, "new_password", "Next-Pass456"));
         assertEquals(204, changed.status(), changed.raw().body());
 
         assertProblem(refresh(t, other), 401);
         assertProblem(Http.get(t.users() + "/me", other.path("access_token").asText()), 401);
-        assertEquals(200, Http.get(t.users() + "/me", mine.path("access_token").asText()).status(), "the caller's own token keeps working");
+        assertEquals(
+                200,
+                Http.get(t.users() + "/me", mine.path("access_token").asText()).status(),
+                "the caller's own token keeps working");
         assertEquals(200, refresh(t, mine).status(), "the caller's own session keeps working");
 
         assertProblem(login(t.api(), "ulla", PASSWORD), 401);
         assertEquals(200, login(t.api(), "ulla", "Next-Pass456").status());
 
         // passwordHistory(5): the previous password may not come back
-        JsonNode back = assertInvalid(Http.post(url, mine.path("access_token").asText(),
-                Map.of("current_password", "Next-Pass456", "new_password", PASSWORD)), "new_password");
+        JsonNode back = assertInvalid(
+                Http.post(
+                        url,
+                        mine.path("access_token").asText(),
+                        Map.of("current_password", "Next-Pass456", "new_password", PASSWORD)),
+                "new_password");
         assertFalse(back.path("errors").isEmpty());
         assertEquals(200, login(t.api(), "ulla", "Next-Pass456").status());
     }
@@ -437,7 +545,9 @@ class UsersIT {
         }
         assertEquals(1, current, sessions.toString());
 
-        JsonNode othersSessions = Http.get(t.users() + "/me/sessions", others.path("access_token").asText()).json();
+        JsonNode othersSessions = Http.get(
+                        t.users() + "/me/sessions", others.path("access_token").asText())
+                .json();
         assertEquals(1, othersSessions.size());
         String othersId = othersSessions.get(0).path("id").asText();
         assertFalse(sessions.toString().contains(othersId), "another user's session is not listed");
@@ -446,7 +556,8 @@ class UsersIT {
         assertEquals(200, refresh(t, others).status(), "another user's session survives");
         assertProblem(Http.delete(t.users() + "/me/sessions/" + UUID.randomUUID(), token), 404);
 
-        assertEquals(204, Http.delete(t.users() + "/me/sessions/" + secondId, token).status());
+        assertEquals(
+                204, Http.delete(t.users() + "/me/sessions/" + secondId, token).status());
         assertProblem(refresh(t, second), 401);
         assertProblem(Http.get(t.users() + "/me", second.path("access_token").asText()), 401);
         assertEquals(1, Http.get(t.users() + "/me/sessions", token).json().size());
@@ -480,29 +591,71 @@ class UsersIT {
         assertEquals(List.of("alice.smith", "bob.jones", "boss", "carol", "dave", "erin"), usernames(all.json()));
         assertEquals(PROFILE_FIELDS, fieldNames(all.json().path("items").get(0)));
 
-        assertEquals(List.of("alice.smith"), usernames(Http.get(t.users() + "?search=smith", moderator).json()));
-        assertEquals(List.of("bob.jones"), usernames(Http.get(t.users() + "?search=JONES", moderator).json()));
-        assertEquals(1, Http.get(t.users() + "?search=bob.jones", moderator).json().path("total").asInt());
-        assertEquals(0, Http.get(t.users() + "?search=%25", moderator).json().path("total").asInt(), "% is a literal, not a wildcard");
-        assertEquals(0, Http.get(t.users() + "?search=_", moderator).json().path("total").asInt(), "_ is a literal, not a wildcard");
+        assertEquals(
+                List.of("alice.smith"),
+                usernames(Http.get(t.users() + "?search=smith", moderator).json()));
+        assertEquals(
+                List.of("bob.jones"),
+                usernames(Http.get(t.users() + "?search=JONES", moderator).json()));
+        assertEquals(
+                1,
+                Http.get(t.users() + "?search=bob.jones", moderator)
+                        .json()
+                        .path("total")
+                        .asInt());
+        assertEquals(
+                0,
+                Http.get(t.users() + "?search=%25", moderator)
+                        .json()
+                        .path("total")
+                        .asInt(),
+                "% is a literal, not a wildcard");
+        assertEquals(
+                0,
+                Http.get(t.users() + "?search=_", moderator)
+                        .json()
+                        .path("total")
+                        .asInt(),
+                "_ is a literal, not a wildcard");
 
-        JsonNode byEmail = Http.get(t.users() + "?email=ALICE.SMITH@" + t.id() + ".example", moderator).json();
+        JsonNode byEmail = Http.get(t.users() + "?email=ALICE.SMITH@" + t.id() + ".example", moderator)
+                .json();
         assertEquals(List.of("alice.smith"), usernames(byEmail));
         assertEquals(1, byEmail.path("total").asInt());
-        assertEquals(0, Http.get(t.users() + "?email=alice", moderator).json().path("total").asInt(), "e-mail is an exact match");
+        assertEquals(
+                0,
+                Http.get(t.users() + "?email=alice", moderator)
+                        .json()
+                        .path("total")
+                        .asInt(),
+                "e-mail is an exact match");
 
-        List<String> moderators = usernames(Http.get(t.users() + "?role=moderator", moderator).json());
+        List<String> moderators =
+                usernames(Http.get(t.users() + "?role=moderator", moderator).json());
         assertTrue(moderators.contains("carol"), moderators.toString());
         assertFalse(moderators.contains("alice.smith") || moderators.contains("dave"), moderators.toString());
-        List<String> admins = usernames(Http.get(t.users() + "?role=admin", moderator).json());
+        List<String> admins =
+                usernames(Http.get(t.users() + "?role=admin", moderator).json());
         assertEquals(List.of("boss", "erin"), admins);
-        assertTrue(usernames(Http.get(t.users() + "?role=guest", moderator).json()).contains("dave"));
-        assertEquals(List.of("erin"), usernames(Http.get(t.users() + "?role=admin&search=erin", moderator).json()), "filters combine");
-        assertEquals(0, Http.get(t.users() + "?role=moderator&search=alice", moderator).json().path("total").asInt(), "filters combine");
+        assertTrue(
+                usernames(Http.get(t.users() + "?role=guest", moderator).json()).contains("dave"));
+        assertEquals(
+                List.of("erin"),
+                usernames(Http.get(t.users() + "?role=admin&search=erin", moderator)
+                        .json()),
+                "filters combine");
+        assertEquals(
+                0,
+                Http.get(t.users() + "?role=moderator&search=alice", moderator)
+                        .json()
+                        .path("total")
+                        .asInt(),
+                "filters combine");
 
         List<String> paged = new ArrayList<>();
         for (int page = 1; page <= 3; page++) {
-            JsonNode p = Http.get(t.users() + "?page_size=2&page=" + page, moderator).json();
+            JsonNode p =
+                    Http.get(t.users() + "?page_size=2&page=" + page, moderator).json();
             assertEquals(6, p.path("total").asInt());
             assertEquals(2, p.path("items").size(), "pages are never short");
             assertEquals(page, p.path("page").asInt());
@@ -547,15 +700,18 @@ class UsersIT {
         assertEquals(201, created.status(), created.raw().body());
         JsonNode body = created.json();
         assertEquals(PROFILE_FIELDS, fieldNames(body));
-        assertTrue(created.header("Location").endsWith("/users/" + body.path("id").asText()), created.header("Location"));
+        assertTrue(
+                created.header("Location").endsWith("/users/" + body.path("id").asText()), created.header("Location"));
         assertEquals(t.id(), body.path("tenant_id").asText());
         assertEquals(List.of("guest", "user"), texts(body.path("roles")));
         assertEquals("by-mod-user@" + t.id() + ".example", body.path("email").asText());
         assertEquals(200, Http.get(t.user(body.path("id").asText()), moderator).status());
 
-        JsonNode createdGuest = Http.post(t.users(), moderator, newUser(t, "by-mod-guest", "guest")).json();
+        JsonNode createdGuest = Http.post(t.users(), moderator, newUser(t, "by-mod-guest", "guest"))
+                .json();
         assertEquals(List.of("guest"), texts(createdGuest.path("roles")));
-        JsonNode defaulted = Http.post(t.users(), moderator, newUser(t, "by-mod-default", null)).json();
+        JsonNode defaulted = Http.post(t.users(), moderator, newUser(t, "by-mod-default", null))
+                .json();
         assertEquals(List.of("guest", "user"), texts(defaulted.path("roles")), "no role given: user");
 
         assertProblem(Http.post(t.users(), moderator, newUser(t, "by-mod-moderator", "moderator")), 403);
@@ -564,13 +720,20 @@ class UsersIT {
         assertProblem(Http.post(t.users(), guest, newUser(t, "by-guest", "guest")), 403);
         assertProblem(Http.post(t.users(), null, newUser(t, "by-nobody", "guest")), 401);
         for (String refused : List.of("by-mod-moderator", "by-mod-admin", "by-user", "by-guest", "by-nobody")) {
-            assertEquals(0, Http.get(t.users() + "?email=" + refused + "@" + t.id() + ".example", admin).json().path("total").asInt(),
+            assertEquals(
+                    0,
+                    Http.get(t.users() + "?email=" + refused + "@" + t.id() + ".example", admin)
+                            .json()
+                            .path("total")
+                            .asInt(),
                     refused + " must not exist");
         }
 
-        JsonNode createdModerator = Http.post(t.users(), admin, newUser(t, "by-admin-moderator", "moderator")).json();
+        JsonNode createdModerator = Http.post(t.users(), admin, newUser(t, "by-admin-moderator", "moderator"))
+                .json();
         assertEquals(List.of("guest", "user", "moderator"), texts(createdModerator.path("roles")));
-        JsonNode createdAdmin = Http.post(t.users(), admin, newUser(t, "by-admin-admin", "admin")).json();
+        JsonNode createdAdmin = Http.post(t.users(), admin, newUser(t, "by-admin-admin", "admin"))
+                .json();
         assertEquals(List.of("guest", "user", "moderator", "admin"), texts(createdAdmin.path("roles")));
 
         // conflicts and validation
@@ -590,15 +753,39 @@ class UsersIT {
         assertInvalid(Http.post(t.users(), admin, Map.of("username", "nobody")), "email", "password");
 
         // mass assignment on create
-        Map<String, Object> extras = Map.of("is_admin", true, "id", UUID.randomUUID().toString(), "roles", List.of("admin"),
-                "is_active", false, "email_verified", true, "tenant_id", "master", "temporary", false);
+        Map<String, Object> extras = Map.of(
+                "is_admin",
+                true,
+                "id",
+                UUID.randomUUID().toString(),
+                "roles",
+                List.of("admin"),
+                "is_active",
+                false,
+                "email_verified",
+                true,
+                "tenant_id",
+                "master",
+                "temporary",
+                false);
         for (Map.Entry<String, Object> extra : extras.entrySet()) {
             Map<String, Object> body2 = newUser(t, "mass-" + extra.getKey().replace("_", "-"), "guest");
             body2.put(extra.getKey(), extra.getValue());
             assertInvalid(Http.post(t.users(), moderator, body2), extra.getKey());
         }
-        assertEquals(0, Http.get(t.users() + "?search=mass-", admin).json().path("total").asInt(), "no refused user exists");
-        assertEquals(0, Http.get(t.users() + "?search=weakling", admin).json().path("total").asInt());
+        assertEquals(
+                0,
+                Http.get(t.users() + "?search=mass-", admin)
+                        .json()
+                        .path("total")
+                        .asInt(),
+                "no refused user exists");
+        assertEquals(
+                0,
+                Http.get(t.users() + "?search=weakling", admin)
+                        .json()
+                        .path("total")
+                        .asInt());
     }
 
     @Test
@@ -612,8 +799,15 @@ class UsersIT {
         assertProblem(login(t.api(), "newbie", "Wrong-Pass123"), 401);
 
         String url = t.api() + "/auth/change-password";
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("username", "newbie", "tenant_id", t.id(),
-                "current_password", "Wrong-Pass123", "new_password", "Own-Pass4567"));
+        Map<String, Object> body = new LinkedHashMap<>(Map.of(
+                "username",
+                "newbie",
+                "tenant_id",
+                t.id(),
+                "current_password",
+                "Wrong-Pass123",
+                "new_password",
+                "Own-Pass4567"));
         assertProblem(Http.post(url, null, body), 401);
         body.put("current_password", PASSWORD);
         body.put("new_password", "short");
@@ -628,7 +822,9 @@ class UsersIT {
 
         Http.Reply in = login(t.api(), "newbie", "Own-Pass4567");
         assertEquals(200, in.status(), in.raw().body());
-        assertEquals("newbie", me(t, in.json().path("access_token").asText()).path("username").asText());
+        assertEquals(
+                "newbie",
+                me(t, in.json().path("access_token").asText()).path("username").asText());
         assertProblem(login(t.api(), "newbie", PASSWORD), 401);
         body.put("current_password", "Own-Pass4567");
         body.put("new_password", "Another-Pass789");
@@ -655,7 +851,12 @@ class UsersIT {
             assertProblem(Http.put(t.user(target), moderator, Map.of("is_active", false)), 403);
             assertProblem(Http.put(t.user(target), moderator, Map.of("email", "hijack@" + t.id() + ".example")), 403);
             assertProblem(Http.put(t.user(target) + "/roles", moderator, Map.of("roles", List.of("guest"))), 403);
-            assertProblem(Http.post(t.user(target) + "/reset-password", moderator, Map.of("temporary_password", "Temp-Pass789")), 403);
+            assertProblem(
+                    Http.post(
+                            t.user(target) + "/reset-password",
+                            moderator,
+                            Map.of("temporary_password", "Temp-Pass789")),
+                    403);
             assertProblem(Http.delete(t.user(target) + "/sessions", moderator), 403);
             assertProblem(Http.delete(t.user(target), moderator), 403);
         }
@@ -671,12 +872,22 @@ class UsersIT {
         assertEquals(200, login(t.api(), "mona", PASSWORD).status());
 
         // users and guests are within bounds
-        Http.Reply renamed = Http.put(t.user(ulla.id()), moderator, Map.of("first_name", "Ulla", "last_name", "Renamed"));
+        Http.Reply renamed =
+                Http.put(t.user(ulla.id()), moderator, Map.of("first_name", "Ulla", "last_name", "Renamed"));
         assertEquals(200, renamed.status(), renamed.raw().body());
         assertEquals("Renamed", adminView(t, ulla.id()).path("last_name").asText());
-        assertEquals(200, Http.put(t.user(ulla.id()) + "/roles", moderator, Map.of("roles", List.of("guest"))).status());
+        assertEquals(
+                200,
+                Http.put(t.user(ulla.id()) + "/roles", moderator, Map.of("roles", List.of("guest")))
+                        .status());
         assertEquals(List.of("guest"), texts(adminView(t, ulla.id()).path("roles")));
-        assertEquals(204, Http.post(t.user(ulla.id()) + "/reset-password", moderator, Map.of("temporary_password", "Temp-Pass789")).status());
+        assertEquals(
+                204,
+                Http.post(
+                                t.user(ulla.id()) + "/reset-password",
+                                moderator,
+                                Map.of("temporary_password", "Temp-Pass789"))
+                        .status());
         assertEquals(204, Http.delete(t.user(gina.id()), moderator).status());
         assertProblem(Http.get(t.user(gina.id()), moderator), 404);
 
@@ -690,7 +901,12 @@ class UsersIT {
             assertProblem(Http.put(t.user(ulla.id()) + "/roles", caller, Map.of("roles", List.of("user"))), 403);
             assertProblem(Http.get(t.user(ulla.id()) + "/sessions", caller), 403);
             assertProblem(Http.delete(t.user(ulla.id()) + "/sessions", caller), 403);
-            assertProblem(Http.post(t.user(ulla.id()) + "/reset-password", caller, Map.of("temporary_password", "Temp-Pass789")), 403);
+            assertProblem(
+                    Http.post(
+                            t.user(ulla.id()) + "/reset-password",
+                            caller,
+                            Map.of("temporary_password", "Temp-Pass789")),
+                    403);
         }
         assertEquals("Ulla", adminView(t, ulla.id()).path("first_name").asText());
     }
@@ -723,7 +939,9 @@ class UsersIT {
         assertProblem(Http.put(t.user(t.bossId()) + "/roles", admin, Map.of("roles", List.of("user"))), 403);
         assertProblem(Http.delete(t.user(t.bossId()), admin), 403);
         Http.Reply disable = Http.put(t.user(t.bossId()), admin, Map.of("is_active", false));
-        assertTrue(disable.status() == 400 || disable.status() == 403, disable.raw().body());
+        assertTrue(
+                disable.status() == 400 || disable.status() == 403,
+                disable.raw().body());
         assertProblem(disable, disable.status());
         assertEquals(200, Http.get(t.users() + "/me", admin).status(), "the admin's token still works");
 
@@ -731,7 +949,9 @@ class UsersIT {
         assertProblem(Http.put(t.user(moritz.id()) + "/roles", moderator, Map.of("roles", List.of("user"))), 403);
         assertProblem(Http.delete(t.user(moritz.id()), moderator), 403);
         Http.Reply modDisable = Http.put(t.user(moritz.id()), moderator, Map.of("is_active", false));
-        assertTrue(modDisable.status() == 400 || modDisable.status() == 403, modDisable.raw().body());
+        assertTrue(
+                modDisable.status() == 400 || modDisable.status() == 403,
+                modDisable.raw().body());
 
         JsonNode boss = adminView(t, t.bossId());
         assertTrue(boss.path("is_active").asBoolean());
@@ -778,10 +998,21 @@ class UsersIT {
         assertTrue(unchanged.path("preferences").isEmpty());
         assertEquals(200, login(t.api(), "ulla", PASSWORD).status());
 
-        Http.Reply updated = Http.put(t.user(ulla.id()), admin, Map.of("email", "Ulla.New@" + t.id() + ".example",
-                "first_name", "Ulla", "last_name", "New", "email_verified", false));
+        Http.Reply updated = Http.put(
+                t.user(ulla.id()),
+                admin,
+                Map.of(
+                        "email",
+                        "Ulla.New@" + t.id() + ".example",
+                        "first_name",
+                        "Ulla",
+                        "last_name",
+                        "New",
+                        "email_verified",
+                        false));
         assertEquals(200, updated.status(), updated.raw().body());
-        assertEquals("ulla.new@" + t.id() + ".example", updated.json().path("email").asText());
+        assertEquals(
+                "ulla.new@" + t.id() + ".example", updated.json().path("email").asText());
         assertFalse(updated.json().path("email_verified").asBoolean());
         assertEquals("New", adminView(t, ulla.id()).path("last_name").asText());
     }
@@ -796,12 +1027,15 @@ class UsersIT {
 
         Http.Reply promoted = Http.put(t.user(ulla.id()) + "/roles", admin, Map.of("roles", List.of("moderator")));
         assertEquals(200, promoted.status(), promoted.raw().body());
-        assertEquals(List.of("guest", "user", "moderator"), texts(promoted.json().path("roles")));
+        assertEquals(
+                List.of("guest", "user", "moderator"), texts(promoted.json().path("roles")));
         String promotedToken = token(t, ulla);
         assertEquals(200, Http.get(t.users(), promotedToken).status(), "a fresh token carries the new role");
-        JsonNode toAdmin = Http.put(t.user(ulla.id()) + "/roles", admin, Map.of("roles", List.of("admin"))).json();
+        JsonNode toAdmin = Http.put(t.user(ulla.id()) + "/roles", admin, Map.of("roles", List.of("admin")))
+                .json();
         assertEquals(List.of("guest", "user", "moderator", "admin"), texts(toAdmin.path("roles")));
-        JsonNode toGuest = Http.put(t.user(ulla.id()) + "/roles", admin, Map.of("roles", List.of("guest"))).json();
+        JsonNode toGuest = Http.put(t.user(ulla.id()) + "/roles", admin, Map.of("roles", List.of("guest")))
+                .json();
         assertEquals(List.of("guest"), texts(toGuest.path("roles")), "the roles are set exactly, the old ones removed");
         assertProblem(Http.get(t.users(), promotedToken), 403);
         assertProblem(Http.get(t.users(), token(t, ulla)), 403);
@@ -810,18 +1044,33 @@ class UsersIT {
         assertInvalid(Http.put(t.user(uwe.id()) + "/roles", admin, Map.of("roles", List.of("root"))), "roles");
         assertInvalid(Http.put(t.user(uwe.id()) + "/roles", admin, Map.of()), "roles");
         assertInvalid(Http.put(t.user(uwe.id()) + "/roles", admin, Map.of("roles", "admin")), "roles");
-        assertInvalid(Http.put(t.user(uwe.id()) + "/roles", admin, Map.of("roles", List.of("user"), "is_admin", true)), "is_admin");
+        assertInvalid(
+                Http.put(t.user(uwe.id()) + "/roles", admin, Map.of("roles", List.of("user"), "is_admin", true)),
+                "is_admin");
 
         assertProblem(Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("moderator"))), 403);
         assertProblem(Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("admin"))), 403);
         assertProblem(Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("user", "admin"))), 403);
         assertEquals(List.of("guest", "user"), texts(adminView(t, uwe.id()).path("roles")), "refused: nothing changed");
-        assertEquals(200, Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("guest"))).status());
-        assertEquals(200, Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("user"))).status());
+        assertEquals(
+                200,
+                Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("guest")))
+                        .status());
+        assertEquals(
+                200,
+                Http.put(t.user(uwe.id()) + "/roles", moderator, Map.of("roles", List.of("user")))
+                        .status());
         assertEquals(List.of("guest", "user"), texts(adminView(t, uwe.id()).path("roles")));
 
-        assertProblem(Http.put(t.user(uwe.id()) + "/roles", access(t.api(), "uwe", PASSWORD), Map.of("roles", List.of("admin"))), 403);
-        assertProblem(Http.put(t.user(UUID.randomUUID().toString()) + "/roles", admin, Map.of("roles", List.of("user"))), 404);
+        assertProblem(
+                Http.put(
+                        t.user(uwe.id()) + "/roles",
+                        access(t.api(), "uwe", PASSWORD),
+                        Map.of("roles", List.of("admin"))),
+                403);
+        assertProblem(
+                Http.put(t.user(UUID.randomUUID().toString()) + "/roles", admin, Map.of("roles", List.of("user"))),
+                404);
     }
 
     // ---------------------------------------------------------------- disable, sessions, reset, delete
@@ -832,7 +1081,10 @@ class UsersIT {
         Account ulla = account(t, "ulla", "user");
         JsonNode tokens = tokens(t, ulla);
         String moderator = token(t, account(t, "moritz", "moderator"));
-        assertEquals(200, Http.get(t.users() + "/me", tokens.path("access_token").asText()).status());
+        assertEquals(
+                200,
+                Http.get(t.users() + "/me", tokens.path("access_token").asText())
+                        .status());
 
         Http.Reply disabled = Http.put(t.user(ulla.id()), moderator, Map.of("is_active", false));
         assertEquals(200, disabled.status(), disabled.raw().body());
@@ -841,9 +1093,13 @@ class UsersIT {
         assertProblem(Http.get(t.users() + "/me", tokens.path("access_token").asText()), 401);
         assertProblem(refresh(t, tokens), 401);
         assertProblem(login(t.api(), "ulla", PASSWORD), 401);
-        assertEquals(0, Http.get(t.user(ulla.id()) + "/sessions", moderator).json().size());
+        assertEquals(
+                0, Http.get(t.user(ulla.id()) + "/sessions", moderator).json().size());
 
-        assertEquals(200, Http.put(t.user(ulla.id()), moderator, Map.of("is_active", true)).status());
+        assertEquals(
+                200,
+                Http.put(t.user(ulla.id()), moderator, Map.of("is_active", true))
+                        .status());
         assertEquals(200, login(t.api(), "ulla", PASSWORD).status());
         assertProblem(Http.get(t.users() + "/me", tokens.path("access_token").asText()), 401);
     }
@@ -862,11 +1118,16 @@ class UsersIT {
         for (JsonNode s : listed.json()) {
             assertFalse(s.path("current").asBoolean(), "none is the admin's own session");
         }
-        assertEquals(2, Http.get(t.user(ulla.id()) + "/sessions", token(t, account(t, "moritz", "moderator"))).json().size());
+        assertEquals(
+                2,
+                Http.get(t.user(ulla.id()) + "/sessions", token(t, account(t, "moritz", "moderator")))
+                        .json()
+                        .size());
 
         assertEquals(204, Http.delete(t.user(ulla.id()) + "/sessions", admin).status());
         for (JsonNode tokens : List.of(first, second)) {
-            assertProblem(Http.get(t.users() + "/me", tokens.path("access_token").asText()), 401);
+            assertProblem(
+                    Http.get(t.users() + "/me", tokens.path("access_token").asText()), 401);
             assertProblem(refresh(t, tokens), 401);
         }
         assertEquals(0, Http.get(t.user(ulla.id()) + "/sessions", admin).json().size());
@@ -888,23 +1149,37 @@ class UsersIT {
         assertInvalid(Http.post(url, admin, Map.of("temporary_password", "weak")), "temporary_password");
         assertInvalid(Http.post(url, admin, Map.of()), "temporary_password");
         assertInvalid(Http.post(url, admin, Map.of("password", "Perm-Pass1234")), "password");
-        assertInvalid(Http.post(url, admin, Map.of("temporary_password", "Temp-Pass789", "temporary", false)), "temporary");
-        assertEquals(200, Http.get(t.users() + "/me", tokens.path("access_token").asText()).status(), "refused resets change nothing");
+        assertInvalid(
+                Http.post(url, admin, Map.of("temporary_password", "Temp-Pass789", "temporary", false)), "temporary");
+        assertEquals(
+                200,
+                Http.get(t.users() + "/me", tokens.path("access_token").asText())
+                        .status(),
+                "refused resets change nothing");
 
-        assertEquals(204, Http.post(url, admin, Map.of("temporary_password", "Temp-Pass789")).status());
+        assertEquals(
+                204,
+                Http.post(url, admin, Map.of("temporary_password", "Temp-Pass789"))
+                        .status());
         assertProblem(Http.get(t.users() + "/me", tokens.path("access_token").asText()), 401);
         assertProblem(refresh(t, tokens), 401);
         assertProblem(login(t.api(), "ulla", PASSWORD), 401);
         JsonNode expired = assertProblem(login(t.api(), "ulla", "Temp-Pass789"), 403);
         assertEquals("Password expired", expired.path("title").asText());
 
-        Http.Reply changed = Http.post(t.api() + "/auth/change-password", null, Map.of("username", "ulla",
-                "current_password", "Temp-Pass789", "new_password", "Mine-Again456"));
+        Http.Reply changed = Http.post(
+                t.api() + "/auth/change-password",
+                null,
+                Map.of("username", "ulla", "current_password", "Temp-Pass789", "new_password", "Mine-Again456"));
         assertEquals(204, changed.status(), changed.raw().body());
         assertEquals(200, login(t.api(), "ulla", "Mine-Again456").status());
 
-        assertProblem(Http.post(t.user(UUID.randomUUID().toString()) + "/reset-password", admin,
-                Map.of("temporary_password", "Temp-Pass789")), 404);
+        assertProblem(
+                Http.post(
+                        t.user(UUID.randomUUID().toString()) + "/reset-password",
+                        admin,
+                        Map.of("temporary_password", "Temp-Pass789")),
+                404);
     }
 
     @Test
@@ -920,7 +1195,12 @@ class UsersIT {
         assertProblem(Http.get(t.users() + "/me", tokens.path("access_token").asText()), 401);
         assertProblem(refresh(t, tokens), 401);
         assertProblem(login(t.api(), "ulla", PASSWORD), 401);
-        assertEquals(0, Http.get(t.users() + "?search=ulla", moderator).json().path("total").asInt());
+        assertEquals(
+                0,
+                Http.get(t.users() + "?search=ulla", moderator)
+                        .json()
+                        .path("total")
+                        .asInt());
     }
 
     // ---------------------------------------------------------------- tenants
@@ -944,11 +1224,16 @@ class UsersIT {
                     Http.put(b.user(victim.id()) + "/roles", token, Map.of("roles", List.of("guest"))),
                     Http.get(b.user(victim.id()) + "/sessions", token),
                     Http.delete(b.user(victim.id()) + "/sessions", token),
-                    Http.post(b.user(victim.id()) + "/reset-password", token, Map.of("temporary_password", "Temp-Pass789")),
+                    Http.post(
+                            b.user(victim.id()) + "/reset-password",
+                            token,
+                            Map.of("temporary_password", "Temp-Pass789")),
                     Http.delete(b.user(victim.id()), token));
             for (Http.Reply reply : onB) {
                 assertProblem(reply, 403);
-                assertFalse(reply.raw().body().contains("victim"), "no B data: " + reply.raw().body());
+                assertFalse(
+                        reply.raw().body().contains("victim"),
+                        "no B data: " + reply.raw().body());
             }
             // a B user's id through A's URL: no such user; through the platform URL: refused
             String url = a.api() + "/users/" + victim.id();
@@ -962,7 +1247,9 @@ class UsersIT {
                     Http.delete(url, token));
             for (Http.Reply reply : viaA) {
                 assertProblem(reply, 404);
-                assertFalse(reply.raw().body().contains("victim"), "no B data: " + reply.raw().body());
+                assertFalse(
+                        reply.raw().body().contains("victim"),
+                        "no B data: " + reply.raw().body());
             }
             assertProblem(Http.get(server.apiUrl("master") + "/users/" + victim.id(), token), 404);
             assertProblem(Http.get(server.apiUrl("master") + "/users?page_size=100", token), 404);
@@ -970,7 +1257,13 @@ class UsersIT {
 
         // a B session id is no session of an A user's, whatever URL
         JsonNode victimTokens = tokens(b, victim);
-        String victimSession = Http.get(b.users() + "/me/sessions", victimTokens.path("access_token").asText()).json().get(0).path("id").asText();
+        String victimSession = Http.get(
+                        b.users() + "/me/sessions",
+                        victimTokens.path("access_token").asText())
+                .json()
+                .get(0)
+                .path("id")
+                .asText();
         assertProblem(Http.delete(a.users() + "/me/sessions/" + victimSession, adminOfA), 404);
         assertProblem(Http.delete(b.users() + "/me/sessions/" + victimSession, adminOfA), 403);
         assertEquals(200, refresh(b, victimTokens).status(), "the B session survives");
@@ -982,7 +1275,12 @@ class UsersIT {
         assertTrue(untouched.path("is_active").asBoolean());
         assertEquals(List.of("guest", "user"), texts(untouched.path("roles")));
         assertEquals(200, login(b.api(), "victim", PASSWORD).status());
-        assertEquals(0, Http.get(b.users() + "?search=planted", platform()).json().path("total").asInt());
+        assertEquals(
+                0,
+                Http.get(b.users() + "?search=planted", platform())
+                        .json()
+                        .path("total")
+                        .asInt());
     }
 
     @Test
@@ -998,8 +1296,13 @@ class UsersIT {
         assertEquals(201, created.status(), created.raw().body());
         String id = created.json().path("id").asText();
         assertEquals(t.id(), created.json().path("tenant_id").asText());
-        assertEquals(List.of("guest", "user", "moderator", "admin"), texts(created.json().path("roles")));
-        assertEquals(200, Http.get(server.baseUrl() + "/admin/realms/" + t.id() + "/users/" + id, platform).status(),
+        assertEquals(
+                List.of("guest", "user", "moderator", "admin"),
+                texts(created.json().path("roles")));
+        assertEquals(
+                200,
+                Http.get(server.baseUrl() + "/admin/realms/" + t.id() + "/users/" + id, platform)
+                        .status(),
                 "the user lives in the tenant's realm");
         assertProblem(Http.get(server.apiUrl("master") + "/users/" + id, platform), 404);
 
@@ -1007,11 +1310,17 @@ class UsersIT {
         Http.Reply updated = Http.put(t.user(id), platform, Map.of("first_name", "Second", "email_verified", true));
         assertEquals(200, updated.status(), updated.raw().body());
         assertEquals("Second", updated.json().path("first_name").asText());
-        assertEquals(List.of("guest", "user", "moderator"),
-                texts(Http.put(t.user(id) + "/roles", platform, Map.of("roles", List.of("moderator"))).json().path("roles")));
+        assertEquals(
+                List.of("guest", "user", "moderator"),
+                texts(Http.put(t.user(id) + "/roles", platform, Map.of("roles", List.of("moderator")))
+                        .json()
+                        .path("roles")));
         assertEquals(200, Http.get(t.user(id) + "/sessions", platform).status());
         assertEquals(204, Http.delete(t.user(id) + "/sessions", platform).status());
-        assertEquals(204, Http.post(t.user(id) + "/reset-password", platform, Map.of("temporary_password", "Temp-Pass789")).status());
+        assertEquals(
+                204,
+                Http.post(t.user(id) + "/reset-password", platform, Map.of("temporary_password", "Temp-Pass789"))
+                        .status());
 
         // the tenant's own admin too is the platform admin's to manage
         Http.Reply bossRenamed = Http.put(t.user(t.bossId()), platform, Map.of("last_name", "Platform-Renamed"));
@@ -1039,13 +1348,13 @@ class UsersIT {
         bodies.put("{\"first_name\":\"a\"} trailing", "400");
         bodies.put(big, "413");
         List<String[]> targets = List.of(
-                new String[]{"POST", t.users(), admin},
-                new String[]{"PUT", t.users() + "/me", user},
-                new String[]{"POST", t.users() + "/me/change-password", user},
-                new String[]{"PUT", t.user(ulla.id()), admin},
-                new String[]{"PUT", t.user(ulla.id()) + "/roles", admin},
-                new String[]{"POST", t.user(ulla.id()) + "/reset-password", admin},
-                new String[]{"POST", t.api() + "/auth/change-password", null});
+                new String[] {"POST", t.users(), admin},
+                new String[] {"PUT", t.users() + "/me", user},
+                new String[] {"POST", t.users() + "/me/change-password", user},
+                new String[] {"PUT", t.user(ulla.id()), admin},
+                new String[] {"PUT", t.user(ulla.id()) + "/roles", admin},
+                new String[] {"POST", t.user(ulla.id()) + "/reset-password", admin},
+                new String[] {"POST", t.api() + "/auth/change-password", null});
         for (String[] target : targets) {
             for (Map.Entry<String, String> body : bodies.entrySet()) {
                 Http.Reply reply = raw(target[0], target[1], target[2], "application/json", body.getKey());
@@ -1056,8 +1365,16 @@ class UsersIT {
         }
         assertInvalid(Http.put(t.users() + "/me", user, Map.of("first_name", List.of("x"))), "first_name");
         assertInvalid(Http.put(t.users() + "/me", user, Map.of("first_name", "bad\u0000name")), "first_name");
-        assertInvalid(Http.put(t.users() + "/me", user, Map.of("preferences", Map.of("deep", Map.of("er", List.of(1, 2))), "last_name",
-                Map.of("x", 1))), "last_name");
+        assertInvalid(
+                Http.put(
+                        t.users() + "/me",
+                        user,
+                        Map.of(
+                                "preferences",
+                                Map.of("deep", Map.of("er", List.of(1, 2))),
+                                "last_name",
+                                Map.of("x", 1))),
+                "last_name");
 
         for (String id : List.of("not-a-uuid", "x".repeat(300), "'%20or%201=1--")) {
             assertProblem(Http.get(t.users() + "/" + id, admin), 404);

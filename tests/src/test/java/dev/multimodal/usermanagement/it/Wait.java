@@ -5,8 +5,7 @@ import java.util.function.BooleanSupplier;
 
 final class Wait {
 
-    private Wait() {
-    }
+    private Wait() {}
 
     static void until(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,12 @@
 package dev.multimodal.usermanagement.it;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -14,14 +21,6 @@ import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-
 /**
  * A real browser for the tests: Debian's headless Chromium driven by its chromedriver, both named by path so Selenium
  * never looks for (or downloads) a browser or driver. One browser per instance, with its own profile (cookies);
@@ -33,6 +32,7 @@ final class WebBrowser implements AutoCloseable {
     static final String CHROMEDRIVER = System.getProperty("browser.driver", "/usr/bin/chromedriver");
     /** Pages of a busy 2-core machine: Keycloak's admin console takes a while to load. */
     private static final Duration WAIT = Duration.ofSeconds(60);
+
     private static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
 
     private final ChromeDriver driver;
@@ -44,10 +44,20 @@ final class WebBrowser implements AutoCloseable {
     /** @param language the browser's preferred language ({@code Accept-Language}) */
     WebBrowser(String language) {
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1280,1024", "--lang=" + language, "--no-first-run", "--disable-extensions");
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM)
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-dev-shm-usage",
+                        "--disable-gpu",
+                        "--window-size=1280,1024",
+                        "--lang=" + language,
+                        "--no-first-run",
+                        "--disable-extensions");
         options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
@@ -125,7 +135,10 @@ final class WebBrowser implements AutoCloseable {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path target = SCREENSHOTS.resolve(name + ".png");
-            Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+                    target,
+                    StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

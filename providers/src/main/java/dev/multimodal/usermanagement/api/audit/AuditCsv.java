@@ -1,7 +1,6 @@
 package dev.multimodal.usermanagement.api.audit;
 
 import dev.multimodal.usermanagement.audit.AuditRow;
-
 import java.time.Instant;
 
 /**
@@ -10,12 +9,12 @@ import java.time.Instant;
  */
 final class AuditCsv {
 
-    static final String HEADER = "position,sequence,time,type,user_id,client_id,ip,target,session_id,outcome,error,details,prev_hash,hash,id\r\n";
+    static final String HEADER =
+            "position,sequence,time,type,user_id,client_id,ip,target,session_id,outcome,error,details,prev_hash,hash,id\r\n";
 
     private static final String FORMULA_STARTS = "=+-@\t\r";
 
-    private AuditCsv() {
-    }
+    private AuditCsv() {}
 
     static String line(AuditRow row) {
         StringBuilder out = new StringBuilder(256);

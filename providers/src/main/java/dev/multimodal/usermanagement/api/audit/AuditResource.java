@@ -23,13 +23,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.events.admin.OperationType;
 import jakarta.ws.rs.core.StreamingOutput;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,6 +37,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * {@code /audit}: the tenant's audit log for its admins (permission {@code audit:read}) and for platform admins
@@ -57,6 +56,7 @@ public class AuditResource {
     private static final String AUDIT_READ = "audit:read";
     /** Rows per export call; beyond them the answer's {@value #NEXT_AFTER} header is the {@code after} of the next call. */
     static final int MAX_EXPORT_ROWS = 100_000;
+
     static final String NEXT_AFTER = "X-Next-After";
 
     private final KeycloakSession session;
@@ -68,9 +68,16 @@ public class AuditResource {
     }
 
     @GET
-    public Response list(@QueryParam("user") String user, @QueryParam("type") String type, @QueryParam("outcome") String outcome,
-                         @QueryParam("client") String client, @QueryParam("ip") String ip, @QueryParam("from") String from,
-                         @QueryParam("to") String to, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+    public Response list(
+            @QueryParam("user") String user,
+            @QueryParam("type") String type,
+            @QueryParam("outcome") String outcome,
+            @QueryParam("client") String client,
+            @QueryParam("ip") String ip,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("after") String after,
+            @QueryParam("limit") String limit) {
         return Endpoint.run(session, () -> {
             String realmId = authorize();
             Validator validator = new Validator();
@@ -80,8 +87,13 @@ public class AuditResource {
             validator.throwIfInvalid();
             List<AuditRow> rows = new AuditLog(session).page(realmId, filter, afterSequence, null, size);
             Long next = rows.size() == size ? rows.get(rows.size() - 1).position() : null;
-            return Response.ok(new AuditRepresentations.AuditPage(rows.stream().map(AuditRepresentations.AuditView::of).toList(),
-                    next, size)).build();
+            return Response.ok(new AuditRepresentations.AuditPage(
+                            rows.stream()
+                                    .map(AuditRepresentations.AuditView::of)
+                                    .toList(),
+                            next,
+                            size))
+                    .build();
         });
     }
 
@@ -99,11 +111,13 @@ public class AuditResource {
                 throw ApiProblem.invalid("full", "must be true or false");
             }
             if (walkAll && !caller.platformAdmin()) {
-                throw ApiProblem.forbidden("A full verification is for platform admins; the incremental one is the default.");
+                throw ApiProblem.forbidden(
+                        "A full verification is for platform admins; the incremental one is the default.");
             }
             String realmId = caller.tenant().getId();
             try (HeavyCalls.Permit permit = HeavyCalls.acquire(session, realmId)) {
-                return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId, walkAll))).build();
+                return Response.ok(AuditRepresentations.VerifyResult.of(new AuditLog(session).verify(realmId, walkAll)))
+                        .build();
             }
         });
     }
@@ -122,8 +136,12 @@ public class AuditResource {
             validator.throwIfInvalid();
             EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
             List<AuditRepresentations.SignedCheckpoint> items = AuditCheckpoints.latest(em, realmId, size).stream()
-                    .map(AuditRepresentations.SignedCheckpoint::of).toList();
-            String key = AuditEventListenerProviderFactory.of(session).checkpoints().key().verifierKey();
+                    .map(AuditRepresentations.SignedCheckpoint::of)
+                    .toList();
+            String key = AuditEventListenerProviderFactory.of(session)
+                    .checkpoints()
+                    .key()
+                    .verifierKey();
             return Response.ok(new AuditRepresentations.Checkpoints(key, items)).build();
         });
     }
@@ -150,14 +168,22 @@ public class AuditResource {
             validator.throwIfInvalid();
             AuditPurge.Result result;
             try {
-                result = new AuditPurge(session.getKeycloakSessionFactory()).purge(caller.tenant().getId(), cutoff, caller.user().getId(), "api");
+                result = new AuditPurge(session.getKeycloakSessionFactory())
+                        .purge(caller.tenant().getId(), cutoff, caller.user().getId(), "api");
             } catch (AuditPurge.Stopped e) {
                 throw ApiProblem.conflict("The purge stopped: " + e.getMessage());
             }
             // the tenant's chain has its AUDIT_PURGED row; the platform realm's log says who purged what
-            AdminActions.in(session, caller, caller.realm()).detail("before", Long.toString(cutoff))
+            AdminActions.in(session, caller, caller.realm())
+                    .detail("before", Long.toString(cutoff))
                     .detail("purged", Long.toString(result.purged()))
-                    .record(OperationType.DELETE, AdminActions.AUDIT_LOG, null, "tenants", caller.tenant().getName(), "audit");
+                    .record(
+                            OperationType.DELETE,
+                            AdminActions.AUDIT_LOG,
+                            null,
+                            "tenants",
+                            caller.tenant().getName(),
+                            "audit");
             return Response.ok(AuditRepresentations.PurgeResult.of(result)).build();
         });
     }
@@ -165,9 +191,16 @@ public class AuditResource {
     @GET
     @Path("export")
     @Produces({"application/x-ndjson", "text/csv", MediaType.APPLICATION_JSON})
-    public Response export(@QueryParam("format") String format, @QueryParam("user") String user, @QueryParam("type") String type,
-                           @QueryParam("outcome") String outcome, @QueryParam("client") String client, @QueryParam("ip") String ip,
-                           @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("after") String after) {
+    public Response export(
+            @QueryParam("format") String format,
+            @QueryParam("user") String user,
+            @QueryParam("type") String type,
+            @QueryParam("outcome") String outcome,
+            @QueryParam("client") String client,
+            @QueryParam("ip") String ip,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("after") String after) {
         return Endpoint.run(session, () -> {
             String realmId = authorize();
             Validator validator = new Validator();
@@ -191,7 +224,8 @@ public class AuditResource {
                         write(output, csv, factory, realmId, filter, afterSequence, cut.orElse(null));
                     }
                 };
-                Response.ResponseBuilder response = Response.ok(body, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
+                Response.ResponseBuilder response = Response.ok(
+                                body, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
                         .header("Content-Disposition", "attachment; filename=\"audit." + chosen + "\"");
                 cut.ifPresent(last -> response.header(NEXT_AFTER, last));
                 return response.build();
@@ -202,25 +236,35 @@ public class AuditResource {
         });
     }
 
-    private static void write(OutputStream output, boolean csv, KeycloakSessionFactory factory, String realmId, AuditLog.Filter filter,
-                              long after, Long upTo) throws IOException {
+    private static void write(
+            OutputStream output,
+            boolean csv,
+            KeycloakSessionFactory factory,
+            String realmId,
+            AuditLog.Filter filter,
+            long after,
+            Long upTo)
+            throws IOException {
         Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
         if (csv) {
             writer.write(AuditCsv.HEADER);
         }
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, reading -> new AuditLog(reading).forEach(realmId, filter, after, upTo, row -> {
-                try {
-                    if (csv) {
-                        writer.write(AuditCsv.line(row));
-                    } else {
-                        writer.write(AuditLogLine.lineSafe(JSON.writeValueAsString(AuditRepresentations.AuditView.of(row))));
-                        writer.write('\n');
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
+            KeycloakModelUtils.runJobInTransaction(
+                    factory,
+                    reading -> new AuditLog(reading).forEach(realmId, filter, after, upTo, row -> {
+                        try {
+                            if (csv) {
+                                writer.write(AuditCsv.line(row));
+                            } else {
+                                writer.write(AuditLogLine.lineSafe(
+                                        JSON.writeValueAsString(AuditRepresentations.AuditView.of(row))));
+                                writer.write('\n');
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -241,15 +285,27 @@ public class AuditResource {
         return caller;
     }
 
-    private static AuditLog.Filter filter(Validator validator, String user, String type, String outcome, String client, String ip,
-                                          String from, String to) {
-        validator.optional("user", user, 255).optional("type", type, 255).optional("client", client, 255).optional("ip", ip, 255);
+    private static AuditLog.Filter filter(
+            Validator validator,
+            String user,
+            String type,
+            String outcome,
+            String client,
+            String ip,
+            String from,
+            String to) {
+        validator
+                .optional("user", user, 255)
+                .optional("type", type, 255)
+                .optional("client", client, 255)
+                .optional("ip", ip, 255);
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             validator.error("outcome", "must be success or error");
         }
         Long fromMillis = time(validator, "from", from);
         Long toMillis = time(validator, "to", to);
-        return new AuditLog.Filter(blank(user), blank(type), blank(outcome), blank(client), blank(ip), fromMillis, toMillis);
+        return new AuditLog.Filter(
+                blank(user), blank(type), blank(outcome), blank(client), blank(ip), fromMillis, toMillis);
     }
 
     private static String blank(String value) {
@@ -262,7 +318,9 @@ public class AuditResource {
             return null;
         }
         try {
-            return raw.chars().allMatch(Character::isDigit) ? Long.parseLong(raw) : Instant.parse(raw).toEpochMilli();
+            return raw.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(raw)
+                    : Instant.parse(raw).toEpochMilli();
         } catch (NumberFormatException | DateTimeParseException e) {
             validator.error(field, "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z or epoch milliseconds");
             return null;

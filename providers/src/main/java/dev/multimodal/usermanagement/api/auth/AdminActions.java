@@ -2,6 +2,7 @@ package dev.multimodal.usermanagement.api.auth;
 
 import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.audit.AuditEventTypes;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
@@ -9,8 +10,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-
-import java.util.List;
 
 /**
  * The API's admin actions as Keycloak admin events, exactly as the admin console's own: every event listener of
@@ -22,6 +21,7 @@ public final class AdminActions {
 
     /** Resource types of our own (Keycloak's {@code ResourceType} has none for these). */
     public static final String TENANT = "TENANT";
+
     public static final String TENANT_SETTINGS = "TENANT_SETTINGS";
     public static final String USER_IMPORT = "USER_IMPORT";
     public static final String AUDIT_LOG = "AUDIT_LOG";
@@ -57,7 +57,8 @@ public final class AdminActions {
     }
 
     private static AdminEventBuilder builder(KeycloakSession session, Caller caller, RealmModel realm) {
-        ClientModel client = session.clients().getClientByClientId(caller.realm(), caller.token().getIssuedFor());
+        ClientModel client = session.clients()
+                .getClientByClientId(caller.realm(), caller.token().getIssuedFor());
         if (client == null) {
             throw ApiProblem.unauthorized("The token's client no longer exists.");
         }
@@ -78,9 +79,20 @@ public final class AdminActions {
      */
     public void record(OperationType operation, String resourceType, Object representation, String... path) {
         // recorded in the audit log whatever admin events the realm saves: these are the API's own actions
-        AuditEventTypes.apiAction(session, () -> events.forEach(event -> event.operation(operation).resource(resourceType)
-                .resourcePath(path).representation(representation).success()));
-        LOG.infof("%s %s %s in tenant %s (by %s of %s)", operation, resourceType, String.join("/", path), realm.getName(),
-                caller.user().getUsername(), caller.realm().getName());
+        AuditEventTypes.apiAction(
+                session,
+                () -> events.forEach(event -> event.operation(operation)
+                        .resource(resourceType)
+                        .resourcePath(path)
+                        .representation(representation)
+                        .success()));
+        LOG.infof(
+                "%s %s %s in tenant %s (by %s of %s)",
+                operation,
+                resourceType,
+                String.join("/", path),
+                realm.getName(),
+                caller.user().getUsername(),
+                caller.realm().getName());
     }
 }

@@ -21,6 +21,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -39,17 +43,13 @@ import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.userprofile.UserProfileContext;
 
-import java.io.InputStream;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 /** {@code /auth}: register, login, refresh, logout; tokens are Keycloak's own, made by its own grants. */
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
 
     /** One answer for a wrong password, an unknown user, a disabled and a locked account alike. */
     private static final String BAD_CREDENTIALS = "Invalid credentials.";
+
     private static final String NOT_FULLY_SET_UP = "Account is not fully set up";
 
     private final KeycloakSession session;
@@ -78,22 +78,45 @@ public class AuthResource {
             validator.throwIfInvalid();
             String loginName = (isBlank(request.username()) ? request.email() : request.username()).trim();
 
-            // on the platform realm's URL, a login naming no tenant (no tenant_id, no tenant's e-mail domain) is a platform admin's
-            Optional<RealmModel> resolved = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
-                    .or(() -> tenants.platformLogin(request.tenantId(), session.getContext().getRealm()));
+            // on the platform realm's URL, a login naming no tenant (no tenant_id, no tenant's e-mail domain) is a
+            // platform admin's
+            Optional<RealmModel> resolved = tenants.resolve(
+                            request.tenantId(),
+                            request.email(),
+                            session.getContext().getRealm())
+                    .or(() -> tenants.platformLogin(
+                            request.tenantId(), session.getContext().getRealm()));
             RealmModel realm = resolved.filter(RealmModel::isEnabled).orElse(null);
             ClientModel client = realm == null ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
             if (client == null) {
                 // no such tenant: counted, limited and hashed like an unknown name, with the same answer
-                throw guessRefusal(PasswordGuesses.checkUnknownTenant(session, resolved.orElse(session.getContext().getRealm()),
-                        loginName, request.password()).refusal());
+                throw guessRefusal(PasswordGuesses.checkUnknownTenant(
+                                session,
+                                resolved.orElse(session.getContext().getRealm()),
+                                loginName,
+                                request.password())
+                        .refusal());
             }
-            EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
-                    .event(EventType.LOGIN).client(client).detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
-            InProcessGrants.Outcome outcome = new InProcessGrants(session).run(realm, client, OAuth2Constants.PASSWORD,
-                    Map.of("username", loginName, "password", request.password(), "scope", "openid",
-                            LockoutRateLimitAuthenticator.REMEMBER_ME_PARAMETER, String.valueOf(Boolean.TRUE.equals(request.rememberMe()))),
-                    event);
+            EventBuilder event = new EventBuilder(
+                            realm, session, session.getContext().getConnection())
+                    .event(EventType.LOGIN)
+                    .client(client)
+                    .detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
+            InProcessGrants.Outcome outcome = new InProcessGrants(session)
+                    .run(
+                            realm,
+                            client,
+                            OAuth2Constants.PASSWORD,
+                            Map.of(
+                                    "username",
+                                    loginName,
+                                    "password",
+                                    request.password(),
+                                    "scope",
+                                    "openid",
+                                    LockoutRateLimitAuthenticator.REMEMBER_ME_PARAMETER,
+                                    String.valueOf(Boolean.TRUE.equals(request.rememberMe()))),
+                            event);
             if (outcome.succeeded()) {
                 return tokens(outcome);
             }
@@ -104,19 +127,30 @@ public class AuthResource {
     /** The lockout step has already paid the one hash of every refused attempt (a dummy one where nothing was checked). */
     private ApiProblem loginRefusal(RealmModel realm, String loginName, Response refusal) {
         if (refusal.getStatus() == 429) {
-            return ApiProblem.tooManyRequests("Too many attempts; try again later.", refusal.getHeaderString("Retry-After"));
+            return ApiProblem.tooManyRequests(
+                    "Too many attempts; try again later.", refusal.getHeaderString("Retry-After"));
         }
         if (refusal.getStatus() == 503) {
             // the lockout store is down and the tenant's failure mode is 'closed'
-            return ApiProblem.serviceUnavailable("Logins are paused; try again later.", refusal.getHeaderString("Retry-After"));
+            return ApiProblem.serviceUnavailable(
+                    "Logins are paused; try again later.", refusal.getHeaderString("Retry-After"));
         }
         UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
         if (NOT_FULLY_SET_UP.equals(errorDescription(refusal)) && user != null) {
             // only reached with the right password: saying why is no leak
-            boolean expired = user.getRequiredActionsStream().anyMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals);
+            boolean expired =
+                    user.getRequiredActionsStream().anyMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals);
             return expired
-                    ? new ApiProblem(403, "Password expired", "The password has expired; set a new one before logging in.", List.of())
-                    : new ApiProblem(403, "Account not set up", "The account has required actions to complete in the login page.", List.of());
+                    ? new ApiProblem(
+                            403,
+                            "Password expired",
+                            "The password has expired; set a new one before logging in.",
+                            List.of())
+                    : new ApiProblem(
+                            403,
+                            "Account not set up",
+                            "The account has required actions to complete in the login page.",
+                            List.of());
         }
         return ApiProblem.unauthorized(BAD_CREDENTIALS);
     }
@@ -124,10 +158,12 @@ public class AuthResource {
     /** A refused password guess outside the login flow answers as a refused login: locked (or none) is a plain 401. */
     private static ApiProblem guessRefusal(Decision refusal) {
         if (refusal != null && refusal.verdict() == Decision.Verdict.RATE_LIMITED) {
-            return ApiProblem.tooManyRequests("Too many attempts; try again later.", Long.toString(refusal.retryAfterSeconds()));
+            return ApiProblem.tooManyRequests(
+                    "Too many attempts; try again later.", Long.toString(refusal.retryAfterSeconds()));
         }
         if (refusal != null && refusal.verdict() == Decision.Verdict.UNAVAILABLE) {
-            return ApiProblem.serviceUnavailable("Logins are paused; try again later.", Long.toString(refusal.retryAfterSeconds()));
+            return ApiProblem.serviceUnavailable(
+                    "Logins are paused; try again later.", Long.toString(refusal.retryAfterSeconds()));
         }
         return ApiProblem.unauthorized(BAD_CREDENTIALS);
     }
@@ -140,7 +176,8 @@ public class AuthResource {
     @Path("change-password")
     public Response changeExpiredPassword(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
-            AuthRepresentations.ChangeExpiredPassword request = JsonBodies.read(headers, body, AuthRepresentations.ChangeExpiredPassword.class);
+            AuthRepresentations.ChangeExpiredPassword request =
+                    JsonBodies.read(headers, body, AuthRepresentations.ChangeExpiredPassword.class);
             Validator validator = new Validator()
                     .optional("email", request.email(), 254)
                     .optional("username", request.username(), 255)
@@ -152,23 +189,31 @@ public class AuthResource {
             }
             validator.throwIfInvalid();
             String loginName = (isBlank(request.username()) ? request.email() : request.username()).trim();
-            RealmModel realm = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
-                    .filter(RealmModel::isEnabled).orElse(null);
+            RealmModel realm = tenants.resolve(
+                            request.tenantId(),
+                            request.email(),
+                            session.getContext().getRealm())
+                    .filter(RealmModel::isEnabled)
+                    .orElse(null);
             UserModel user = realm == null ? null : findUser(realm, loginName);
             // counted, limited and hashed as a login attempt is, whoever the name belongs to (or nobody)
             PasswordGuesses.Outcome guess = realm == null
-                    ? PasswordGuesses.checkUnknownTenant(session, session.getContext().getRealm(), loginName, request.currentPassword())
+                    ? PasswordGuesses.checkUnknownTenant(
+                            session, session.getContext().getRealm(), loginName, request.currentPassword())
                     : PasswordGuesses.check(session, realm, user, loginName, request.currentPassword());
             if (!guess.matched()) {
                 if (user != null && guess.refusal() == null) {
-                    new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.UPDATE_PASSWORD_ERROR)
-                            .user(user).error(org.keycloak.events.Errors.INVALID_USER_CREDENTIALS);
+                    new EventBuilder(realm, session, session.getContext().getConnection())
+                            .event(EventType.UPDATE_PASSWORD_ERROR)
+                            .user(user)
+                            .error(org.keycloak.events.Errors.INVALID_USER_CREDENTIALS);
                 }
                 throw guessRefusal(guess.refusal());
             }
             UserAccounts accounts = new UserAccounts(session, realm);
             if (user.getRequiredActionsStream().noneMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals)) {
-                throw ApiProblem.badRequest("The password has not expired: log in and use POST /users/me/change-password.");
+                throw ApiProblem.badRequest(
+                        "The password has not expired: log in and use POST /users/me/change-password.");
             }
             try {
                 accounts.setPassword(user, request.newPassword(), false);
@@ -176,8 +221,10 @@ public class AuthResource {
                 throw ApiProblem.weakPassword("new_password", weak.brokenRules());
             }
             accounts.endSessions(user, null);
-            new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.UPDATE_PASSWORD)
-                    .user(user).success();
+            new EventBuilder(realm, session, session.getContext().getConnection())
+                    .event(EventType.UPDATE_PASSWORD)
+                    .user(user)
+                    .success();
             return Response.noContent().build();
         });
     }
@@ -187,23 +234,36 @@ public class AuthResource {
     public Response refresh(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
             AuthRepresentations.Refresh request = JsonBodies.read(headers, body, AuthRepresentations.Refresh.class);
-            new Validator().required("refresh_token", request.refreshToken(), 16_384).throwIfInvalid();
+            new Validator()
+                    .required("refresh_token", request.refreshToken(), 16_384)
+                    .throwIfInvalid();
 
             RefreshToken unverified = unverifiedRefreshToken(request.refreshToken());
             RealmModel tokenRealm = BearerAuth.realmOfIssuer(session, unverified.getIssuer());
             RealmModel realm = tenants.platformLogin(null, session.getContext().getRealm())
                     .filter(platform -> tokenRealm != null && platform.getId().equals(tokenRealm.getId()))
-                    .orElseGet(() -> tenants.ofUrl(tokenRealm, session.getContext().getRealm()));
-            // only our API client's tokens: a confidential client's refresh token must not be refreshed without its secret
-            ClientModel client = realm == null || !realm.isEnabled() || !InProcessGrants.API_CLIENT.equals(unverified.getIssuedFor())
-                    ? null : realm.getClientByClientId(InProcessGrants.API_CLIENT);
+                    .orElseGet(
+                            () -> tenants.ofUrl(tokenRealm, session.getContext().getRealm()));
+            // only our API client's tokens: a confidential client's refresh token must not be refreshed without its
+            // secret
+            ClientModel client =
+                    realm == null || !realm.isEnabled() || !InProcessGrants.API_CLIENT.equals(unverified.getIssuedFor())
+                            ? null
+                            : realm.getClientByClientId(InProcessGrants.API_CLIENT);
             if (client == null) {
                 throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
             }
-            EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
-                    .event(EventType.REFRESH_TOKEN).client(client);
-            InProcessGrants.Outcome outcome = new InProcessGrants(session).run(realm, client, OAuth2Constants.REFRESH_TOKEN,
-                    Map.of(OAuth2Constants.REFRESH_TOKEN, request.refreshToken()), event);
+            EventBuilder event = new EventBuilder(
+                            realm, session, session.getContext().getConnection())
+                    .event(EventType.REFRESH_TOKEN)
+                    .client(client);
+            InProcessGrants.Outcome outcome = new InProcessGrants(session)
+                    .run(
+                            realm,
+                            client,
+                            OAuth2Constants.REFRESH_TOKEN,
+                            Map.of(OAuth2Constants.REFRESH_TOKEN, request.refreshToken()),
+                            event);
             if (!outcome.succeeded()) {
                 throw ApiProblem.unauthorized("The refresh token is invalid, expired or revoked.");
             }
@@ -220,10 +280,20 @@ public class AuthResource {
             RealmModel pathRealm = context.getRealm();
             context.setRealm(caller.realm()); // logout tokens to the clients are signed with this realm's keys
             try {
-                AuthenticationManager.backchannelLogout(session, caller.realm(), caller.userSession(), context.getUri(),
-                        context.getConnection(), context.getRequestHeaders(), true);
-                new EventBuilder(caller.realm(), session, context.getConnection()).event(EventType.LOGOUT)
-                        .client(caller.token().getIssuedFor()).user(caller.user()).session(caller.userSession()).success();
+                AuthenticationManager.backchannelLogout(
+                        session,
+                        caller.realm(),
+                        caller.userSession(),
+                        context.getUri(),
+                        context.getConnection(),
+                        context.getRequestHeaders(),
+                        true);
+                new EventBuilder(caller.realm(), session, context.getConnection())
+                        .event(EventType.LOGOUT)
+                        .client(caller.token().getIssuedFor())
+                        .user(caller.user())
+                        .session(caller.userSession())
+                        .success();
             } finally {
                 context.setRealm(pathRealm);
             }
@@ -248,9 +318,15 @@ public class AuthResource {
             }
             validator.throwIfInvalid();
 
-            RealmModel realm = tenants.resolve(request.tenantId(), request.email(), session.getContext().getRealm())
-                    .orElseThrow(() -> ApiProblem.invalid("tenant_id", isBlank(request.tenantId())
-                            ? "is required: no tenant matches the e-mail's domain" : "names no tenant"));
+            RealmModel realm = tenants.resolve(
+                            request.tenantId(),
+                            request.email(),
+                            session.getContext().getRealm())
+                    .orElseThrow(() -> ApiProblem.invalid(
+                            "tenant_id",
+                            isBlank(request.tenantId())
+                                    ? "is required: no tenant matches the e-mail's domain"
+                                    : "names no tenant"));
             if (!realm.isEnabled() || !realm.isRegistrationAllowed()) {
                 throw ApiProblem.forbidden("Self sign-up is off for this tenant.");
             }
@@ -261,24 +337,47 @@ public class AuthResource {
             }
             UserModel user;
             try {
-                user = new UserAccounts(session, realm).create(new UserAccounts.NewUser(request.username(), request.email(),
-                        request.firstName(), request.lastName(), request.password(), false, DefaultRole.of(realm)), UserProfileContext.REGISTRATION);
+                user = new UserAccounts(session, realm)
+                        .create(
+                                new UserAccounts.NewUser(
+                                        request.username(),
+                                        request.email(),
+                                        request.firstName(),
+                                        request.lastName(),
+                                        request.password(),
+                                        false,
+                                        DefaultRole.of(realm)),
+                                UserProfileContext.REGISTRATION);
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("password", weak.brokenRules());
             }
             // the API client is the one registering, as it is the one logging in
-            new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.REGISTER)
-                    .client(InProcessGrants.API_CLIENT).user(user).detail(Details.USERNAME, user.getUsername()).detail(Details.EMAIL, user.getEmail())
-                    .detail(Details.REGISTER_METHOD, "api").success();
-            return Response.created(uri.getBaseUriBuilder().path("realms").path(realm.getName()).path("api/v1/users")
-                    .path(user.getId()).build()).entity(UserView.of(realm, user)).build();
+            new EventBuilder(realm, session, session.getContext().getConnection())
+                    .event(EventType.REGISTER)
+                    .client(InProcessGrants.API_CLIENT)
+                    .user(user)
+                    .detail(Details.USERNAME, user.getUsername())
+                    .detail(Details.EMAIL, user.getEmail())
+                    .detail(Details.REGISTER_METHOD, "api")
+                    .success();
+            return Response.created(uri.getBaseUriBuilder()
+                            .path("realms")
+                            .path(realm.getName())
+                            .path("api/v1/users")
+                            .path(user.getId())
+                            .build())
+                    .entity(UserView.of(realm, user))
+                    .build();
         });
     }
 
     private static Response tokens(InProcessGrants.Outcome outcome) {
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
-        return Response.ok(AuthRepresentations.Tokens.of(outcome.tokens())).cacheControl(noStore).header("Pragma", "no-cache").build();
+        return Response.ok(AuthRepresentations.Tokens.of(outcome.tokens()))
+                .cacheControl(noStore)
+                .header("Pragma", "no-cache")
+                .build();
     }
 
     private RefreshToken unverifiedRefreshToken(String token) {

@@ -93,31 +93,41 @@ public final class BearerAuth {
         context.setRealm(tokenRealm);
         AuthenticationManager.AuthResult result;
         try {
-            result = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(tokenRealm).setTokenString(token).authenticate();
+            result = new AppAuthManager.BearerTokenAuthenticator(session)
+                    .setRealm(tokenRealm)
+                    .setTokenString(token)
+                    .authenticate();
         } catch (RuntimeException e) {
             if (DatabaseFailures.isUnavailable(e)) {
                 throw e; // Endpoint answers 503
             }
-            result = null; // a malformed token, e.g. a header without "alg": Keycloak's verifier fails on it instead of refusing
+            result = null; // a malformed token, e.g. a header without "alg": Keycloak's verifier fails on it instead of
+            // refusing
         } finally {
             context.setRealm(pathRealm);
         }
         // getUser()/getToken()/getSession(): Keycloak 26.4's AuthResult has only these; 26.5+ also the record accessors
-        if (result == null || !result.getUser().isEnabled()
-                || (result.getToken().getSubject() != null && !result.getToken().getSubject().equals(result.getUser().getId()))) {
+        if (result == null
+                || !result.getUser().isEnabled()
+                || (result.getToken().getSubject() != null
+                        && !result.getToken()
+                                .getSubject()
+                                .equals(result.getUser().getId()))) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }
         ApiCors.verified(session, result.token());
         boolean platformAdmin = tokenRealm.getName().equals(platformRealm)
                 && (TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.ADMIN)
-                || TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.TENANTS_MANAGE));
+                        || TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.TENANTS_MANAGE));
         return new Caller(tokenRealm, result.getUser(), result.getToken(), result.getSession(), platformAdmin);
     }
 
     /** The realm named by an (unverified) issuer URL; null when none. Keycloak's verifier checks the issuer later. */
     static RealmModel realmOfIssuer(KeycloakSession session, String issuer) {
         int at = issuer == null ? -1 : issuer.lastIndexOf("/realms/");
-        return at < 0 ? null : session.realms().getRealmByName(Encode.decodePath(issuer.substring(at + "/realms/".length())));
+        return at < 0
+                ? null
+                : session.realms().getRealmByName(Encode.decodePath(issuer.substring(at + "/realms/".length())));
     }
 
     private RealmModel enabledRealmOfToken(String token) {

@@ -10,10 +10,16 @@ import org.keycloak.representations.AccessToken;
  * Who is calling: a verified bearer token's realm, user and session, and the tenant it acts on ({@code tenant}:
  * its own realm, or for platform admins the tenant in the path).
  */
-public record Caller(RealmModel realm, UserModel user, AccessToken token, UserSessionModel userSession, boolean platformAdmin,
-                     RealmModel tenant) {
+public record Caller(
+        RealmModel realm,
+        UserModel user,
+        AccessToken token,
+        UserSessionModel userSession,
+        boolean platformAdmin,
+        RealmModel tenant) {
 
-    public Caller(RealmModel realm, UserModel user, AccessToken token, UserSessionModel userSession, boolean platformAdmin) {
+    public Caller(
+            RealmModel realm, UserModel user, AccessToken token, UserSessionModel userSession, boolean platformAdmin) {
         this(realm, user, token, userSession, platformAdmin, realm);
     }
 

@@ -3,10 +3,9 @@ package dev.multimodal.usermanagement.api.auth;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import java.security.cert.X509Certificate;
 import org.keycloak.http.FormPartValue;
 import org.keycloak.http.HttpRequest;
-
-import java.security.cert.X509Certificate;
 
 /**
  * The caller's request, with the JSON body's credentials as form parameters: Keycloak's authenticators read

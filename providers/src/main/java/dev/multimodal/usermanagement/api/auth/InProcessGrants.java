@@ -3,6 +3,7 @@ package dev.multimodal.usermanagement.api.auth;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.Response;
+import java.util.Map;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.http.HttpRequest;
@@ -15,8 +16,6 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.cors.Cors;
-
-import java.util.Map;
 
 /**
  * Runs Keycloak's own {@code password} and {@code refresh_token} grants inside this request, for the tenant's API
@@ -41,7 +40,12 @@ final class InProcessGrants {
         this.session = session;
     }
 
-    Outcome run(RealmModel realm, ClientModel client, String grantType, Map<String, String> parameters, EventBuilder event) {
+    Outcome run(
+            RealmModel realm,
+            ClientModel client,
+            String grantType,
+            Map<String, String> parameters,
+            EventBuilder event) {
         MultivaluedHashMap<String, String> form = new MultivaluedHashMap<>();
         form.putSingle(OAuth2Constants.GRANT_TYPE, grantType);
         form.putSingle(OAuth2Constants.CLIENT_ID, client.getClientId());
@@ -57,9 +61,14 @@ final class InProcessGrants {
             context.setHttpRequest(new FormRequest(previousRequest, form));
             OAuth2GrantType grant = session.getProvider(OAuth2GrantType.class, grantType);
             grant.preProcess(session, form);
-            OAuth2GrantType.Context grantContext = new OAuth2GrantType.Context(session,
-                    OIDCAdvancedConfigWrapper.fromClientModel(client), Map.of(), form,
-                    event, Cors.builder().auth().allowedMethods("POST"), new TokenManager());
+            OAuth2GrantType.Context grantContext = new OAuth2GrantType.Context(
+                    session,
+                    OIDCAdvancedConfigWrapper.fromClientModel(client),
+                    Map.of(),
+                    form,
+                    event,
+                    Cors.builder().auth().allowedMethods("POST"),
+                    new TokenManager());
             Response response = grant.process(grantContext);
             if (response.getStatus() == 200 && response.getEntity() instanceof AccessTokenResponse tokens) {
                 return new Outcome(tokens, null);

@@ -11,12 +11,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.utils.KeycloakSessionUtil;
-
-import java.util.Set;
 
 /**
  * CORS for {@code /realms/{realm}/api/v1}, Keycloak's way: the origins a client allows (its "Web origins", in its
@@ -38,13 +37,25 @@ import java.util.Set;
 @PreMatching
 public class ApiCors implements ContainerRequestFilter, ContainerResponseFilter {
 
-    static final String ALLOWED_METHODS = String.join(", ", HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
-            HttpMethod.PATCH, HttpMethod.DELETE);
-    static final String ALLOWED_HEADERS = String.join(", ", HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT,
-            HttpHeaders.ACCEPT_LANGUAGE, "X-Requested-With");
+    static final String ALLOWED_METHODS = String.join(
+            ", ",
+            HttpMethod.GET,
+            HttpMethod.HEAD,
+            HttpMethod.POST,
+            HttpMethod.PUT,
+            HttpMethod.PATCH,
+            HttpMethod.DELETE);
+    static final String ALLOWED_HEADERS = String.join(
+            ", ",
+            HttpHeaders.AUTHORIZATION,
+            HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.ACCEPT,
+            HttpHeaders.ACCEPT_LANGUAGE,
+            "X-Requested-With");
     /** Headers of our answers an app may read besides the CORS-safelisted ones. */
-    static final String EXPOSED_HEADERS = String.join(", ", HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER,
-            HttpHeaders.WWW_AUTHENTICATE, "Content-Disposition");
+    static final String EXPOSED_HEADERS = String.join(
+            ", ", HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Content-Disposition");
+
     private static final String REQUEST_METHOD = "Access-Control-Request-Method";
     private static final String PREFLIGHT = ApiCors.class.getName() + ".preflight";
     private static final String TOKEN_ORIGINS = ApiCors.class.getName() + ".allowedOrigins";
@@ -57,8 +68,10 @@ public class ApiCors implements ContainerRequestFilter, ContainerResponseFilter 
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (HttpMethod.OPTIONS.equals(request.getMethod()) && request.getHeaderString(Cors.ORIGIN_HEADER) != null
-                && request.getHeaderString(REQUEST_METHOD) != null && ProblemResponses.isApiPath(request)) {
+        if (HttpMethod.OPTIONS.equals(request.getMethod())
+                && request.getHeaderString(Cors.ORIGIN_HEADER) != null
+                && request.getHeaderString(REQUEST_METHOD) != null
+                && ProblemResponses.isApiPath(request)) {
             request.setProperty(PREFLIGHT, true);
             request.abortWith(Response.ok().build());
         }

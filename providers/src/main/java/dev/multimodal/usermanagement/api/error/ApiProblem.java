@@ -1,7 +1,6 @@
 package dev.multimodal.usermanagement.api.error;
 
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /**
@@ -42,7 +41,9 @@ public class ApiProblem extends RuntimeException {
 
     /** Names every rule of the tenant's password policy that the password breaks. */
     public static ApiProblem weakPassword(String field, List<String> brokenRules) {
-        return invalid(brokenRules.stream().map(rule -> new Problem.FieldError(field, rule)).toList());
+        return invalid(brokenRules.stream()
+                .map(rule -> new Problem.FieldError(field, rule))
+                .toList());
     }
 
     public static ApiProblem unauthorized(String detail) {
@@ -83,7 +84,8 @@ public class ApiProblem extends RuntimeException {
 
     public Response toResponse() {
         Problem body = new Problem("about:blank", title, status, getMessage(), errors);
-        Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
+        Response.ResponseBuilder response =
+                Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
         if (status == 401) {
             response.header("WWW-Authenticate", "Bearer");
         }

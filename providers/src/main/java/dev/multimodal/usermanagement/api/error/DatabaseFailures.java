@@ -1,13 +1,12 @@
 package dev.multimodal.usermanagement.api.error;
 
 import jakarta.persistence.PersistenceException;
-import org.keycloak.models.ModelException;
-
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Locale;
+import org.keycloak.models.ModelException;
 
 /**
  * Tells a database that is unreachable or overloaded (worth a retry: 503) from a bug (500), by the causes of an
@@ -17,15 +16,14 @@ public final class DatabaseFailures {
 
     /** SQLSTATE classes and codes of a database that is away or busy, not of a wrong statement. */
     private static final String[] TRANSIENT_STATES = {
-            "08", // connection exception: refused, broken, lost
-            "53", // insufficient resources: too many connections, out of memory or disk
-            "57P", // operator intervention: admin or crash shutdown, cannot connect now
-            "40", // transaction rollback: serialization failure, deadlock
-            "55P03", // lock not available
+        "08", // connection exception: refused, broken, lost
+        "53", // insufficient resources: too many connections, out of memory or disk
+        "57P", // operator intervention: admin or crash shutdown, cannot connect now
+        "40", // transaction rollback: serialization failure, deadlock
+        "55P03", // lock not available
     };
 
-    private DatabaseFailures() {
-    }
+    private DatabaseFailures() {}
 
     public static boolean isUnavailable(Throwable failure) {
         boolean database = false;
@@ -34,13 +32,16 @@ public final class DatabaseFailures {
         for (Throwable cause = failure; cause != null && depth < 32; cause = cause.getCause(), depth++) {
             String type = cause.getClass().getSimpleName();
             if (type.equals("JDBCConnectionException") // Hibernate's
-                    || cause instanceof SQLTransientException || cause instanceof SQLRecoverableException) {
+                    || cause instanceof SQLTransientException
+                    || cause instanceof SQLRecoverableException) {
                 return true;
             }
             if (cause instanceof SQLException sql && (transientState(sql.getSQLState()) || poolTimeout(sql))) {
                 return true;
             }
-            database |= cause instanceof SQLException || cause instanceof PersistenceException || cause instanceof ModelException;
+            database |= cause instanceof SQLException
+                    || cause instanceof PersistenceException
+                    || cause instanceof ModelException;
             io |= cause instanceof IOException;
         }
         // Keycloak's entity manager keeps only the root cause: ModelException("Database operation failed") caused by

@@ -4,13 +4,12 @@ import dev.multimodal.usermanagement.user.ProfileRules;
 import jakarta.persistence.EntityExistsException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.ModelDuplicateException;
-
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Runs an endpoint and answers every failure as problem+json, rolling back whatever it had written.
@@ -27,8 +26,7 @@ public final class Endpoint {
     /** Seconds a client should wait before retrying while the database is away. */
     static final String DATABASE_RETRY_AFTER = "5";
 
-    private Endpoint() {
-    }
+    private Endpoint() {}
 
     public static Response run(KeycloakSession session, Supplier<Response> body) {
         try {
@@ -41,7 +39,9 @@ public final class Endpoint {
         } catch (ProfileRules.InvalidProfileException refused) {
             session.getTransactionManager().setRollbackOnly();
             return ApiProblem.invalid(refused.violations().stream()
-                    .map(violation -> new Problem.FieldError(violation.field(), violation.message())).toList()).toResponse();
+                            .map(violation -> new Problem.FieldError(violation.field(), violation.message()))
+                            .toList())
+                    .toResponse();
         } catch (ModelDuplicateException | EntityExistsException duplicate) {
             session.getTransactionManager().setRollbackOnly();
             LOG.debugf("Conflict: %s", duplicate.getMessage());
@@ -56,7 +56,9 @@ public final class Endpoint {
             }
             session.getTransactionManager().setRollbackOnly();
             LOG.warnf("Database unavailable, answering 503: %s", rootMessage(e));
-            return ApiProblem.serviceUnavailable("The database is unavailable. Try again shortly.", DATABASE_RETRY_AFTER).toResponse();
+            return ApiProblem.serviceUnavailable(
+                            "The database is unavailable. Try again shortly.", DATABASE_RETRY_AFTER)
+                    .toResponse();
         }
     }
 
@@ -67,8 +69,10 @@ public final class Endpoint {
     private static void commit(KeycloakSession session, Response response) {
         KeycloakTransactionManager transaction = session.getTransactionManager();
         Object entity = response.getEntity();
-        if (transaction.isActive() && !transaction.getRollbackOnly()
-                && !(entity instanceof StreamingOutput) && !(entity instanceof Stream<?>)) {
+        if (transaction.isActive()
+                && !transaction.getRollbackOnly()
+                && !(entity instanceof StreamingOutput)
+                && !(entity instanceof Stream<?>)) {
             transaction.commit();
         }
     }

@@ -5,10 +5,12 @@ public final class PathIds {
 
     private static final int MAX_LENGTH = 255;
 
-    private PathIds() {
-    }
+    private PathIds() {}
 
     public static boolean isPlausible(String id) {
-        return id != null && !id.isEmpty() && id.length() <= MAX_LENGTH && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        return id != null
+                && !id.isEmpty()
+                && id.length() <= MAX_LENGTH
+                && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 }

@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-
 import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -41,14 +40,17 @@ public class ProblemResponses implements ContainerRequestFilter, ContainerRespon
         try {
             MediaType.valueOf(contentType);
         } catch (IllegalArgumentException unparsable) {
-            request.abortWith(ApiProblem.unsupportedMediaType("Send the body as application/json in UTF-8.").toResponse());
+            request.abortWith(ApiProblem.unsupportedMediaType("Send the body as application/json in UTF-8.")
+                    .toResponse());
         }
     }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         int status = response.getStatus();
-        if (status < 400 || PROBLEM.isCompatible(response.getMediaType()) || isOurs(response.getEntity())
+        if (status < 400
+                || PROBLEM.isCompatible(response.getMediaType())
+                || isOurs(response.getEntity())
                 || !isApiPath(request)) {
             return;
         }
@@ -57,7 +59,10 @@ public class ProblemResponses implements ContainerRequestFilter, ContainerRespon
         }
         response.setStatus(status);
         response.getHeaders().remove("Content-Length");
-        response.setEntity(new Problem("about:blank", title(status), status, detail(status), List.of()), new Annotation[0], PROBLEM);
+        response.setEntity(
+                new Problem("about:blank", title(status), status, detail(status), List.of()),
+                new Annotation[0],
+                PROBLEM);
     }
 
     /** An answer our resources made on purpose (e.g. the health report's 503) stays as it is. */
@@ -72,8 +77,9 @@ public class ProblemResponses implements ContainerRequestFilter, ContainerRespon
         } catch (IllegalArgumentException unparsable) {
             return true; // not a media type at all: nothing of ours could read it
         }
-        return type != null && (type.getType().equalsIgnoreCase("multipart")
-                || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE));
+        return type != null
+                && (type.getType().equalsIgnoreCase("multipart")
+                        || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE));
     }
 
     private static String title(int status) {

@@ -48,6 +48,7 @@ public class UnknownRoute {
     }
 
     private static Response notFound() {
-        return ApiProblem.notFound("No such resource: see GET /realms/{realm}/api/v1/openapi.json for the API's paths.").toResponse();
+        return ApiProblem.notFound("No such resource: see GET /realms/{realm}/api/v1/openapi.json for the API's paths.")
+                .toResponse();
     }
 }

@@ -7,8 +7,10 @@ import java.util.regex.Pattern;
 /** Collects every invalid field of a request, then refuses it once, naming them all. */
 public final class Validator {
 
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s\"<>()\\[\\],;:\\\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-    private static final Pattern DOMAIN = Pattern.compile("^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$");
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[^@\\s\"<>()\\[\\],;:\\\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$");
 
     private final List<Problem.FieldError> errors = new ArrayList<>();
 
@@ -35,7 +37,8 @@ public final class Validator {
      */
     public static boolean hasControlCharacter(String value) {
         return value.codePoints().anyMatch(c -> switch (Character.getType(c)) {
-            case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> true;
+            case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SURROGATE ->
+                true;
             case Character.FORMAT -> c != 0x200C && c != 0x200D;
             default -> false;
         });
@@ -43,7 +46,10 @@ public final class Validator {
 
     public Validator email(String field, String value) {
         required(field, value, 254);
-        if (value != null && !value.isBlank() && value.length() <= 254 && !EMAIL.matcher(value).matches()) {
+        if (value != null
+                && !value.isBlank()
+                && value.length() <= 254
+                && !EMAIL.matcher(value).matches()) {
             error(field, "is not a valid e-mail address");
         }
         return this;

@@ -4,10 +4,6 @@ import dev.multimodal.usermanagement.api.error.ApiProblem;
 import dev.multimodal.usermanagement.redis.RedisClientProvider;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import org.jboss.logging.Logger;
-import org.keycloak.models.AbstractKeycloakTransaction;
-import org.keycloak.models.KeycloakSession;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -17,6 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
 
 /**
  * How many expensive calls (audit verification and export, user import) one tenant may have in flight at once:
@@ -49,8 +48,7 @@ public final class HeavyCalls {
     private static volatile int limit = DEFAULT_LIMIT;
     private static final ConcurrentHashMap<String, Set<LocalLease>> LOCAL = new ConcurrentHashMap<>();
 
-    private HeavyCalls() {
-    }
+    private HeavyCalls() {}
 
     public static void configure(int perTenant) {
         if (perTenant < 1) {
@@ -87,8 +85,10 @@ public final class HeavyCalls {
             permit = local(tenant);
         }
         if (permit == DENIED) {
-            throw ApiProblem.tooManyRequests("This tenant has " + limit + " expensive calls (audit verification or export,"
-                    + " user import) in progress; try again when one has finished.", RETRY_AFTER_SECONDS);
+            throw ApiProblem.tooManyRequests(
+                    "This tenant has " + limit + " expensive calls (audit verification or export,"
+                            + " user import) in progress; try again when one has finished.",
+                    RETRY_AFTER_SECONDS);
         }
         return permit;
     }
@@ -113,7 +113,7 @@ public final class HeavyCalls {
         });
     }
 
-    private static final Permit DENIED = new Permit(() -> { });
+    private static final Permit DENIED = new Permit(() -> {});
 
     /** The cluster-wide permit, {@link #DENIED}, or null when Redis cannot answer (then the node counts alone). */
     private static Permit shared(RedisClientProvider redis, String tenant) {
@@ -122,8 +122,14 @@ public final class HeavyCalls {
         try {
             RedisClusterAsyncCommands<String, String> commands = redis.commands();
             long timeoutMillis = redis.commandTimeout().toMillis() * 2;
-            Long granted = commands.<Long>eval(TAKE, ScriptOutputType.INTEGER, new String[] {key},
-                    Long.toString(System.currentTimeMillis()), Long.toString(LEASE.toMillis()), Integer.toString(limit), token)
+            Long granted = commands.<Long>eval(
+                            TAKE,
+                            ScriptOutputType.INTEGER,
+                            new String[] {key},
+                            Long.toString(System.currentTimeMillis()),
+                            Long.toString(LEASE.toMillis()),
+                            Integer.toString(limit),
+                            token)
                     .get(timeoutMillis, TimeUnit.MILLISECONDS);
             redis.reportSuccess();
             if (granted == null || granted == 0) {
@@ -135,7 +141,9 @@ public final class HeavyCalls {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    LOG.debugf("Heavy-call permit of %s not returned (it lapses after %s): %s", tenant, LEASE, e.getMessage());
+                    LOG.debugf(
+                            "Heavy-call permit of %s not returned (it lapses after %s): %s",
+                            tenant, LEASE, e.getMessage());
                 }
             });
         } catch (InterruptedException e) {

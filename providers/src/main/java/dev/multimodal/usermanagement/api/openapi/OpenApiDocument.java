@@ -8,14 +8,13 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multimodal.usermanagement.api.error.Problem;
+import dev.multimodal.usermanagement.api.error.UnknownRoute;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
-import dev.multimodal.usermanagement.api.error.UnknownRoute;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
@@ -38,8 +37,7 @@ public final class OpenApiDocument {
     private static final Pattern PATH_PARAM = Pattern.compile("\\{(\\w+)}");
     private static final String API_PREFIX = "v1";
 
-    private OpenApiDocument() {
-    }
+    private OpenApiDocument() {}
 
     public static ObjectNode build(Class<?> apiRoot, String version) {
         ObjectNode doc = JSON.createObjectNode();
@@ -47,13 +45,23 @@ public final class OpenApiDocument {
         ObjectNode info = doc.putObject("info");
         info.put("title", "user-management API");
         info.put("version", version);
-        info.put("description", "Multi-tenant user management on Keycloak. A tenant is a realm; tokens are Keycloak's own JWTs. "
-                + "Errors are RFC 9457 application/problem+json.");
+        info.put(
+                "description",
+                "Multi-tenant user management on Keycloak. A tenant is a realm; tokens are Keycloak's own JWTs. "
+                        + "Errors are RFC 9457 application/problem+json.");
         ObjectNode server = doc.putArray("servers").addObject();
         server.put("url", "/realms/{realm}/api/v1");
-        server.putObject("variables").putObject("realm").put("default", "demo").put("description", "the tenant (realm), or the platform realm");
+        server.putObject("variables")
+                .putObject("realm")
+                .put("default", "demo")
+                .put("description", "the tenant (realm), or the platform realm");
         ObjectNode components = doc.putObject("components");
-        components.putObject("securitySchemes").putObject("bearer").put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT");
+        components
+                .putObject("securitySchemes")
+                .putObject("bearer")
+                .put("type", "http")
+                .put("scheme", "bearer")
+                .put("bearerFormat", "JWT");
         ObjectNode schemas = components.putObject("schemas");
         schemas.set(Problem.class.getSimpleName(), schema(Problem.class, schemas));
 
@@ -66,7 +74,8 @@ public final class OpenApiDocument {
 
     private static void walk(Class<?> resource, String prefix, Map<String, ObjectNode> paths, ObjectNode schemas) {
         List<Method> methods = List.of(resource.getMethods()).stream()
-                .sorted(Comparator.comparing(Method::getName)).toList();
+                .sorted(Comparator.comparing(Method::getName))
+                .toList();
         for (Method method : methods) {
             if (method.getReturnType() == UnknownRoute.class) {
                 continue; // the 404 for paths the API does not have
@@ -92,14 +101,24 @@ public final class OpenApiDocument {
         ArrayNode parameters = operation.putArray("parameters");
         Matcher names = PATH_PARAM.matcher(path);
         while (names.find()) {
-            parameters.addObject().put("name", names.group(1)).put("in", "path").put("required", true)
-                    .putObject("schema").put("type", "string");
+            parameters
+                    .addObject()
+                    .put("name", names.group(1))
+                    .put("in", "path")
+                    .put("required", true)
+                    .putObject("schema")
+                    .put("type", "string");
         }
         for (Parameter parameter : method.getParameters()) {
             QueryParam query = parameter.getAnnotation(QueryParam.class);
             if (query != null) {
-                parameters.addObject().put("name", query.value()).put("in", "query").put("required", false)
-                        .putObject("schema").put("type", "string");
+                parameters
+                        .addObject()
+                        .put("name", query.value())
+                        .put("in", "query")
+                        .put("required", false)
+                        .putObject("schema")
+                        .put("type", "string");
             }
         }
         if (described == null) {
@@ -172,12 +191,15 @@ public final class OpenApiDocument {
     private static void addProperties(Class<?> record, ObjectNode properties, ObjectNode schemas) {
         boolean snake = record.isAnnotationPresent(JsonNaming.class);
         for (RecordComponent component : record.getRecordComponents()) {
-            if (component.isAnnotationPresent(JsonUnwrapped.class) || component.getAccessor().isAnnotationPresent(JsonUnwrapped.class)
+            if (component.isAnnotationPresent(JsonUnwrapped.class)
+                    || component.getAccessor().isAnnotationPresent(JsonUnwrapped.class)
                     || fieldUnwrapped(record, component)) {
                 addProperties(component.getType(), properties, schemas);
                 continue;
             }
-            String name = snake ? PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(component.getName()) : component.getName();
+            String name = snake
+                    ? PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(component.getName())
+                    : component.getName();
             properties.set(name, typeSchema(component.getGenericType(), schemas));
         }
     }

@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +19,7 @@ public class SwaggerUiResource {
 
     /** Where the shade plugin puts Swagger UI's files (relocated so Quarkus does not serve them at the root). */
     private static final String SWAGGER_UI = "/dev/multimodal/usermanagement/swagger-ui/" + webjarVersion() + "/";
+
     private static final Map<String, String> FILES = Map.of(
             "swagger-ui-bundle.js", "application/javascript",
             "swagger-ui-standalone-preset.js", "application/javascript",
@@ -66,7 +66,10 @@ public class SwaggerUiResource {
         if (path.endsWith("/")) {
             // the page's links are relative to .../v1/docs
             return Response.status(Response.Status.MOVED_PERMANENTLY)
-                    .location(uri.getAbsolutePathBuilder().replacePath(path.replaceAll("/+$", "")).build()).build();
+                    .location(uri.getAbsolutePathBuilder()
+                            .replacePath(path.replaceAll("/+$", ""))
+                            .build())
+                    .build();
         }
         return Response.ok(PAGE).build();
     }
@@ -77,10 +80,13 @@ public class SwaggerUiResource {
         String type = FILES.get(file);
         InputStream in = type == null ? null : SwaggerUiResource.class.getResourceAsStream(SWAGGER_UI + file);
         if (in == null) {
-            return ApiProblem.notFound("No such file of the API's documentation page.").toResponse();
+            return ApiProblem.notFound("No such file of the API's documentation page.")
+                    .toResponse();
         }
         try (in) {
-            return Response.ok(in.readAllBytes(), type).header("Cache-Control", "public, max-age=86400").build();
+            return Response.ok(in.readAllBytes(), type)
+                    .header("Cache-Control", "public, max-age=86400")
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,48 +9,54 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.lockout.LockoutFlows;
+import dev.multimodal.usermanagement.lockout.LockoutSettings;
 import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
-import org.keycloak.models.RealmModel;
-
-import dev.multimodal.usermanagement.lockout.LockoutFlows;
-import dev.multimodal.usermanagement.lockout.LockoutSettings;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.keycloak.models.RealmModel;
 
 /** Request and response bodies of /tenants, snake_case on the wire. */
 public final class TenantRepresentations {
 
-    private TenantRepresentations() {
-    }
+    private TenantRepresentations() {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record CreateTenant(String id, String name, String description, String domain,
-                        String adminEmail, String adminUsername, String adminPassword,
-                        String adminFirstName, String adminLastName) {
-    }
+    public record CreateTenant(
+            String id,
+            String name,
+            String description,
+            String domain,
+            String adminEmail,
+            String adminUsername,
+            String adminPassword,
+            String adminFirstName,
+            String adminLastName) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record UpdateTenant(String name, String description, String domain, Boolean isActive) {
-    }
+    public record UpdateTenant(String name, String description, String domain, Boolean isActive) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TenantView(String id, String name, String description, String domain, boolean isActive, String createdAt) {
+    public record TenantView(
+            String id, String name, String description, String domain, boolean isActive, String createdAt) {
 
         static TenantView of(Tenant tenant) {
-            return new TenantView(tenant.id(), tenant.entry().getDisplayName(), tenant.entry().getDescription(),
-                    tenant.entry().getDomain(), tenant.realm().isEnabled(),
+            return new TenantView(
+                    tenant.id(),
+                    tenant.entry().getDisplayName(),
+                    tenant.entry().getDescription(),
+                    tenant.entry().getDomain(),
+                    tenant.realm().isEnabled(),
                     Instant.ofEpochMilli(tenant.entry().getCreatedAt()).toString());
         }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TenantPage(List<TenantView> items, long total, int page, int pageSize) {
-    }
+    public record TenantPage(List<TenantView> items, long total, int page, int pageSize) {}
 
     /**
      * Per-tenant settings; in a PUT, absent fields stay as they are. {@code audit_retention_days} and
@@ -58,16 +64,29 @@ public final class TenantRepresentations {
      * Keycloak's default event types) from an absent field (no change).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Settings(Boolean registrationAllowed, String passwordPolicy,
-                    Integer accessTokenLifespanSeconds, Integer refreshTokenLifespanSeconds, Lockout lockout,
-                    JsonNode auditRetentionDays, Boolean offlineAccess, JsonNode auditEventTypes, String defaultRole) {
+    public record Settings(
+            Boolean registrationAllowed,
+            String passwordPolicy,
+            Integer accessTokenLifespanSeconds,
+            Integer refreshTokenLifespanSeconds,
+            Lockout lockout,
+            JsonNode auditRetentionDays,
+            Boolean offlineAccess,
+            JsonNode auditEventTypes,
+            String defaultRole) {
 
         static Settings of(RealmModel realm) {
             Integer retention = AuditRetention.of(realm);
-            return new Settings(realm.isRegistrationAllowed(), realm.getPasswordPolicy().toString(),
-                    realm.getAccessTokenLifespan(), realm.getSsoSessionIdleTimeout(), Lockout.of(LockoutFlows.settingsOf(realm)),
-                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention), OfflineAccess.isOn(realm),
-                    eventTypes(AuditEventTypes.chosen(realm)), DefaultRole.of(realm));
+            return new Settings(
+                    realm.isRegistrationAllowed(),
+                    realm.getPasswordPolicy().toString(),
+                    realm.getAccessTokenLifespan(),
+                    realm.getSsoSessionIdleTimeout(),
+                    Lockout.of(LockoutFlows.settingsOf(realm)),
+                    retention == null ? NullNode.getInstance() : IntNode.valueOf(retention),
+                    OfflineAccess.isOn(realm),
+                    eventTypes(AuditEventTypes.chosen(realm)),
+                    DefaultRole.of(realm));
         }
 
         private static JsonNode eventTypes(List<String> chosen) {
@@ -82,15 +101,30 @@ public final class TenantRepresentations {
 
     /** The tenant's lockout and rate limits: the config of its lockout step, as the admin console shows it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Lockout(Integer maxFailures, Integer failureWindowMinutes, Integer lockoutMinutes, Double lockoutGrowthFactor,
-                          Integer lockoutCapMinutes, Integer failuresPerIpPerMinute, Integer requestsPerIpPerMinute,
-                          Integer requestsPerUsernamePerMinute, String failureMode, Boolean lockoutEmail) {
+    public record Lockout(
+            Integer maxFailures,
+            Integer failureWindowMinutes,
+            Integer lockoutMinutes,
+            Double lockoutGrowthFactor,
+            Integer lockoutCapMinutes,
+            Integer failuresPerIpPerMinute,
+            Integer requestsPerIpPerMinute,
+            Integer requestsPerUsernamePerMinute,
+            String failureMode,
+            Boolean lockoutEmail) {
 
         static Lockout of(LockoutSettings settings) {
-            return new Lockout(settings.maxFailures(), (int) settings.failureWindow().toMinutes(),
-                    (int) settings.lockoutDuration().toMinutes(), settings.lockoutGrowthFactor(), (int) settings.lockoutCap().toMinutes(),
-                    settings.failuresPerIpPerMinute(), settings.requestsPerIpPerMinute(), settings.requestsPerUsernamePerMinute(),
-                    settings.failureMode().name(), settings.lockoutEmail());
+            return new Lockout(
+                    settings.maxFailures(),
+                    (int) settings.failureWindow().toMinutes(),
+                    (int) settings.lockoutDuration().toMinutes(),
+                    settings.lockoutGrowthFactor(),
+                    (int) settings.lockoutCap().toMinutes(),
+                    settings.failuresPerIpPerMinute(),
+                    settings.requestsPerIpPerMinute(),
+                    settings.requestsPerUsernamePerMinute(),
+                    settings.failureMode().name(),
+                    settings.lockoutEmail());
         }
 
         /** The given fields as the step's config keys. */

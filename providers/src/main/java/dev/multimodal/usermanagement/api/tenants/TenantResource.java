@@ -11,11 +11,14 @@ import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.audit.AuditEventTypes;
 import dev.multimodal.usermanagement.audit.AuditRetention;
+import dev.multimodal.usermanagement.lockout.LockoutFlows;
+import dev.multimodal.usermanagement.lockout.LockoutSettings;
 import dev.multimodal.usermanagement.tenant.DefaultRole;
 import dev.multimodal.usermanagement.tenant.OfflineAccess;
 import dev.multimodal.usermanagement.tenant.Tenant;
 import dev.multimodal.usermanagement.tenant.TenantRoles;
 import dev.multimodal.usermanagement.tenant.TenantService;
+import dev.multimodal.usermanagement.user.PasswordPolicyLimits;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -26,22 +29,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
-
-import dev.multimodal.usermanagement.lockout.LockoutFlows;
-import dev.multimodal.usermanagement.lockout.LockoutSettings;
-import dev.multimodal.usermanagement.user.PasswordPolicyLimits;
-
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /** {@code /tenants/{id}} (platform admins) and {@code /tenants/{id}/settings} (also the tenant's own admins). */
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,7 +63,8 @@ public class TenantResource {
     public Response get() {
         return Endpoint.run(session, () -> {
             TenantsResource.requirePlatformAdmin(auth.authenticate());
-            return Response.ok(TenantRepresentations.TenantView.of(existing(new TenantService(session)))).build();
+            return Response.ok(TenantRepresentations.TenantView.of(existing(new TenantService(session))))
+                    .build();
         });
     }
 
@@ -73,7 +72,8 @@ public class TenantResource {
     public Response update(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
             Caller caller = TenantsResource.requirePlatformAdmin(auth.authenticate());
-            TenantRepresentations.UpdateTenant request = JsonBodies.read(headers, body, TenantRepresentations.UpdateTenant.class);
+            TenantRepresentations.UpdateTenant request =
+                    JsonBodies.read(headers, body, TenantRepresentations.UpdateTenant.class);
             Validator validator = new Validator().optional("description", request.description(), 1000);
             if (request.name() != null) {
                 validator.required("name", request.name(), 255);
@@ -100,8 +100,8 @@ public class TenantResource {
             }
             tenants.registry().flush();
             TenantRepresentations.TenantView view = TenantRepresentations.TenantView.of(tenant);
-            AdminActions.in(session, caller, tenant.realm()).record(OperationType.UPDATE, AdminActions.TENANT, view,
-                    "tenants", tenant.id());
+            AdminActions.in(session, caller, tenant.realm())
+                    .record(OperationType.UPDATE, AdminActions.TENANT, view, "tenants", tenant.id());
             return Response.ok(view).build();
         });
     }
@@ -118,8 +118,14 @@ public class TenantResource {
             Tenant tenant = existing(tenants);
             boolean forGood = "true".equals(purge);
             // recorded in the tenant's log before a purge removes its realm (the log's rows stay)
-            AdminActions.in(session, caller, tenant.realm()).detail("purge", Boolean.toString(forGood))
-                    .record(forGood ? OperationType.DELETE : OperationType.UPDATE, AdminActions.TENANT, null, "tenants", tenant.id());
+            AdminActions.in(session, caller, tenant.realm())
+                    .detail("purge", Boolean.toString(forGood))
+                    .record(
+                            forGood ? OperationType.DELETE : OperationType.UPDATE,
+                            AdminActions.TENANT,
+                            null,
+                            "tenants",
+                            tenant.id());
             if (forGood) {
                 tenants.purge(tenant);
             } else {
@@ -144,22 +150,37 @@ public class TenantResource {
         return Endpoint.run(session, () -> {
             Caller caller = auth.authenticate();
             RealmModel realm = settingsRealm(caller);
-            TenantRepresentations.Settings request = JsonBodies.read(headers, body, TenantRepresentations.Settings.class);
+            TenantRepresentations.Settings request =
+                    JsonBodies.read(headers, body, TenantRepresentations.Settings.class);
             Validator validator = new Validator()
                     .optional("password_policy", request.passwordPolicy(), MAX_POLICY_LENGTH)
-                    .range("access_token_lifespan_seconds", request.accessTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN)
-                    .range("refresh_token_lifespan_seconds", request.refreshTokenLifespanSeconds(), MIN_LIFESPAN, MAX_LIFESPAN);
+                    .range(
+                            "access_token_lifespan_seconds",
+                            request.accessTokenLifespanSeconds(),
+                            MIN_LIFESPAN,
+                            MAX_LIFESPAN)
+                    .range(
+                            "refresh_token_lifespan_seconds",
+                            request.refreshTokenLifespanSeconds(),
+                            MIN_LIFESPAN,
+                            MAX_LIFESPAN);
             TenantRepresentations.Lockout lockout = request.lockout();
             if (lockout != null) {
                 int maxMinutes = 365 * 24 * 60;
-                validator.range("lockout.max_failures", lockout.maxFailures(), 1, 1000)
+                validator
+                        .range("lockout.max_failures", lockout.maxFailures(), 1, 1000)
                         .range("lockout.failure_window_minutes", lockout.failureWindowMinutes(), 1, maxMinutes)
                         .range("lockout.lockout_minutes", lockout.lockoutMinutes(), 1, maxMinutes)
                         .range("lockout.lockout_cap_minutes", lockout.lockoutCapMinutes(), 1, maxMinutes)
                         .range("lockout.failures_per_ip_per_minute", lockout.failuresPerIpPerMinute(), 1, 1_000_000)
                         .range("lockout.requests_per_ip_per_minute", lockout.requestsPerIpPerMinute(), 1, 1_000_000)
-                        .range("lockout.requests_per_username_per_minute", lockout.requestsPerUsernamePerMinute(), 1, 1_000_000);
-                if (lockout.lockoutGrowthFactor() != null && !(lockout.lockoutGrowthFactor() >= 1 && lockout.lockoutGrowthFactor() <= 100)) {
+                        .range(
+                                "lockout.requests_per_username_per_minute",
+                                lockout.requestsPerUsernamePerMinute(),
+                                1,
+                                1_000_000);
+                if (lockout.lockoutGrowthFactor() != null
+                        && !(lockout.lockoutGrowthFactor() >= 1 && lockout.lockoutGrowthFactor() <= 100)) {
                     validator.error("lockout.lockout_growth_factor", "must be between 1 and 100");
                 }
                 if (lockout.failureMode() != null && !List.of("open", "closed").contains(lockout.failureMode())) {
@@ -167,18 +188,31 @@ public class TenantResource {
                 }
                 // the cap must not be below the first lock (the step would otherwise quietly raise it)
                 LockoutSettings current = LockoutFlows.settingsOf(realm);
-                int lockMinutes = lockout.lockoutMinutes() != null ? lockout.lockoutMinutes() : (int) current.lockoutDuration().toMinutes();
-                int capMinutes = lockout.lockoutCapMinutes() != null ? lockout.lockoutCapMinutes() : (int) current.lockoutCap().toMinutes();
+                int lockMinutes = lockout.lockoutMinutes() != null
+                        ? lockout.lockoutMinutes()
+                        : (int) current.lockoutDuration().toMinutes();
+                int capMinutes = lockout.lockoutCapMinutes() != null
+                        ? lockout.lockoutCapMinutes()
+                        : (int) current.lockoutCap().toMinutes();
                 if (!validator.hasErrors() && capMinutes < lockMinutes) {
-                    validator.error(lockout.lockoutCapMinutes() != null ? "lockout.lockout_cap_minutes" : "lockout.lockout_minutes",
-                            "lockout_cap_minutes (" + capMinutes + ") must be at least lockout_minutes (" + lockMinutes + ")");
+                    validator.error(
+                            lockout.lockoutCapMinutes() != null
+                                    ? "lockout.lockout_cap_minutes"
+                                    : "lockout.lockout_minutes",
+                            "lockout_cap_minutes (" + capMinutes + ") must be at least lockout_minutes (" + lockMinutes
+                                    + ")");
                 }
             }
             JsonNode retention = request.auditRetentionDays();
-            if (retention != null && !retention.isNull() && !(retention.canConvertToInt() && retention.isIntegralNumber()
-                    && retention.intValue() >= 1 && retention.intValue() <= AuditRetention.MAX_DAYS)) {
-                validator.error("audit_retention_days", "must be null (keep forever) or a whole number of days from 1 to "
-                        + AuditRetention.MAX_DAYS);
+            if (retention != null
+                    && !retention.isNull()
+                    && !(retention.canConvertToInt()
+                            && retention.isIntegralNumber()
+                            && retention.intValue() >= 1
+                            && retention.intValue() <= AuditRetention.MAX_DAYS)) {
+                validator.error(
+                        "audit_retention_days",
+                        "must be null (keep forever) or a whole number of days from 1 to " + AuditRetention.MAX_DAYS);
             }
             List<String> eventTypes = eventTypes(validator, request.auditEventTypes());
             if (request.defaultRole() != null && !DefaultRole.CHOICES.contains(request.defaultRole())) {
@@ -199,7 +233,8 @@ public class TenantResource {
             validator.throwIfInvalid();
 
             if (lockout != null && !LockoutFlows.updateSettings(realm, lockout.asConfig())) {
-                throw ApiProblem.conflict("The tenant's direct-grant flow has no lockout-rate-limit step; add it in the admin console.");
+                throw ApiProblem.conflict(
+                        "The tenant's direct-grant flow has no lockout-rate-limit step; add it in the admin console.");
             }
             if (retention != null) {
                 AuditRetention.set(realm, retention.isNull() ? null : retention.intValue());
@@ -211,7 +246,8 @@ public class TenantResource {
                 realm.setRegistrationAllowed(request.registrationAllowed());
             }
             if (request.offlineAccess() != null && !OfflineAccess.set(realm, request.offlineAccess())) {
-                throw ApiProblem.conflict("The tenant has no user-management-api client or no offline_access client scope.");
+                throw ApiProblem.conflict(
+                        "The tenant has no user-management-api client or no offline_access client scope.");
             }
             if (request.defaultRole() != null) {
                 DefaultRole.set(realm, request.defaultRole());
@@ -227,8 +263,14 @@ public class TenantResource {
                 realm.setSsoSessionMaxLifespan(request.refreshTokenLifespanSeconds());
             }
             TenantRepresentations.Settings settings = TenantRepresentations.Settings.of(realm);
-            AdminActions.in(session, caller, realm).record(OperationType.UPDATE, AdminActions.TENANT_SETTINGS, settings,
-                    "tenants", realm.getName(), "settings");
+            AdminActions.in(session, caller, realm)
+                    .record(
+                            OperationType.UPDATE,
+                            AdminActions.TENANT_SETTINGS,
+                            settings,
+                            "tenants",
+                            realm.getName(),
+                            "settings");
             return Response.ok(settings).build();
         });
     }
@@ -246,13 +288,24 @@ public class TenantResource {
             types.forEach(type -> names.add(type.isTextual() ? type.asText() : null));
         }
         if (names.isEmpty() || !types.isArray()) {
-            validator.error("audit_event_types", "must be null (Keycloak's default types) or a non-empty list of Keycloak event types");
+            validator.error(
+                    "audit_event_types",
+                    "must be null (Keycloak's default types) or a non-empty list of Keycloak event types");
             return null;
         }
         List<String> unknown = AuditEventTypes.unknown(names);
         if (!unknown.isEmpty()) {
-            validator.error("audit_event_types", "not Keycloak event types: "
-                    + String.join(", ", unknown.stream().limit(5).map(name -> name == null ? "(not a string)" : name.length() > 40 ? name.substring(0, 40) + "..." : name).toList()));
+            validator.error(
+                    "audit_event_types",
+                    "not Keycloak event types: "
+                            + String.join(
+                                    ", ",
+                                    unknown.stream()
+                                            .limit(5)
+                                            .map(name -> name == null
+                                                    ? "(not a string)"
+                                                    : name.length() > 40 ? name.substring(0, 40) + "..." : name)
+                                            .toList()));
             return null;
         }
         return names;

@@ -25,12 +25,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.keycloak.events.admin.OperationType;
-import org.keycloak.models.KeycloakSession;
-
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
 
 /** {@code /tenants}: platform admins create and list tenants; {@code /tenants/{id}} goes to {@link TenantResource}. */
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,27 +51,44 @@ public class TenantsResource {
     public Response create(@Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
         return Endpoint.run(session, () -> {
             Caller caller = requirePlatformAdmin(auth.authenticate());
-            TenantRepresentations.CreateTenant request = JsonBodies.read(headers, body, TenantRepresentations.CreateTenant.class);
+            TenantRepresentations.CreateTenant request =
+                    JsonBodies.read(headers, body, TenantRepresentations.CreateTenant.class);
             String id = validate(request);
             Tenant tenant;
             try {
-                tenant = new TenantService(session).create(template, new TenantService.NewTenant(id, request.name().trim(),
-                        request.description(), request.domain(), request.adminUsername().trim(), request.adminEmail().trim(),
-                        request.adminPassword(), request.adminFirstName(), request.adminLastName()));
+                tenant = new TenantService(session)
+                        .create(
+                                template,
+                                new TenantService.NewTenant(
+                                        id,
+                                        request.name().trim(),
+                                        request.description(),
+                                        request.domain(),
+                                        request.adminUsername().trim(),
+                                        request.adminEmail().trim(),
+                                        request.adminPassword(),
+                                        request.adminFirstName(),
+                                        request.adminLastName()));
             } catch (UserAccounts.WeakPasswordException weak) {
                 throw ApiProblem.weakPassword("admin_password", weak.brokenRules());
             }
             TenantRepresentations.TenantView view = TenantRepresentations.TenantView.of(tenant);
             // the first row of the new tenant's log; the admin's password is in no representation
-            AdminActions.in(session, caller, tenant.realm()).detail("admin_username", request.adminUsername().trim())
+            AdminActions.in(session, caller, tenant.realm())
+                    .detail("admin_username", request.adminUsername().trim())
                     .record(OperationType.CREATE, AdminActions.TENANT, view, "tenants", tenant.id());
-            return Response.created(uri.getAbsolutePathBuilder().path(tenant.id()).build()).entity(view).build();
+            return Response.created(
+                            uri.getAbsolutePathBuilder().path(tenant.id()).build())
+                    .entity(view)
+                    .build();
         });
     }
 
     @GET
-    public Response list(@QueryParam("page") String page, @QueryParam("page_size") String pageSize,
-                         @QueryParam("search") String search) {
+    public Response list(
+            @QueryParam("page") String page,
+            @QueryParam("page_size") String pageSize,
+            @QueryParam("search") String search) {
         return Endpoint.run(session, () -> {
             requirePlatformAdmin(auth.authenticate());
             Paging paging = Paging.of(page, pageSize);
@@ -84,7 +100,9 @@ public class TenantsResource {
                             .map(realm -> TenantRepresentations.TenantView.of(new Tenant(realm, entry))))
                     .flatMap(Optional::stream)
                     .toList();
-            return Response.ok(new TenantRepresentations.TenantPage(items, found.total(), paging.page(), paging.pageSize())).build();
+            return Response.ok(new TenantRepresentations.TenantPage(
+                            items, found.total(), paging.page(), paging.pageSize()))
+                    .build();
         });
     }
 
@@ -116,8 +134,12 @@ public class TenantsResource {
         String id = request.id() != null ? request.id() : TenantSlugs.fromName(request.name());
         String idField = request.id() != null ? "id" : "name";
         if (request.id() != null || (request.name() != null && !request.name().isBlank())) {
-            TenantSlugs.problem(id, platformRealm).ifPresent(problem ->
-                    validator.error(idField, request.id() != null ? "id " + problem : "gives the id '" + id + "', which " + problem + "; send an explicit id"));
+            TenantSlugs.problem(id, platformRealm)
+                    .ifPresent(problem -> validator.error(
+                            idField,
+                            request.id() != null
+                                    ? "id " + problem
+                                    : "gives the id '" + id + "', which " + problem + "; send an explicit id"));
         }
         validator.throwIfInvalid();
         return id;

@@ -24,14 +24,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
-import org.keycloak.events.Errors;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.userprofile.UserProfileContext;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.userprofile.UserProfileContext;
 
 /** {@code /users/me}: the caller's own profile, password and sessions. */
 @Produces(MediaType.APPLICATION_JSON)
@@ -79,8 +78,12 @@ public class MeResource {
             }
             validator.throwIfInvalid();
             // the rules of Keycloak's own account console, before anything is stored
-            ProfileRules.check(session, caller.realm(), UserProfileContext.ACCOUNT, caller.user(),
-                    UserAccounts.attributes(null, null, request.firstName(), request.lastName()))
+            ProfileRules.check(
+                            session,
+                            caller.realm(),
+                            UserProfileContext.ACCOUNT,
+                            caller.user(),
+                            UserAccounts.attributes(null, null, request.firstName(), request.lastName()))
                     .forEach(violation -> validator.error(violation.field(), violation.message()));
             validator.throwIfInvalid();
 
@@ -103,19 +106,27 @@ public class MeResource {
     public Response changePassword(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
             Caller caller = self(TenantRoles.PERMISSION_PROFILE_WRITE);
-            UserRepresentations.ChangePassword request = JsonBodies.read(headers, body, UserRepresentations.ChangePassword.class);
-            new Validator().required("current_password", request.currentPassword(), 256)
-                    .required("new_password", request.newPassword(), 256).throwIfInvalid();
+            UserRepresentations.ChangePassword request =
+                    JsonBodies.read(headers, body, UserRepresentations.ChangePassword.class);
+            new Validator()
+                    .required("current_password", request.currentPassword(), 256)
+                    .required("new_password", request.newPassword(), 256)
+                    .throwIfInvalid();
             UserAccounts accounts = new UserAccounts(session, caller.realm());
-            PasswordGuesses.Outcome guess = PasswordGuesses.check(session, caller.realm(), caller.user(),
+            PasswordGuesses.Outcome guess = PasswordGuesses.check(
+                    session,
+                    caller.realm(),
+                    caller.user(),
                     () -> accounts.passwordMatches(caller.user(), request.currentPassword()));
             if (guess.refusal() != null && guess.refusal().verdict() == Decision.Verdict.UNAVAILABLE) {
                 // the lockout store is down and the tenant's failure mode is 'closed', as at login
-                throw ApiProblem.serviceUnavailable("Password checks are paused; try again later.",
+                throw ApiProblem.serviceUnavailable(
+                        "Password checks are paused; try again later.",
                         Long.toString(guess.refusal().retryAfterSeconds()));
             }
             if (guess.refusal() != null) {
-                throw ApiProblem.tooManyRequests("Too many wrong passwords; try again later.",
+                throw ApiProblem.tooManyRequests(
+                        "Too many wrong passwords; try again later.",
                         String.valueOf(Math.max(1, guess.refusal().retryAfter().toSeconds())));
             }
             if (!guess.matched()) {
@@ -138,9 +149,12 @@ public class MeResource {
     public Response sessions() {
         return Endpoint.run(session, () -> {
             Caller caller = self(TenantRoles.PERMISSION_PROFILE_READ);
-            return Response.ok(new UserAccounts(session, caller.realm()).sessions(caller.user()).stream()
-                    .map(userSession -> UserRepresentations.SessionView.of(userSession, caller.userSession().getId()))
-                    .toList()).build();
+            return Response.ok(new UserAccounts(session, caller.realm())
+                            .sessions(caller.user()).stream()
+                                    .map(userSession -> UserRepresentations.SessionView.of(
+                                            userSession, caller.userSession().getId()))
+                                    .toList())
+                    .build();
         });
     }
 
@@ -167,8 +181,11 @@ public class MeResource {
     }
 
     private EventBuilder event(Caller caller, EventType type) {
-        return new EventBuilder(caller.realm(), session, session.getContext().getConnection()).event(type)
-                .client(caller.token().getIssuedFor()).user(caller.user()).session(caller.userSession());
+        return new EventBuilder(caller.realm(), session, session.getContext().getConnection())
+                .event(type)
+                .client(caller.token().getIssuedFor())
+                .user(caller.user())
+                .session(caller.userSession());
     }
 
     private static void refuse(Validator validator, String field, JsonNode value) {

@@ -15,8 +15,7 @@ final class UserAccess {
     private static final int MODERATOR = TenantRoles.ROLES.indexOf("moderator");
     private static final int ADMIN = TenantRoles.ROLES.indexOf(TenantRoles.ADMIN);
 
-    private UserAccess() {
-    }
+    private UserAccess() {}
 
     static Caller require(Caller caller, String permission) {
         if (!caller.has(permission)) {
@@ -40,5 +39,4 @@ final class UserAccess {
             throw ApiProblem.forbidden("Granting '" + role + "' is above what this caller may grant.");
         }
     }
-
 }

@@ -4,14 +4,14 @@ import dev.multimodal.usermanagement.api.auth.AdminActions;
 import dev.multimodal.usermanagement.api.auth.BearerAuth;
 import dev.multimodal.usermanagement.api.auth.Caller;
 import dev.multimodal.usermanagement.api.error.ApiProblem;
-import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Endpoint;
 import dev.multimodal.usermanagement.api.error.JsonBodies;
+import dev.multimodal.usermanagement.api.error.PathIds;
 import dev.multimodal.usermanagement.api.error.Validator;
 import dev.multimodal.usermanagement.lockout.AccountKeys;
-import dev.multimodal.usermanagement.lockout.LockoutEventListenerProvider;
 import dev.multimodal.usermanagement.lockout.Decision;
 import dev.multimodal.usermanagement.lockout.LockState;
+import dev.multimodal.usermanagement.lockout.LockoutEventListenerProvider;
 import dev.multimodal.usermanagement.lockout.LockoutFlows;
 import dev.multimodal.usermanagement.lockout.LockoutRateLimitAuthenticatorFactory;
 import dev.multimodal.usermanagement.lockout.LockoutStoreException;
@@ -29,6 +29,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -36,12 +41,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.userprofile.UserProfileContext;
-
-import java.io.InputStream;
-import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /** {@code /users/{id}}: one user of the caller's tenant; another tenant's user does not exist here. */
 @Produces(MediaType.APPLICATION_JSON)
@@ -62,10 +61,14 @@ public class UserResource {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_READ);
             UserModel user = target(caller);
-            LockState lock = LockoutRateLimitAuthenticatorFactory.storeFor(session).lockState(caller.tenant().getId(),
-                    AccountKeys.forUser(user.getId()), LockoutFlows.settingsOf(caller.tenant()));
-            return Response.ok(new UserRepresentations.AdminUserView(UserView.of(caller.tenant(), user),
-                    UserRepresentations.Lock.of(lock))).build();
+            LockState lock = LockoutRateLimitAuthenticatorFactory.storeFor(session)
+                    .lockState(
+                            caller.tenant().getId(),
+                            AccountKeys.forUser(user.getId()),
+                            LockoutFlows.settingsOf(caller.tenant()));
+            return Response.ok(new UserRepresentations.AdminUserView(
+                            UserView.of(caller.tenant(), user), UserRepresentations.Lock.of(lock)))
+                    .build();
         });
     }
 
@@ -73,19 +76,27 @@ public class UserResource {
     public Response update(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
-            UserRepresentations.UpdateUser request = JsonBodies.read(headers, body, UserRepresentations.UpdateUser.class);
-            Validator validator = new Validator().optional("first_name", request.firstName(), 255)
+            UserRepresentations.UpdateUser request =
+                    JsonBodies.read(headers, body, UserRepresentations.UpdateUser.class);
+            Validator validator = new Validator()
+                    .optional("first_name", request.firstName(), 255)
                     .optional("last_name", request.lastName(), 255);
             if (request.email() != null) {
                 validator.email("email", request.email());
             }
             validator.throwIfInvalid();
             UserModel user = manageable(caller);
-            String newEmail = request.email() == null ? null : request.email().trim().toLowerCase(Locale.ROOT);
+            String newEmail =
+                    request.email() == null ? null : request.email().trim().toLowerCase(Locale.ROOT);
             // the rules of Keycloak's admin API, before anything is stored
-            ProfileRules.require(session, caller.tenant(), UserProfileContext.USER_API, user,
+            ProfileRules.require(
+                    session,
+                    caller.tenant(),
+                    UserProfileContext.USER_API,
+                    user,
                     UserAccounts.attributes(null, newEmail, request.firstName(), request.lastName()));
-            if (Boolean.FALSE.equals(request.isActive()) && user.getId().equals(caller.user().getId())) {
+            if (Boolean.FALSE.equals(request.isActive())
+                    && user.getId().equals(caller.user().getId())) {
                 throw ApiProblem.invalid("is_active", "you cannot disable your own account");
             }
             if (request.email() != null) {
@@ -113,7 +124,8 @@ public class UserResource {
             }
             session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
             UserView view = UserView.of(caller.tenant(), user);
-            AdminActions.of(session, caller).record(OperationType.UPDATE, ResourceType.USER.name(), view, "users", user.getId());
+            AdminActions.of(session, caller)
+                    .record(OperationType.UPDATE, ResourceType.USER.name(), view, "users", user.getId());
             return Response.ok(view).build();
         });
     }
@@ -129,7 +141,8 @@ public class UserResource {
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
             String userId = user.getId();
             session.users().removeUser(caller.tenant(), user);
-            AdminActions.of(session, caller).record(OperationType.DELETE, ResourceType.USER.name(), null, "users", userId);
+            AdminActions.of(session, caller)
+                    .record(OperationType.DELETE, ResourceType.USER.name(), null, "users", userId);
             return Response.noContent().build();
         });
     }
@@ -141,8 +154,11 @@ public class UserResource {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
             UserRepresentations.SetRoles request = JsonBodies.read(headers, body, UserRepresentations.SetRoles.class);
-            if (request.roles() == null || request.roles().isEmpty() || request.roles().size() > TenantRoles.ROLES.size()) {
-                throw ApiProblem.invalid("roles", "must name 1 to " + TenantRoles.ROLES.size() + " of " + TenantRoles.ROLES);
+            if (request.roles() == null
+                    || request.roles().isEmpty()
+                    || request.roles().size() > TenantRoles.ROLES.size()) {
+                throw ApiProblem.invalid(
+                        "roles", "must name 1 to " + TenantRoles.ROLES.size() + " of " + TenantRoles.ROLES);
             }
             Set<String> wanted = new LinkedHashSet<>(request.roles());
             for (String role : wanted) {
@@ -161,15 +177,22 @@ public class UserResource {
                 if (role == null) {
                     continue;
                 }
-                boolean direct = user.getRealmRoleMappingsStream().anyMatch(r -> r.getId().equals(role.getId()));
+                boolean direct = user.getRealmRoleMappingsStream()
+                        .anyMatch(r -> r.getId().equals(role.getId()));
                 if (wanted.contains(name) && !direct) {
                     user.grantRole(role);
                 } else if (!wanted.contains(name) && direct) {
                     user.deleteRoleMapping(role);
                 }
             }
-            AdminActions.of(session, caller).record(OperationType.UPDATE, ResourceType.REALM_ROLE_MAPPING.name(),
-                    Map.of("roles", wanted), "users", user.getId(), "roles");
+            AdminActions.of(session, caller)
+                    .record(
+                            OperationType.UPDATE,
+                            ResourceType.REALM_ROLE_MAPPING.name(),
+                            Map.of("roles", wanted),
+                            "users",
+                            user.getId(),
+                            "roles");
             return Response.ok(UserView.of(caller.tenant(), user)).build();
         });
     }
@@ -180,9 +203,12 @@ public class UserResource {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_READ);
             UserModel user = manageable(caller); // sessions show IPs: only for accounts the caller manages
-            return Response.ok(new UserAccounts(session, caller.tenant()).sessions(user).stream()
-                    .map(userSession -> UserRepresentations.SessionView.of(userSession, caller.userSession().getId()))
-                    .toList()).build();
+            return Response.ok(new UserAccounts(session, caller.tenant())
+                            .sessions(user).stream()
+                                    .map(userSession -> UserRepresentations.SessionView.of(
+                                            userSession, caller.userSession().getId()))
+                                    .toList())
+                    .build();
         });
     }
 
@@ -193,8 +219,14 @@ public class UserResource {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
             UserModel user = manageable(caller);
             new UserAccounts(session, caller.tenant()).endSessions(user, null);
-            AdminActions.of(session, caller).record(OperationType.DELETE, ResourceType.USER_SESSION.name(), null,
-                    "users", user.getId(), "sessions");
+            AdminActions.of(session, caller)
+                    .record(
+                            OperationType.DELETE,
+                            ResourceType.USER_SESSION.name(),
+                            null,
+                            "users",
+                            user.getId(),
+                            "sessions");
             return Response.noContent().build();
         });
     }
@@ -208,15 +240,23 @@ public class UserResource {
             UserModel user = manageable(caller);
             boolean wasLocked;
             try {
-                wasLocked = LockoutRateLimitAuthenticatorFactory.storeFor(session).unlock(caller.tenant().getId(),
-                        AccountKeys.forUser(user.getId()));
+                wasLocked = LockoutRateLimitAuthenticatorFactory.storeFor(session)
+                        .unlock(caller.tenant().getId(), AccountKeys.forUser(user.getId()));
             } catch (LockoutStoreException e) {
-                throw ApiProblem.serviceUnavailable("The lockout store cannot be reached; nothing was unlocked. Try again.",
+                throw ApiProblem.serviceUnavailable(
+                        "The lockout store cannot be reached; nothing was unlocked. Try again.",
                         Long.toString(Decision.UNAVAILABLE.retryAfterSeconds()));
             }
             // Keycloak's own unlock (attack detection) is a DELETE of the user's login failures
-            AdminActions.of(session, caller).detail("was_locked", Boolean.toString(wasLocked))
-                    .record(OperationType.DELETE, ResourceType.USER_LOGIN_FAILURE.name(), null, "users", user.getId(), "unlock");
+            AdminActions.of(session, caller)
+                    .detail("was_locked", Boolean.toString(wasLocked))
+                    .record(
+                            OperationType.DELETE,
+                            ResourceType.USER_LOGIN_FAILURE.name(),
+                            null,
+                            "users",
+                            user.getId(),
+                            "unlock");
             return Response.noContent().build();
         });
     }
@@ -227,8 +267,11 @@ public class UserResource {
     public Response resetPassword(@Context HttpHeaders headers, InputStream body) {
         return Endpoint.run(session, () -> {
             Caller caller = UserAccess.require(auth.authenticateForTenant(), TenantRoles.PERMISSION_USERS_WRITE);
-            UserRepresentations.ResetPassword request = JsonBodies.read(headers, body, UserRepresentations.ResetPassword.class);
-            new Validator().required("temporary_password", request.temporaryPassword(), 256).throwIfInvalid();
+            UserRepresentations.ResetPassword request =
+                    JsonBodies.read(headers, body, UserRepresentations.ResetPassword.class);
+            new Validator()
+                    .required("temporary_password", request.temporaryPassword(), 256)
+                    .throwIfInvalid();
             UserModel user = manageable(caller);
             UserAccounts accounts = new UserAccounts(session, caller.tenant());
             try {
@@ -237,17 +280,29 @@ public class UserResource {
                 throw ApiProblem.weakPassword("temporary_password", weak.brokenRules());
             }
             accounts.endSessions(user, null);
-            LockoutEventListenerProvider.unlockAfterCommit(session, caller.tenant().getId(), user.getId());
-            AdminActions.of(session, caller).detail("temporary", "true")
-                    .record(OperationType.ACTION, ResourceType.USER.name(), null, "users", user.getId(), "reset-password");
+            LockoutEventListenerProvider.unlockAfterCommit(
+                    session, caller.tenant().getId(), user.getId());
+            AdminActions.of(session, caller)
+                    .detail("temporary", "true")
+                    .record(
+                            OperationType.ACTION,
+                            ResourceType.USER.name(),
+                            null,
+                            "users",
+                            user.getId(),
+                            "reset-password");
             return Response.noContent().build();
         });
     }
 
     private UserModel target(Caller caller) {
         // a platform admin's own id: Keycloak's per-request user cache would hand back the caller, whatever the realm
-        boolean callerOfAnotherRealm = !caller.realm().getId().equals(caller.tenant().getId()) && caller.user().getId().equals(id);
-        UserModel user = PathIds.isPlausible(id) && !callerOfAnotherRealm ? session.users().getUserById(caller.tenant(), id) : null;
+        boolean callerOfAnotherRealm =
+                !caller.realm().getId().equals(caller.tenant().getId())
+                        && caller.user().getId().equals(id);
+        UserModel user = PathIds.isPlausible(id) && !callerOfAnotherRealm
+                ? session.users().getUserById(caller.tenant(), id)
+                : null;
         if (user == null || user.getServiceAccountClientLink() != null) {
             throw ApiProblem.notFound("No such user in this tenant.");
         }

@@ -1,5 +1,9 @@
 package dev.multimodal.usermanagement.user.bcrypt;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -7,11 +11,6 @@ import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.credential.PasswordCredentialModel;
-
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 /**
  * Verifies bcrypt hashes ({@code $2a$}, {@code $2b$}, {@code $2y$}) carried over from the old service. Unless a
@@ -29,6 +28,7 @@ public final class BcryptPasswordHashProvider implements PasswordHashProvider {
     public static final int DEFAULT_MAX_COST = 12;
     /** bcrypt's own bounds for the cost. */
     public static final int MIN_COST = 4;
+
     public static final int MAX_COST = 31;
     private static final Logger LOG = Logger.getLogger(BcryptPasswordHashProvider.class);
     private static final Pattern HASH = Pattern.compile("^\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}$");
@@ -68,7 +68,8 @@ public final class BcryptPasswordHashProvider implements PasswordHashProvider {
 
     /** The stored form of an imported hash; its age counts from now for the password-expiry policy. */
     public static PasswordCredentialModel credentialOf(String hash) {
-        PasswordCredentialModel credential = PasswordCredentialModel.createFromValues(ID, new byte[0], costOf(hash), hash);
+        PasswordCredentialModel credential =
+                PasswordCredentialModel.createFromValues(ID, new byte[0], costOf(hash), hash);
         credential.setCreatedDate(Time.currentTimeMillis());
         return credential;
     }
@@ -106,9 +107,11 @@ public final class BcryptPasswordHashProvider implements PasswordHashProvider {
         if (cost > maxCost) {
             if (refusalLogged.compareAndSet(false, true)) {
                 // once: each login of such a user would repeat it; never the hash itself
-                LOG.warnf("A stored bcrypt hash of cost %d is above the cap of %d (--spi-password-hashing--bcrypt--max-cost): "
-                        + "it is not verified and the login fails; reset the password of users with such hashes. "
-                        + "Logged once.", cost, maxCost);
+                LOG.warnf(
+                        "A stored bcrypt hash of cost %d is above the cap of %d (--spi-password-hashing--bcrypt--max-cost): "
+                                + "it is not verified and the login fails; reset the password of users with such hashes. "
+                                + "Logged once.",
+                        cost, maxCost);
             }
             return false;
         }
@@ -120,6 +123,5 @@ public final class BcryptPasswordHashProvider implements PasswordHashProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

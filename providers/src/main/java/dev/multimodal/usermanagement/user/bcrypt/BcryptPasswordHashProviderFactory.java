@@ -1,5 +1,6 @@
 package dev.multimodal.usermanagement.user.bcrypt;
 
+import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.credential.hash.PasswordHashProviderFactory;
@@ -7,8 +8,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
-
-import java.util.List;
 
 /**
  * The {@code bcrypt} password hash algorithm, for users imported from the old service. Option {@code max-cost}
@@ -29,8 +28,9 @@ public class BcryptPasswordHashProviderFactory implements PasswordHashProviderFa
     public void init(Config.Scope config) {
         int maxCost = config.getInt(MAX_COST_OPTION, BcryptPasswordHashProvider.DEFAULT_MAX_COST);
         if (maxCost < BcryptPasswordHashProvider.MIN_COST || maxCost > BcryptPasswordHashProvider.MAX_COST) {
-            throw new IllegalArgumentException("--spi-password-hashing--bcrypt--max-cost must be from "
-                    + BcryptPasswordHashProvider.MIN_COST + " to " + BcryptPasswordHashProvider.MAX_COST + ", not " + maxCost);
+            throw new IllegalArgumentException(
+                    "--spi-password-hashing--bcrypt--max-cost must be from " + BcryptPasswordHashProvider.MIN_COST
+                            + " to " + BcryptPasswordHashProvider.MAX_COST + ", not " + maxCost);
         }
         provider = new BcryptPasswordHashProvider(maxCost);
     }
@@ -38,18 +38,21 @@ public class BcryptPasswordHashProviderFactory implements PasswordHashProviderFa
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
-                .property().name(MAX_COST_OPTION).type("int").defaultValue(BcryptPasswordHashProvider.DEFAULT_MAX_COST)
-                .helpText("Highest bcrypt cost accepted on import and verified at login; each step doubles a check's CPU time.")
-                .add().build();
+                .property()
+                .name(MAX_COST_OPTION)
+                .type("int")
+                .defaultValue(BcryptPasswordHashProvider.DEFAULT_MAX_COST)
+                .helpText(
+                        "Highest bcrypt cost accepted on import and verified at login; each step doubles a check's CPU time.")
+                .add()
+                .build();
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

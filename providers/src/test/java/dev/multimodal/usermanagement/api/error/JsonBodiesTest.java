@@ -1,26 +1,27 @@
 package dev.multimodal.usermanagement.api.error;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import jakarta.ws.rs.core.MediaType;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 class JsonBodiesTest {
 
-    record Body(@JsonProperty("max_failures") Integer maxFailures, @JsonProperty("registration_allowed") Boolean registrationAllowed,
-                @JsonProperty("name") String name) {
-    }
+    record Body(
+            @JsonProperty("max_failures") Integer maxFailures,
+            @JsonProperty("registration_allowed") Boolean registrationAllowed,
+            @JsonProperty("name") String name) {}
 
     @Test
     void readsFieldsOfTheirOwnType() {
-        Body body = JsonBodies.parse(bytes("{\"max_failures\": 5, \"registration_allowed\": true, \"name\": \"x\"}"), Body.class);
+        Body body = JsonBodies.parse(
+                bytes("{\"max_failures\": 5, \"registration_allowed\": true, \"name\": \"x\"}"), Body.class);
         assertEquals(5, body.maxFailures());
         assertTrue(body.registrationAllowed());
         assertEquals("x", body.name());
@@ -28,9 +29,17 @@ class JsonBodiesTest {
 
     @Test
     void refusesEveryCoercion() {
-        for (String json : new String[] {"{\"max_failures\": \"5\"}", "{\"max_failures\": 5.0}", "{\"max_failures\": true}",
-                "{\"registration_allowed\": 1}", "{\"registration_allowed\": \"true\"}", "{\"name\": 5}", "{\"name\": false}",
-                "{\"name\": 1.5}", "{\"max_failures\": \"\"}"}) {
+        for (String json : new String[] {
+            "{\"max_failures\": \"5\"}",
+            "{\"max_failures\": 5.0}",
+            "{\"max_failures\": true}",
+            "{\"registration_allowed\": 1}",
+            "{\"registration_allowed\": \"true\"}",
+            "{\"name\": 5}",
+            "{\"name\": false}",
+            "{\"name\": 1.5}",
+            "{\"max_failures\": \"\"}"
+        }) {
             ApiProblem problem = assertThrows(ApiProblem.class, () -> JsonBodies.parse(bytes(json), Body.class), json);
             assertEquals(400, problem.status(), json);
         }
@@ -38,10 +47,21 @@ class JsonBodiesTest {
 
     @Test
     void refusesDuplicateKeysTrailingTokensAndInvalidUtf8() {
-        assertEquals(400, assertThrows(ApiProblem.class, () -> JsonBodies.parse(bytes("{\"name\":\"a\",\"name\":\"b\"}"), Body.class)).status());
-        assertEquals(400, assertThrows(ApiProblem.class, () -> JsonBodies.parse(bytes("{} {}"), Body.class)).status());
+        assertEquals(
+                400,
+                assertThrows(
+                                ApiProblem.class,
+                                () -> JsonBodies.parse(bytes("{\"name\":\"a\",\"name\":\"b\"}"), Body.class))
+                        .status());
+        assertEquals(
+                400,
+                assertThrows(ApiProblem.class, () -> JsonBodies.parse(bytes("{} {}"), Body.class))
+                        .status());
         byte[] invalid = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-        assertEquals(400, assertThrows(ApiProblem.class, () -> JsonBodies.parse(invalid, Body.class)).status());
+        assertEquals(
+                400,
+                assertThrows(ApiProblem.class, () -> JsonBodies.parse(invalid, Body.class))
+                        .status());
     }
 
     @Test

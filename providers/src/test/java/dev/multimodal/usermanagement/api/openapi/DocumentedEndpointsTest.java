@@ -1,6 +1,6 @@
 package dev.multimodal.usermanagement.api.openapi;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The endpoint table of docs/api.md and the OpenAPI catalog (itself checked against the code) list the same endpoints. */
 class DocumentedEndpointsTest {

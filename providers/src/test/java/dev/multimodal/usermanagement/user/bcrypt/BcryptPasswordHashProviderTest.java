@@ -1,14 +1,14 @@
 package dev.multimodal.usermanagement.user.bcrypt;
 
-import org.junit.jupiter.api.Test;
-import org.keycloak.models.PasswordPolicy;
-import org.keycloak.models.credential.PasswordCredentialModel;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.credential.PasswordCredentialModel;
 
 class BcryptPasswordHashProviderTest {
 
@@ -37,7 +37,8 @@ class BcryptPasswordHashProviderTest {
     @Test
     void refusesMalformedHashesAndOverlongPasswords() {
         assertFalse(BcryptPasswordHashProvider.isBcryptHash("$1$abc"));
-        assertFalse(BcryptPasswordHashProvider.isBcryptHash("$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
+        assertFalse(BcryptPasswordHashProvider.isBcryptHash(
+                "$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
         assertFalse(BcryptPasswordHashProvider.isBcryptHash("$2a$05$short"));
         PasswordCredentialModel credential = bcrypt.encodedCredential("a".repeat(72), 4);
         assertTrue(bcrypt.verify("a".repeat(72), credential));
@@ -57,14 +58,26 @@ class BcryptPasswordHashProviderTest {
         assertTrue(bcrypt.verify("Secret-Pass123", cost6), "within the default cap of 12");
         long started = System.nanoTime();
         assertFalse(capped.verify("Secret-Pass123", cost6), "above the cap: refused even with the right password");
-        assertFalse(capped.verify("Secret-Pass123", BcryptPasswordHashProvider.credentialOf("$2b$31$" + "A".repeat(53))));
+        assertFalse(
+                capped.verify("Secret-Pass123", BcryptPasswordHashProvider.credentialOf("$2b$31$" + "A".repeat(53))));
         assertTrue(System.nanoTime() - started < 1_000_000_000L, "and without hashing");
 
-        assertEquals(5, capped.encodedCredential("Secret-Pass123", 16).getPasswordCredentialData().getHashIterations(),
+        assertEquals(
+                5,
+                capped.encodedCredential("Secret-Pass123", 16)
+                        .getPasswordCredentialData()
+                        .getHashIterations(),
                 "a realm policy asking for more gets the cap");
-        assertEquals(4, capped.encodedCredential("Secret-Pass123", 1).getPasswordCredentialData().getHashIterations(),
+        assertEquals(
+                4,
+                capped.encodedCredential("Secret-Pass123", 1)
+                        .getPasswordCredentialData()
+                        .getHashIterations(),
                 "and below bcrypt's minimum gets the minimum");
-        assertEquals(12, bcrypt.encodedCredential("x", -1).getPasswordCredentialData().getHashIterations(), "unset: the default");
+        assertEquals(
+                12,
+                bcrypt.encodedCredential("x", -1).getPasswordCredentialData().getHashIterations(),
+                "unset: the default");
     }
 
     @Test
