@@ -86,15 +86,23 @@ class DeploymentIT {
     }
 
     @Test
-    void theApiClientCarriesTheTenantClaimsMapperNamedAsDocumented() {
+    void theTenantScopeCarriesTheTenantClaimsMapperNamedAsDocumented() {
         String token = Tokens.platformAdmin(server);
-        JsonNode clients = Http.get(server.baseUrl() + "/admin/realms/demo/clients?clientId=user-management-api", token)
+        JsonNode scopes = Http.get(server.baseUrl() + "/admin/realms/demo/client-scopes", token)
                 .json();
         List<String> mappers = new ArrayList<>();
-        clients.path(0)
-                .path("protocolMappers")
-                .forEach(mapper -> mappers.add(mapper.path("name").asText()));
+        scopes.forEach(scope -> {
+            if (scope.path("name").asText().equals("tenant")) {
+                scope.path("protocolMappers")
+                        .forEach(mapper -> mappers.add(mapper.path("name").asText()));
+            }
+        });
         assertTrue(mappers.contains("tenant claims"), mappers.toString());
+        JsonNode apiClient = Http.get(
+                        server.baseUrl() + "/admin/realms/demo/clients?clientId=user-management-api", token)
+                .json()
+                .path(0);
+        assertTrue(apiClient.path("defaultClientScopes").toString().contains("\"tenant\""), apiClient.toString());
     }
 
     private static List<String> jarNames(String directory) throws IOException {
