@@ -121,6 +121,33 @@ class AdminConsoleBrowserIT {
                 settings.raw().body());
     }
 
+    @Test
+    void aLockShowsInTheConsoleAndItsSwitchEndsIt() {
+        String id =
+                Fixtures.createUser(server, Tokens.recentPlatformAdmin(server), tenant, "lena", PASSWORD, true, "user");
+        Fixtures.lockAccount(server, tenant, "lena");
+        assertEquals(401, Fixtures.apiLogin(server, tenant, "lena", PASSWORD).status(), "locked by the lockout step");
+
+        try (WebBrowser browser = console("/" + tenant + "/users")) {
+            browser.until(d -> d.getPageSource().contains("Temporarily locked")); // the users list's label
+            browser.screenshot("console-users-locked");
+        }
+        try (WebBrowser browser = console("/" + tenant + "/users/" + id + "/settings")) {
+            By lockSwitch = By.cssSelector("[data-testid='user-locked-switch']");
+            browser.until(d -> !d.findElements(lockSwitch).isEmpty()
+                    && d.findElement(lockSwitch).isSelected());
+            browser.screenshot("console-user-locked");
+            // the switch's input is hidden behind its label: click it as the label would
+            browser.script("arguments[0].click();", browser.driver().findElement(lockSwitch));
+            browser.until(d -> d.getPageSource().contains("User successfully unlocked"));
+            browser.screenshot("console-user-unlocked");
+        }
+        assertEquals(
+                200,
+                Fixtures.apiLogin(server, tenant, "lena", PASSWORD).status(),
+                "the console's unlock ended the lock");
+    }
+
     /** A browser logged in to the admin console as the bootstrap admin, showing {@code route} (the part after #). */
     private static WebBrowser console(String route) {
         WebBrowser browser = new WebBrowser("en");

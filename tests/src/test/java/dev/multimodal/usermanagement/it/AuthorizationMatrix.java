@@ -88,7 +88,7 @@ final class AuthorizationMatrix {
                 System.getProperty("project.root", ".."),
                 "providers/src/main/java/dev/multimodal/usermanagement/api/openapi/ApiCatalog.java");
         try {
-            Matcher operation = Pattern.compile("add\\(\"((?:GET|POST|PUT|DELETE|PATCH) /[^\"]*)\"")
+            Matcher operation = Pattern.compile("add\\(\\s*\"((?:GET|POST|PUT|DELETE|PATCH) /[^\"]*)\"")
                     .matcher(Files.readString(catalog));
             Set<String> endpoints = new LinkedHashSet<>();
             while (operation.find()) {
