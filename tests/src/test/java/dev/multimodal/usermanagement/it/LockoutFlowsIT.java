@@ -162,19 +162,7 @@ class LockoutFlowsIT {
     private static String tenant() {
         String token = Tokens.platformAdmin(server);
         String tenant = Fixtures.createTenant(server, token, Fixtures.unique("lockflow"), false);
-        Http.Reply client = Http.post(
-                server.baseUrl() + "/admin/realms/" + tenant + "/clients",
-                token,
-                Map.of(
-                        "clientId",
-                        "web",
-                        "publicClient",
-                        true,
-                        "standardFlowEnabled",
-                        true,
-                        "redirectUris",
-                        List.of(Browser.REDIRECT_URI)));
-        assertEquals(201, client.status(), client.raw().body());
+        Fixtures.browserClient(server, token, tenant);
         return tenant;
     }
 
