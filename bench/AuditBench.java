@@ -432,12 +432,12 @@ public class AuditBench {
     record Plan(double executionMillis, String firstNode, String text) {
     }
 
-    /** EXPLAIN ANALYZE of the page query the server runs (AuditLog.page): realm, after, the filter, by sequence, 20 rows. */
+    /** EXPLAIN ANALYZE of the page query the server runs (AuditLog.page): realm, after, the filter, by position, 20 rows. */
     static Plan explain(String[] sample) throws Exception {
         String after = sample.length > 2 ? sample[2] : "0";
-        String where = "realm_id = '" + realmId + "' and seq > " + after + (sample[1] == null ? "" : " and " + sample[1]);
-        String text = sql("explain (analyze, buffers) select id, realm_id, seq, event_time, type, user_id, client_id, ip_address, target, "
-                + "session_id, outcome, error, details, prev_hash, hash from um_audit where " + where + " order by seq fetch first 20 rows only");
+        String where = "realm_id = '" + realmId + "' and pos > " + after + (sample[1] == null ? "" : " and " + sample[1]);
+        String text = sql("explain (analyze, buffers) select id, realm_id, pos, seq, event_time, type, user_id, client_id, ip_address, target, "
+                + "session_id, outcome, error, details, prev_hash, hash from um_audit where " + where + " order by pos fetch first 20 rows only");
         double millis = Double.NaN;
         String first = "";
         for (String line : text.split("\n")) {

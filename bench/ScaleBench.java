@@ -140,7 +140,7 @@ public class ScaleBench {
                 admin.get()), 201, "tenant " + id);
     }
 
-    /** The same template through Keycloak's admin API, realm name and display name put in front (as TenantBench does). */
+    /** The same template through Keycloak's admin API, realm name and display name put in front. */
     void createStock(AdminToken admin) throws Exception {
         String id = "stock-" + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet();
         expectStatus(post(base + "/admin/realms", "application/json", "{\"realm\":\"" + id + "\",\"displayName\":\"Stock " + id + "\","

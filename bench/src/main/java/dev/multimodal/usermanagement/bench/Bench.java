@@ -48,7 +48,7 @@ public final class Bench {
             try (Writer w = Files.newBufferedWriter(options.memoryOut())) {
                 p.store(w, "stock Keycloak memory, " + Instant.now());
             }
-            return;
+            System.exit(0); // see the end of main
         }
 
         double[] load = Machine.load();
@@ -119,6 +119,9 @@ public final class Bench {
             progress("FAILED scenarios: " + failed);
             System.exit(1);
         }
+        // Exit now: a thread the load generator or the chart library leaves behind must not keep the JVM (and
+        // bench/run.sh, which waits for it) running after the report is written.
+        System.exit(0);
     }
 
     interface Scenario {

@@ -193,22 +193,4 @@ public class AuditEntity {
         return new AuditRecord(
                 id, realmId, sequence, time, type, userId, clientId, ip, target, sessionId, outcome, error, details);
     }
-
-    /** An unsealed row: the sealer gives it its sequence and hashes. */
-    public static AuditEntity of(AuditRecord r) {
-        AuditEntity e = new AuditEntity();
-        e.id = r.id();
-        e.realmId = r.realmId();
-        e.time = r.time();
-        e.type = r.type();
-        e.userId = r.userId();
-        e.clientId = r.clientId();
-        e.ip = r.ip();
-        e.target = r.target();
-        e.sessionId = r.sessionId();
-        e.outcome = r.outcome();
-        e.error = r.error();
-        e.details = r.details();
-        return e;
-    }
 }

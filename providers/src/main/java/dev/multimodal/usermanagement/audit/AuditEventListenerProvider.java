@@ -20,19 +20,24 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * in its prepare phase, unsealed (see {@link AuditWriter}); the {@link AuditSealer} chains and logs them after the
  * commit. Keycloak sends error events (failed logins) through a session of their own that commits at once, so those
  * are recorded even though the request itself rolls back; success events come through the request's session and
- * share its fate.
+ * share its fate. The frequent reads (token refresh, userinfo, validation, introspection) are handed to the
+ * {@link AuditWriteBehind} queue once the request commits, instead of costing it a write.
  */
 public class AuditEventListenerProvider implements EventListenerProvider {
 
     private static final Logger LOG = Logger.getLogger(AuditEventListenerProvider.class);
 
     private final KeycloakSession session;
+    private final AuditWriteBehind writeBehind;
     private final List<AuditRecord> pending = new ArrayList<>();
+    private final List<AuditRecord> reads = new ArrayList<>();
     private boolean enlisted;
+    private boolean readsEnlisted;
     private boolean written;
 
-    public AuditEventListenerProvider(KeycloakSession session) {
+    public AuditEventListenerProvider(KeycloakSession session, AuditWriteBehind writeBehind) {
         this.session = session;
+        this.writeBehind = writeBehind;
     }
 
     @Override
@@ -40,7 +45,45 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         if (event.getRealmId() != null
                 && event.getType() != null
                 && AuditEventTypes.recorded(realm(event.getRealmId()), event.getType())) {
-            add(AuditEvents.of(event));
+            if (AuditWriteBehind.writtenBehind(event.getType())) {
+                addRead(AuditEvents.of(event));
+            } else {
+                add(AuditEvents.of(event));
+            }
+        }
+    }
+
+    /** A frequent read's row: queued when the request commits (see {@link AuditWriteBehind}), nothing if it rolls back. */
+    private void addRead(AuditRecord record) {
+        KeycloakTransactionManager transaction = session.getTransactionManager();
+        if (!transaction.isActive()) {
+            queueOrWrite(List.of(record));
+            return;
+        }
+        reads.add(record);
+        if (!readsEnlisted) {
+            readsEnlisted = true;
+            transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    queueOrWrite(List.copyOf(reads));
+                    reads.clear();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    reads.clear();
+                }
+            });
+        }
+    }
+
+    /** Into the write-behind queue, or, when it is full, in a transaction of their own now. */
+    private void queueOrWrite(List<AuditRecord> records) {
+        if (!writeBehind.offer(records)) {
+            KeycloakModelUtils.runJobInTransaction(
+                    session.getKeycloakSessionFactory(), inner -> new AuditWriter(inner).write(records));
+            AuditMetrics.written(records.size());
         }
     }
 

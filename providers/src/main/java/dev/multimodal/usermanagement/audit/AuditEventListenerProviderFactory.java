@@ -5,12 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
@@ -40,10 +44,11 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
     private String keyPassword;
     private AuditCheckpoints checkpoints;
     private AuditSealer sealer;
+    private AuditWriteBehind writeBehind;
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new AuditEventListenerProvider(session);
+        return new AuditEventListenerProvider(session, writeBehind);
     }
 
     /** The running factory, for the API's reads and the purge. */
@@ -75,6 +80,8 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        writeBehind = new AuditWriteBehind(records ->
+                KeycloakModelUtils.runJobInTransaction(factory, session -> new AuditWriter(session).write(records)));
         checkpoints = new AuditCheckpoints(loadKey());
         sealer = new AuditSealer(factory, checkpoints, checkpointIntervalSeconds * 1000);
         schedule(factory, new AuditSealTask(sealer), sealIntervalSeconds);
@@ -171,8 +178,18 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                 .build();
     }
 
+    /** Closed before the database (see {@link #dependsOn}), so the queued reads are written as the server stops. */
     @Override
-    public void close() {}
+    public void close() {
+        if (writeBehind != null) {
+            writeBehind.close(10_000);
+        }
+    }
+
+    @Override
+    public Set<Class<? extends Provider>> dependsOn() {
+        return Set.of(JpaConnectionProvider.class);
+    }
 
     @Override
     public String getId() {

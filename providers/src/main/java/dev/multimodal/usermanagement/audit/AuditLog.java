@@ -217,6 +217,13 @@ public final class AuditLog {
     }
 
     private Verification walk(String realmId, boolean full) {
+        // unsealed rows first, then the head: a row counted as sealed is in the head read next (the other order could
+        // miss rows the sealer chained in between, and report them neither sealed nor unsealed)
+        long unsealed = em.createQuery(
+                        "select count(a) from AuditEntity a where a.realmId = :realm and a.sequence is null",
+                        Long.class)
+                .setParameter("realm", realmId)
+                .getSingleResult();
         AuditHeadEntity head = head(realmId);
         long headSequence = head == null ? 0 : head.getLastSequence();
         String headHash = head == null ? AuditChain.GENESIS : head.getLastHash();
@@ -225,11 +232,6 @@ public final class AuditLog {
         long verified = head == null ? 0 : head.getVerifiedSequence();
         boolean incremental =
                 !full && verified > checkpoint && verified <= headSequence && head.getVerifiedHash() != null;
-        long unsealed = em.createQuery(
-                        "select count(a) from AuditEntity a where a.realmId = :realm and a.sequence is null",
-                        Long.class)
-                .setParameter("realm", realmId)
-                .getSingleResult();
 
         long checked = 0;
         AuditChain.Break broken;
