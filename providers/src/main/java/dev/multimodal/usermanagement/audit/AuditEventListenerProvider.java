@@ -35,6 +35,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
     private boolean readsEnlisted;
     private boolean written;
 
+    /** @param writeBehind null: every row in its request's transaction (option {@code write-behind=false}) */
     public AuditEventListenerProvider(KeycloakSession session, AuditWriteBehind writeBehind) {
         this.session = session;
         this.writeBehind = writeBehind;
@@ -45,7 +46,7 @@ public class AuditEventListenerProvider implements EventListenerProvider {
         if (event.getRealmId() != null
                 && event.getType() != null
                 && AuditEventTypes.recorded(realm(event.getRealmId()), event.getType())) {
-            if (AuditWriteBehind.writtenBehind(event.getType())) {
+            if (writeBehind != null && AuditWriteBehind.writtenBehind(event.getType())) {
                 addRead(AuditEvents.of(event));
             } else {
                 add(AuditEvents.of(event));

@@ -42,6 +42,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
     private long checkpointIntervalSeconds;
     private String keyFile;
     private String keyPassword;
+    private boolean writeBehindEnabled;
     private AuditCheckpoints checkpoints;
     private AuditSealer sealer;
     private AuditWriteBehind writeBehind;
@@ -67,6 +68,7 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
         checkpointIntervalSeconds = seconds(config, "checkpoint-interval", DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
         keyFile = config.get("checkpoint-key");
         keyPassword = config.get("checkpoint-key-password");
+        writeBehindEnabled = config.getBoolean("write-behind", true);
     }
 
     private static long seconds(Config.Scope config, String name, long fallback) {
@@ -80,8 +82,10 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        writeBehind = new AuditWriteBehind(records ->
-                KeycloakModelUtils.runJobInTransaction(factory, session -> new AuditWriter(session).write(records)));
+        if (writeBehindEnabled) {
+            writeBehind = new AuditWriteBehind(records -> KeycloakModelUtils.runJobInTransaction(
+                    factory, session -> new AuditWriter(session).write(records)));
+        }
         checkpoints = new AuditCheckpoints(loadKey());
         sealer = new AuditSealer(factory, checkpoints, checkpointIntervalSeconds * 1000);
         schedule(factory, new AuditSealTask(sealer), sealIntervalSeconds);
@@ -169,6 +173,13 @@ public class AuditEventListenerProviderFactory implements EventListenerProviderF
                         "Ed25519 key that signs checkpoints: a PEM file (PRIVATE KEY and PUBLIC KEY) or a PKCS#12 keystore"
                                 + " (.p12/.pfx); a missing file is generated (PEM). Default: data/" + GENERATED_KEY
                                 + ".")
+                .add()
+                .property()
+                .name("write-behind")
+                .type("boolean")
+                .defaultValue(true)
+                .helpText("Write the frequent reads a realm records (refresh, userinfo, validation, introspection)"
+                        + " behind their request, in batches; false: each in its request's own transaction.")
                 .add()
                 .property()
                 .name("checkpoint-key-password")
