@@ -205,6 +205,13 @@ final class Fixture {
         http.putJson(adminUrl(realm, ""), body, http.admin()).expect("event listeners of " + realm, 204);
     }
 
+    /** Keycloak's own event store ("Save events" in the console) on or off. */
+    void keycloakEventStore(String realm, boolean on) {
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.put("eventsEnabled", on);
+        http.putJson(adminUrl(realm, ""), body, http.admin()).expect("Save events of " + realm, 204);
+    }
+
     /** Every user event type this Keycloak knows (server info). */
     List<String> allEventTypes() {
         List<String> types = new ArrayList<>();
