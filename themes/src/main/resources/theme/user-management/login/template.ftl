@@ -1,10 +1,25 @@
-<#-- keycloak.v2's login template.ftl (Keycloak 26.7.3) with one change: the header shows our logo, the tenant's name as
-     text (realm.displayName, escaped), not realm.displayNameHtml through kcSanitize, which decodes entities and keeps links
-     and images, and the product name. When upgrading Keycloak, take its new template.ftl and make the same change (search
-     for kc-header-wrapper). -->
+<#-- Our login page layout, written for Keycloak 26.4, 26.5 and 26.7 alike. It follows keycloak.v2's login template.ftl
+     (the same macros, nested sections and ids, so keycloak.v2's page templates render inside it) with these differences:
+     - The header shows our logo, the tenant's name as text (realm.displayName, escaped; never realm.displayNameHtml,
+       which kcSanitize would let through with entities decoded, links and images kept) and the product name.
+     - Favicon, styles and scripts are listed from theme.properties (stylesCommon, styles, scripts: paths separated by
+       spaces), as keycloak.v2 did up to 26.4. 26.7's template imports theme-resources.ftl and reads its model of the
+       same lists instead; 26.4 and 26.5 have neither, and the import alone makes every login page a 500 there.
+     - The title falls back to loginTitle where Keycloak (26.4) does not pass `title`.
+     - Values written into scripts are quoted with ?js_string inside a JavaScript output block, which every
+       FreeMarker Keycloak ships understands.
+     When upgrading Keycloak, compare its new keycloak.v2 login template.ftl with this one (the ids and classes our
+     browser tests look at: kc-header-wrapper, um-tenant-name, um-product-name, um-logo, kc-page-title). -->
 <#import "field.ftl" as field>
 <#import "footer.ftl" as loginFooter>
-<#import "theme-resources.ftl" as themeResourceTags>
+<#-- A theme.properties list (paths separated by spaces, extra spaces ignored) as stylesheet links under base. -->
+<#macro stylesheets paths base>
+    <#list paths?split(' ') as path>
+        <#if path?has_content>
+    <link href="${base}/${path}" rel="stylesheet" />
+        </#if>
+    </#list>
+</#macro>
 <#macro username>
   <#assign label>
     <#if !realm.loginWithEmailAllowed>${msg("username")}<#elseif !realm.registrationEmailAsUsername>${msg("usernameOrEmail")}<#else>${msg("email")}</#if>
@@ -42,25 +57,13 @@
             <meta name="${meta?split('==')[0]}" content="${meta?split('==')[1]}"/>
         </#list>
     </#if>
-    <title>${title!}</title>
-    <#if themeResources?? && themeResources.favicons?has_content>
-        <@themeResourceTags.renderFavicons themeResources.favicons url.resourcesPath />
-    <#else>
-        <link rel="icon" href="${url.resourcesPath}/img/favicon.ico" />
+    <title><#if title??>${title}<#else>${msg("loginTitle", (realm.displayName!''))}</#if></title>
+    <link rel="icon" href="${url.resourcesPath}/img/favicon.ico" />
+    <#if properties.stylesCommon?has_content>
+        <@stylesheets paths=properties.stylesCommon base=url.resourcesCommonPath />
     </#if>
-    <#if themeResources?? && themeResources.stylesCommon?has_content>
-        <@themeResourceTags.renderStyles themeResources.stylesCommon url.resourcesCommonPath />
-    <#elseif properties.stylesCommon?has_content>
-        <#list properties.stylesCommon?split(' ') as style>
-            <link href="${url.resourcesCommonPath}/${style}" rel="stylesheet" />
-        </#list>
-    </#if>
-    <#if themeResources?? && themeResources.styles?has_content>
-        <@themeResourceTags.renderStyles themeResources.styles url.resourcesPath />
-    <#elseif properties.styles?has_content>
-        <#list properties.styles?split(' ') as style>
-            <link href="${url.resourcesPath}/${style}" rel="stylesheet" />
-        </#list>
+    <#if properties.styles?has_content>
+        <@stylesheets paths=properties.styles base=url.resourcesPath />
     </#if>
     <script type="importmap">
         {
@@ -72,7 +75,7 @@
     <#if darkMode>
       <script type="module" async blocking="render">
           <#outputformat "JavaScript">
-          const DARK_MODE_CLASS = ${properties.kcDarkModeClass?c};
+          const DARK_MODE_CLASS = "${properties.kcDarkModeClass?js_string}";
           const mediaQuery = window.matchMedia("(prefers-color-scheme: dark)");
 
           updateDarkMode(mediaQuery.matches);
@@ -90,11 +93,11 @@
           </#outputformat>
       </script>
     </#if>
-    <#if themeResources?? && themeResources.scripts?has_content>
-        <@themeResourceTags.renderScripts themeResources.scripts url.resourcesPath "text/javascript" />
-    <#elseif properties.scripts?has_content>
+    <#if properties.scripts?has_content>
         <#list properties.scripts?split(' ') as script>
+            <#if script?has_content>
             <script src="${url.resourcesPath}/${script}" type="text/javascript"></script>
+            </#if>
         </#list>
     </#if>
     <#if scripts??>
@@ -105,10 +108,10 @@
     <script type="module" src="${url.resourcesPath}/js/passwordVisibility.js"></script>
     <script type="module">
         <#outputformat "JavaScript">
-        import { startSessionPolling } from ${(url.resourcesPath + "/js/authChecker.js")?c};
+        import { startSessionPolling } from "${url.resourcesPath?js_string}/js/authChecker.js";
 
         startSessionPolling(
-            ${url.ssoLoginInOtherTabsUrl?c}
+            "${url.ssoLoginInOtherTabsUrl?js_string}"
         );
         </#outputformat>
     </script>
@@ -137,11 +140,11 @@
     </script>
     <#if authenticationSession??>
         <script type="module">
-             <#outputformat "JavaScript">
-            import { checkAuthSession } from ${(url.resourcesPath + "/js/authChecker.js")?c};
+            <#outputformat "JavaScript">
+            import { checkAuthSession } from "${url.resourcesPath?js_string}/js/authChecker.js";
 
             checkAuthSession(
-                ${authenticationSession.authSessionIdHash?c}
+                "${authenticationSession.authSessionIdHash?js_string}"
             );
             </#outputformat>
         </script>
