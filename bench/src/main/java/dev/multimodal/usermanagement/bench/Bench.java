@@ -51,11 +51,11 @@ public final class Bench {
             System.exit(0); // see the end of main
         }
 
-        double[] load = Machine.load();
+        double[] load = Machine.loadBeforeServers();
         int cores = Machine.cores();
         report.machine(Machine.describe());
-        report.machine("started " + Instant.now() + "; load average at start " + Machine.loadText() + " (" + cores
-                + " cores)");
+        report.machine("started " + Instant.now() + "; load average before the benchmark's servers started "
+                + Machine.text(load) + ", once they were up " + Machine.loadText() + " (" + cores + " cores)");
         if (Machine.busy(load[0], cores)) {
             String warning = String.format(
                     Locale.ROOT,

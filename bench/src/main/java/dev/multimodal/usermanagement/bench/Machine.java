@@ -25,8 +25,28 @@ final class Machine {
     }
 
     static String loadText() {
-        double[] l = load();
+        return text(load());
+    }
+
+    static String text(double[] l) {
         return String.format(Locale.ROOT, "%.2f %.2f %.2f", l[0], l[1], l[2]);
+    }
+
+    /**
+     * The load averages before the benchmark started its own servers (bench/run.sh passes them in
+     * UM_BENCH_START_LOAD): whether other work was running. Read later, they would count the servers' own start-up.
+     */
+    static double[] loadBeforeServers() {
+        String given = System.getenv("UM_BENCH_START_LOAD");
+        if (given == null || given.isBlank()) {
+            return load();
+        }
+        try {
+            String[] f = given.trim().split("\\s+");
+            return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+        } catch (RuntimeException e) {
+            return load();
+        }
     }
 
     /** Busy means the 1-minute load average is above the core count. */
