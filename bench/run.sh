@@ -3,7 +3,7 @@
 # runs every scenario with ours beside stock Keycloak on the same server, stops the servers and writes the report
 # and charts to bench/results/<time>/ (smoke runs: bench/results/smoke-<time>/).
 #
-#   bench/run.sh                      # full run (~25-30 min on 2 cores); refuses to start on a busy machine
+#   bench/run.sh                      # full run (24 min on 2 quiet cores); refuses to start on a busy machine
 #   bench/run.sh --smoke              # every scenario for a few seconds, no goal verdicts (what .ci/run runs)
 #   bench/run.sh --rounds 6 --seconds 10 --only login,refresh   # any option of the Java benchmark goes through
 #   bench/run.sh --jfr                # also record a JFR profile of our server (server.jfr in the results folder)

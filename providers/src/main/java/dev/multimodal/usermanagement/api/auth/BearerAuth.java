@@ -115,7 +115,7 @@ public final class BearerAuth {
                                 .equals(result.getUser().getId()))) {
             throw ApiProblem.unauthorized("The token is invalid, expired or revoked.");
         }
-        ApiCors.verified(session, result.token());
+        ApiCors.verified(session, result.getToken());
         boolean platformAdmin = tokenRealm.getName().equals(platformRealm)
                 && (TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.ADMIN)
                         || TenantRoles.has(tokenRealm, result.getUser(), TenantRoles.TENANTS_MANAGE));
