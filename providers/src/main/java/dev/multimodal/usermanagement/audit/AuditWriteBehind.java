@@ -49,16 +49,15 @@ final class AuditWriteBehind {
         return !type.isSaveByDefault() && !AuditEventTypes.ALWAYS.contains(type);
     }
 
-    /** Queues the records; false (nothing queued) when the queue has no room for all of them or is stopping. */
-    boolean offer(List<AuditRecord> records) {
+    /**
+     * Queues the records, all or none (synchronized: between the room check and the last offer only the writer thread
+     * touches the queue, and it only makes room); false when there is no room for all of them or the queue is stopping.
+     */
+    synchronized boolean offer(List<AuditRecord> records) {
         if (stopping || queue.remainingCapacity() < records.size()) {
             return false;
         }
-        for (AuditRecord record : records) {
-            if (!queue.offer(record)) {
-                return false; // raced with another writer for the last places: the rest goes the caller's way
-            }
-        }
+        records.forEach(queue::add);
         return true;
     }
 
