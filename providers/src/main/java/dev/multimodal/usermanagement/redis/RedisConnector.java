@@ -14,6 +14,8 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
@@ -74,6 +76,10 @@ final class RedisConnector implements AutoCloseable {
                 // reconnect quickly after an outage: 50 ms, doubling, at most 1 s apart
                 .reconnectDelay(
                         Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                // Keycloak's classpath has HdrHistogram and LatencyUtils, so lettuce would keep latency histograms per
+                // command and run pause-detector threads; the store's own meters (LockoutMetrics) time its calls
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
                 .build();
         SocketOptions socket =
                 SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
