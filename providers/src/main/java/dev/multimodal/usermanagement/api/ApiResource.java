@@ -13,6 +13,7 @@ import dev.multimodal.usermanagement.health.DatabaseProbe;
 import dev.multimodal.usermanagement.tenant.TenantResolver;
 import dev.multimodal.usermanagement.tenant.TenantTemplate;
 import jakarta.ws.rs.Path;
+import java.util.function.Supplier;
 import org.keycloak.models.KeycloakSession;
 
 /** Root of the API; one sub-resource per area. */
@@ -23,7 +24,7 @@ public class ApiResource {
     private final DatabaseProbe databaseProbe;
     private final TenantTemplate template;
     private final String platformRealm;
-    private final ObjectNode openApi;
+    private final Supplier<ObjectNode> openApi;
 
     ApiResource(
             KeycloakSession session,
@@ -31,7 +32,7 @@ public class ApiResource {
             DatabaseProbe databaseProbe,
             TenantTemplate template,
             String platformRealm,
-            ObjectNode openApi) {
+            Supplier<ObjectNode> openApi) {
         this.openApi = openApi;
         this.session = session;
         this.version = version;
@@ -42,7 +43,7 @@ public class ApiResource {
 
     @Path("v1/openapi.json")
     public OpenApiResource openapi() {
-        return new OpenApiResource(openApi);
+        return new OpenApiResource(openApi.get());
     }
 
     @Path("v1/docs")

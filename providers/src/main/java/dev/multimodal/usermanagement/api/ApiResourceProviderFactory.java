@@ -31,7 +31,7 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
     private String platformRealm;
     private TenantTemplate template;
     private DatabaseProbe databaseProbe;
-    private ObjectNode openApi;
+    private volatile ObjectNode openApi;
 
     @Override
     public void init(Config.Scope config) {
@@ -39,7 +39,20 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
         platformRealm = config.get("platform-realm", Config.getAdminRealm());
         HeavyCalls.configure(config.getInt("heavy-calls-per-tenant", HeavyCalls.DEFAULT_LIMIT));
         template = TenantTemplate.load();
-        openApi = OpenApiDocument.build(ApiResource.class, version);
+    }
+
+    /** Built on the first request for it, not at start: walking the resources by reflection costs start-up time. */
+    private ObjectNode openApi() {
+        ObjectNode document = openApi;
+        if (document == null) {
+            synchronized (this) {
+                if (openApi == null) {
+                    openApi = OpenApiDocument.build(ApiResource.class, version);
+                }
+                document = openApi;
+            }
+        }
+        return document;
     }
 
     @Override
@@ -52,7 +65,7 @@ public class ApiResourceProviderFactory implements RealmResourceProviderFactory 
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        ApiResource resource = new ApiResource(session, version, databaseProbe, template, platformRealm, openApi);
+        ApiResource resource = new ApiResource(session, version, databaseProbe, template, platformRealm, this::openApi);
         return new RealmResourceProvider() {
             @Override
             public Object getResource() {

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -51,11 +52,16 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
         LOG.infof(
                 "Redis client for %s, command timeout %d ms",
                 settings.description(), settings.commandTimeout().toMillis());
-        try {
-            connector.commands();
-        } catch (RedisUnavailableException e) {
-            // logged by the connector; we connect again on first use
-        }
+        // Connected on a thread of its own once Keycloak's start is at its last step: loading lettuce and Netty beside
+        // the
+        // start made it half a second slower on two cores. A request that needs Redis before then connects, or waits
+        // for the connect under way (the connector's lock), at most its connect timeout.
+        RedisConnector starting = connector;
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                starting.connectInBackground();
+            }
+        });
     }
 
     @Override

@@ -59,18 +59,41 @@ final class RedisConnector implements AutoCloseable {
             .toList();
 
     private final RedisSettings settings;
-    private final ClientResources resources;
-    private final AbstractRedisClient client;
+    private ClientResources resources;
+    private AbstractRedisClient client;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterAsyncCommands<String, String> commands;
     private volatile long nextConnectAttemptNanos;
     private volatile long nextProbeNanos;
+    private boolean closed;
 
     RedisConnector(RedisSettings settings) {
         this.settings = settings;
+    }
+
+    /** Connects on a thread of its own, so that the caller does not wait for lettuce and Netty to load. */
+    void connectInBackground() {
+        Thread connect = new Thread(
+                () -> {
+                    try {
+                        commands();
+                    } catch (RedisUnavailableException e) {
+                        // logged by reportFailure; the first command connects again
+                    }
+                },
+                "um-redis-connect");
+        connect.setDaemon(true);
+        connect.start();
+    }
+
+    /** The client, made on the first connect; called under this object's lock. */
+    private AbstractRedisClient client() {
+        if (client != null) {
+            return client;
+        }
         Duration timeout = settings.commandTimeout();
-        this.resources = ClientResources.builder()
+        resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 // reconnect quickly after an outage: 50 ms, doubling, at most 1 s apart
@@ -95,7 +118,7 @@ final class RedisConnector implements AutoCloseable {
                             .enableAllAdaptiveRefreshTriggers()
                             .build())
                     .build());
-            this.client = cluster;
+            client = cluster;
         } else {
             RedisClient standalone =
                     RedisClient.create(resources, settings.nodes().get(0));
@@ -113,8 +136,9 @@ final class RedisConnector implements AutoCloseable {
                     markAvailable();
                 }
             });
-            this.client = standalone;
+            client = standalone;
         }
+        return client;
     }
 
     /** The URLs without their credentials, for log lines. */
@@ -136,11 +160,11 @@ final class RedisConnector implements AutoCloseable {
             if (commands != null) {
                 return commands;
             }
-            if (System.nanoTime() < nextConnectAttemptNanos) {
+            if (closed || System.nanoTime() < nextConnectAttemptNanos) {
                 throw new RedisUnavailableException("Redis at " + description() + " is unreachable", null);
             }
             try {
-                if (client instanceof RedisClusterClient cluster) {
+                if (client() instanceof RedisClusterClient cluster) {
                     StatefulRedisClusterConnection<String, String> opened = cluster.connect();
                     connection = opened;
                     commands = opened.async();
@@ -230,12 +254,15 @@ final class RedisConnector implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         StatefulConnection<String, String> current = connection;
         if (current != null) {
             current.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.RealmRepresentation;
 
 /** The imported demo tenant must come from the same template as tenants created through the API. */
 class TenantTemplateTest {
@@ -26,6 +27,15 @@ class TenantTemplateTest {
             "accessTokenLifespan",
             "ssoSessionIdleTimeout",
             "ssoSessionMaxLifespan");
+
+    @Test
+    void packagedTemplateIsARealmRepresentation() {
+        RealmRepresentation realm = TenantTemplate.load().forTenant("acme", "Acme");
+        assertEquals("acme", realm.getRealm());
+        assertEquals("Acme", realm.getDisplayName());
+        assertTrue(realm.isEnabled());
+        assertTrue(realm.getRoles().getRealm().size() >= TenantRoles.ROLES.size());
+    }
 
     @Test
     void demoRealmIsTheTemplatePlusItsUsers() throws IOException {

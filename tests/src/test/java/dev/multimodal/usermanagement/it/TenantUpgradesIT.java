@@ -10,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -132,6 +134,48 @@ class TenantUpgradesIT {
                 1,
                 count(log, "client 'user-management-api' added for platform admin logins"),
                 "the platform set-up is idempotent");
+    }
+
+    /**
+     * A start skips Liquibase while the history table holds every change set of ours; a database that lacks one still
+     * gets it at the next start. Simulated with a change set that replaced the audit log's time index: its history
+     * row gone and the index it drops back; it runs again, and its own index (dropped by a later one) is removed after.
+     */
+    @Test
+    void aChangeSetTheDatabaseLacksRunsAtTheNextStart() throws Exception {
+        KeycloakServer server = KeycloakServer.get();
+        try (Connection db = db(server);
+                Statement sql = db.createStatement()) {
+            sql.executeUpdate("CREATE INDEX IDX_UM_AUDIT_TIME ON UM_AUDIT (REALM_ID, EVENT_TIME)");
+            assertEquals(
+                    1,
+                    sql.executeUpdate(
+                            "DELETE FROM DATABASECHANGELOG_USERMANAGE WHERE ID = '2026-11-25-audit-time-seq'"));
+        }
+        assertEquals(List.of("idx_um_audit_time", "idx_um_audit_time_pos"), auditTimeIndexes(server), "precondition");
+
+        restart(server);
+        assertEquals(
+                List.of("idx_um_audit_time_pos", "idx_um_audit_time_seq"),
+                auditTimeIndexes(server),
+                "the missing change set ran");
+        try (Connection db = db(server);
+                Statement sql = db.createStatement()) {
+            sql.executeUpdate("DROP INDEX IDX_UM_AUDIT_TIME_SEQ");
+        }
+    }
+
+    private static List<String> auditTimeIndexes(KeycloakServer server) throws SQLException {
+        try (Connection db = db(server);
+                Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT INDEXNAME FROM PG_INDEXES WHERE TABLENAME = 'um_audit'"
+                        + " AND INDEXNAME LIKE 'idx_um_audit_time%' ORDER BY INDEXNAME")) {
+            List<String> names = new ArrayList<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names;
+        }
     }
 
     private static void restart(KeycloakServer server) {
