@@ -18,6 +18,11 @@ import io.lettuce.core.event.DefaultEventPublisherOptions;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +97,12 @@ final class RedisConnector implements AutoCloseable {
         if (client != null) {
             return client;
         }
+        // lettuce records its connection events as JFR events unless told not to (a key of our shaded copy, so nothing
+        // else reads it): a few dozen event types registered with the JVM's recorder, for events nobody records
+        String jfrEvents = RedisClient.class.getPackageName() + ".jfr";
+        if (System.getProperty(jfrEvents) == null) {
+            System.setProperty(jfrEvents, "false");
+        }
         Duration timeout = settings.commandTimeout();
         resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -103,6 +114,16 @@ final class RedisConnector implements AutoCloseable {
                 // command and run pause-detector threads; the store's own meters (LockoutMetrics) time its calls
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
+                // the JDK's resolver, as Keycloak's own connections use, not Netty's DNS client beside it
+                .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
+                // one small command per login: buffers of their own, not pooled arenas of several MiB per event loop
+                // beside the ones of Keycloak's own Netty
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterBootstrapInitialized(Bootstrap bootstrap) {
+                        bootstrap.option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT);
+                    }
+                })
                 .build();
         SocketOptions socket =
                 SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();

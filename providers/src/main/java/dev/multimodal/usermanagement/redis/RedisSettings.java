@@ -35,7 +35,7 @@ record RedisSettings(List<RedisURI> nodes, boolean cluster, Duration commandTime
                 throw new IllegalArgumentException("Invalid Redis URL " + withoutCredentials(url));
             }
             if (password != null && !password.isBlank()) {
-                uri.setAuthentication(password.toCharArray());
+                uri.setPassword(password.toCharArray());
             }
             uri.setTimeout(commandTimeout);
             uri.setClientName(CLIENT_NAME);
