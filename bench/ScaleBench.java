@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Many tenants (issue 12): on ONE database, at each size (default 0, 1000, 2000 tenants), the same Keycloak
- * distribution started twice, once with our providers ({@code --ours KC_HOME}) and once without
- * ({@code --stock KC_HOME}), each measured for start-up (kc.sh start → ready, and Keycloak's own "started in"), idle
+ * distribution started with our providers ({@code --ours KC_HOME}) and without ({@code --stock KC_HOME}), in turn,
+ * {@code --starts} times each (default 3; a row gives the medians), each start measured for start-up (kc.sh start → ready, and Keycloak's own "started in"), idle
  * memory (RSS, and the heap used after a full GC) and the creation and listing of tenants: ours through
  * {@code POST/GET /realms/master/api/v1/tenants}, stock Keycloak through {@code POST /admin/realms} (the same template)
  * and {@code GET /admin/realms?briefRepresentation=true} (the admin console's realm list). Between sizes the database
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  * distributions and the database.
  *
  * <pre>java -cp .run/bench-classes bench.ScaleBench --ours DIR --stock DIR --db-url URL [--sizes 0,1000,2000]
- *     [--creations 10] [--stock-creations 5] [--list-samples 20] [--stock-list-samples 20] [--settle-seconds 30]
+ *     [--creations 10] [--stock-creations 5] [--list-samples 20] [--stock-list-samples 20] [--settle-seconds 30] [--starts 3]
  *     [--http-port 18280]
  *     [--management-port 19200] [--redis-url URL] [--template FILE] [--log DIR] [--results FILE]</pre>
  */
@@ -42,6 +43,8 @@ public class ScaleBench {
     final String template;
     final AtomicInteger sequence = new AtomicInteger();
     final List<String> rows = new ArrayList<>();
+    /** Per side, the samples of the starts at the current size: ready, "started in", RSS, heap after GC. */
+    final Map<String, List<double[]>> startSamples = new HashMap<>();
 
     ScaleBench(Map<String, String> options) throws IOException {
         this.options = options;
@@ -80,8 +83,14 @@ public class ScaleBench {
                 fill(existing, size);
                 existing = size;
             }
-            measure(size, "ours", Path.of(option("ours", null)));
-            measure(size, "stock", Path.of(option("stock", null)));
+            // start-up and memory vary by a few percent from one start to the next: the row gives the median of
+            // --starts starts of each side, taken in turn; creations and lists run on each side's last start
+            int starts = number("starts", 3);
+            for (int round = 1; round <= starts; round++) {
+                for (String side : List.of("ours", "stock")) {
+                    measure(size, side, Path.of(option(side, null)), round, round == starts);
+                }
+            }
         }
         write();
     }
@@ -102,10 +111,18 @@ public class ScaleBench {
         }
     }
 
-    void measure(int size, String side, Path home) throws Exception {
-        try (Server server = start(home, side + "-" + size)) {
+    /** One start of one side: ready time, "started in", RSS and heap after GC; on the last, creations and lists too. */
+    void measure(int size, String side, Path home, int round, boolean last) throws Exception {
+        try (Server server = start(home, side + "-" + size + "-" + round)) {
             Thread.sleep(number("settle-seconds", 30) * 1000L);
             String[] memory = server.memory();
+            double[] sample = {server.readySeconds, parse(server.startedIn()), parse(memory[0]), parse(memory[1])};
+            samples(side).add(sample);
+            if (!last) {
+                log(String.format(Locale.ROOT, "%s-%d start %d: ready %.1f s, RSS %s MiB, heap %s MiB", side, size, round,
+                        sample[0], memory[0], memory[1]));
+                return;
+            }
             AdminToken admin = new AdminToken(base);
             boolean ours = side.equals("ours");
             List<Double> creates = new ArrayList<>();
@@ -121,19 +138,37 @@ public class ScaleBench {
             String list = ours ? base + "/realms/master/api/v1/tenants?page_size=100" : base + "/admin/realms?briefRepresentation=true";
             List<Double> lists = new ArrayList<>();
             // stock's list of every realm takes minutes at 1,000 realms: --stock-list-samples 0 leaves it out
-            int samples = ours ? number("list-samples", 20) : number("stock-list-samples", number("list-samples", 20));
-            for (int i = 0; i < samples; i++) {
+            int listSamples = ours ? number("list-samples", 20) : number("stock-list-samples", number("list-samples", 20));
+            for (int i = 0; i < listSamples; i++) {
                 long t0 = System.nanoTime();
                 expectOk(get(list, admin.get()), "list");
                 lists.add((System.nanoTime() - t0) / 1e6);
             }
-            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s | %.0f | %.0f | %.1f | %.1f | %.1f |", size, side,
-                    server.readySeconds, server.startedIn(), memory[0], memory[1], quantile(creates, 0.5), quantile(creates, 0.95),
+            List<double[]> all = samples(side);
+            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f |", size, side,
+                    median(all, 0), median(all, 1), median(all, 2), median(all, 3), quantile(creates, 0.5), quantile(creates, 0.95),
                     quantile(lists, 0.5), quantile(lists, 0.95), loadAverage());
             log(row);
             rows.add(row);
+            all.clear();
             write();
         }
+    }
+
+    private List<double[]> samples(String side) {
+        return startSamples.computeIfAbsent(side, k -> new ArrayList<>());
+    }
+
+    static double parse(String figure) {
+        try {
+            return Double.parseDouble(figure);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    static double median(List<double[]> samples, int column) {
+        return quantile(samples.stream().map(sample -> sample[column]).toList(), 0.5);
     }
 
     void createOurs(AdminToken admin) throws Exception {
@@ -163,8 +198,9 @@ public class ScaleBench {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results))) {
             out.println("# Many tenants: one database, Keycloak 26.7.3 with and without our providers");
             out.println();
-            out.println("`bench/scale.sh --sizes " + option("sizes", "0,1000,2000") + "`; "
-                    + Runtime.getRuntime().availableProcessors() + " cores; load = 1-minute load average at the row's end.");
+            out.println("`bench/scale.sh --sizes " + option("sizes", "0,1000,2000") + " --starts " + number("starts", 3) + "`; "
+                    + Runtime.getRuntime().availableProcessors() + " cores; start-up, RSS and heap: medians of the starts;"
+                    + " load = 1-minute load average at the row's end.");
             out.println("Ours creates and lists through `/realms/master/api/v1/tenants` (first page of 100); stock through "
                     + "`POST /admin/realms` (same template) and `GET /admin/realms?briefRepresentation=true` (every realm).");
             out.println();
