@@ -52,10 +52,9 @@ public class DefaultRedisClientProviderFactory implements RedisClientProviderFac
         LOG.infof(
                 "Redis client for %s, command timeout %d ms",
                 settings.description(), settings.commandTimeout().toMillis());
-        // Connected on a thread of its own once Keycloak's start is at its last step: loading lettuce and Netty beside
-        // the
-        // start made it half a second slower on two cores. A request that needs Redis before then connects, or waits
-        // for the connect under way (the connector's lock), at most its connect timeout.
+        // Connected on a thread of its own once Keycloak's start is at its last step: loading lettuce beside the start
+        // made it half a second slower on two cores. A request that needs Redis before then connects, or waits for
+        // the connect under way (the connector's lock).
         RedisConnector starting = connector;
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {

@@ -77,7 +77,7 @@ final class RedisConnector implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Connects on a thread of its own, so that the caller does not wait for lettuce and Netty to load. */
+    /** Connects on a thread of its own, so that the caller does not wait for lettuce to load. */
     void connectInBackground() {
         Thread connect = new Thread(
                 () -> {
@@ -116,8 +116,8 @@ final class RedisConnector implements AutoCloseable {
                 .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
                 // the JDK's resolver, as Keycloak's own connections use, not Netty's DNS client beside it
                 .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
-                // one small command per login: buffers of their own, not pooled arenas of several MiB per event loop
-                // beside the ones of Keycloak's own Netty
+                // one small command per login: buffers of their own, not chunks of Netty's pooled allocator (4 MiB
+                // each) held for one connection
                 .nettyCustomizer(new NettyCustomizer() {
                     @Override
                     public void afterBootstrapInitialized(Bootstrap bootstrap) {
