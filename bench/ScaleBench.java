@@ -43,7 +43,7 @@ public class ScaleBench {
     final String template;
     final AtomicInteger sequence = new AtomicInteger();
     final List<String> rows = new ArrayList<>();
-    /** Per side, the samples of the starts at the current size: ready, "started in", RSS, heap after GC. */
+    /** Per side, the samples of the starts at the current size: ready, "started in", RSS, RSS and heap after GC. */
     final Map<String, List<double[]>> startSamples = new HashMap<>();
 
     ScaleBench(Map<String, String> options) throws IOException {
@@ -72,9 +72,9 @@ public class ScaleBench {
 
     void run() throws Exception {
         int[] sizes = Arrays.stream(option("sizes", "0,1000,2000").split(",")).mapToInt(Integer::parseInt).toArray();
-        rows.add("| tenants | side | start → ready (s) | Keycloak \"started in\" (s) | RSS idle (MiB) | heap after GC (MiB) "
-                + "| create median (ms) | create p95 (ms) | list median (ms) | list p95 (ms) | load |");
-        rows.add("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        rows.add("| tenants | side | start → ready (s) | Keycloak \"started in\" (s) | RSS idle (MiB) | RSS after GC (MiB) "
+                + "| heap after GC (MiB) | create median (ms) | create p95 (ms) | list median (ms) | list p95 (ms) | load |");
+        rows.add("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // the first start on the empty database creates Keycloak's schema and ours: not part of any measurement
         start(Path.of(option("ours", null)), "schema").close();
         int existing = 0;
@@ -116,11 +116,11 @@ public class ScaleBench {
         try (Server server = start(home, side + "-" + size + "-" + round)) {
             Thread.sleep(number("settle-seconds", 30) * 1000L);
             String[] memory = server.memory();
-            double[] sample = {server.readySeconds, parse(server.startedIn()), parse(memory[0]), parse(memory[1])};
+            double[] sample = {server.readySeconds, parse(server.startedIn()), parse(memory[0]), parse(memory[1]), parse(memory[2])};
             samples(side).add(sample);
             if (!last) {
-                log(String.format(Locale.ROOT, "%s-%d start %d: ready %.1f s, RSS %s MiB, heap %s MiB", side, size, round,
-                        sample[0], memory[0], memory[1]));
+                log(String.format(Locale.ROOT, "%s-%d start %d: ready %.1f s, RSS %s MiB (%s after GC), heap %s MiB", side,
+                        size, round, sample[0], memory[0], memory[1], memory[2]));
                 return;
             }
             AdminToken admin = new AdminToken(base);
@@ -145,8 +145,8 @@ public class ScaleBench {
                 lists.add((System.nanoTime() - t0) / 1e6);
             }
             List<double[]> all = samples(side);
-            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f |", size, side,
-                    median(all, 0), median(all, 1), median(all, 2), median(all, 3), quantile(creates, 0.5), quantile(creates, 0.95),
+            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f |", size,
+                    side, median(all, 0), median(all, 1), median(all, 2), median(all, 3), median(all, 4), quantile(creates, 0.5), quantile(creates, 0.95),
                     quantile(lists, 0.5), quantile(lists, 0.95), loadAverage());
             log(row);
             rows.add(row);
@@ -265,20 +265,30 @@ public class ScaleBench {
             return started.find() ? started.group(1) : "?";
         }
 
-        /** RSS and, after a full GC ({@code jcmd GC.run}), the heap in use, in MiB. */
+        /**
+         * RSS, then after a full GC ({@code jcmd GC.run}) RSS again and the heap in use, in MiB. The first RSS still
+         * holds whatever garbage the start left in a heap G1 grew for it, and varies by tens of MiB from one start to
+         * the next; the full GC collects it and gives unused heap back to the OS, so the second is what stays.
+         */
         String[] memory() throws Exception {
             String pid = Long.toString(process.descendants()
                     .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
                     .findFirst().orElseThrow(() -> new IllegalStateException("no JVM under kc.sh")).pid());
-            String rss = "?";
-            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
-                }
-            }
+            String rss = rss(pid);
             jcmd(pid, "GC.run");
             Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
-            return new String[] {rss, used.find() ? Long.toString(Long.parseLong(used.group(1)) / 1024) : "?"};
+            String heap = used.find() ? Long.toString(Long.parseLong(used.group(1)) / 1024) : "?";
+            Thread.sleep(2000);
+            return new String[] {rss, rss(pid), heap};
+        }
+
+        private static String rss(String pid) throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+                }
+            }
+            return "?";
         }
 
         private static String jcmd(String pid, String command) throws Exception {

@@ -15,6 +15,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.EventBus;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import reactor.core.publisher.Flux;
 
 /**
  * Owns the lettuce client (standalone/Sentinel or Cluster) and its single connection. The connection is opened
@@ -62,6 +65,24 @@ final class RedisConnector implements AutoCloseable {
                 }
             })
             .toList();
+
+    /**
+     * lettuce publishes its connection events on a Reactor sink that nothing here subscribes to (connects and outages
+     * come through a {@link RedisConnectionStateListener} and the commands' own results). Its default bus would load
+     * and verify Reactor's {@code Flux} with its few hundred operator classes and schedule on lettuce's threads: this
+     * one drops the events.
+     */
+    private static final EventBus NO_EVENTS = new EventBus() {
+        @Override
+        public Flux<Event> get() {
+            return Flux.empty();
+        }
+
+        @Override
+        public void publish(Event event) {
+            // nobody listens
+        }
+    };
 
     private final RedisSettings settings;
     private ClientResources resources;
@@ -107,6 +128,7 @@ final class RedisConnector implements AutoCloseable {
         resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
+                .eventBus(NO_EVENTS)
                 // reconnect quickly after an outage: 50 ms, doubling, at most 1 s apart
                 .reconnectDelay(
                         Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -128,7 +150,7 @@ final class RedisConnector implements AutoCloseable {
         SocketOptions socket =
                 SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         if (settings.cluster()) {
-            RedisClusterClient cluster = RedisClusterClient.create(resources, settings.nodes());
+            RedisClusterClient cluster = AsyncOnlyClients.cluster(resources, settings.nodes());
             cluster.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -142,7 +164,7 @@ final class RedisConnector implements AutoCloseable {
             client = cluster;
         } else {
             RedisClient standalone =
-                    RedisClient.create(resources, settings.nodes().get(0));
+                    AsyncOnlyClients.standalone(resources, settings.nodes().get(0));
             standalone.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
