@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * Many tenants (issue 12): on ONE database, at each size (default 0, 1000, 2000 tenants), the same Keycloak
  * distribution started with our providers ({@code --ours KC_HOME}) and without ({@code --stock KC_HOME}), in turn,
  * {@code --starts} times each (default 3; a row gives the medians), each start measured for start-up (kc.sh start → ready, and Keycloak's own "started in"), idle
- * memory (RSS, and the heap used after a full GC) and the creation and listing of tenants: ours through
+ * memory (RSS; after a full GC, RSS again, the heap in use and the RSS outside the heap) and the creation and listing of tenants: ours through
  * {@code POST/GET /realms/master/api/v1/tenants}, stock Keycloak through {@code POST /admin/realms} (the same template)
  * and {@code GET /admin/realms?briefRepresentation=true} (the admin console's realm list). Between sizes the database
  * is filled through our API, with 4 clients. Only JDK 17; started by {@code bench/scale.sh}, which prepares both
@@ -43,8 +44,10 @@ public class ScaleBench {
     final String template;
     final AtomicInteger sequence = new AtomicInteger();
     final List<String> rows = new ArrayList<>();
-    /** Per side, the samples of the starts at the current size: ready, "started in", RSS, RSS and heap after GC. */
+    /** Per side, the samples of the starts at the current size: ready, "started in", RSS; RSS, heap and RSS outside it after GC. */
     final Map<String, List<double[]>> startSamples = new HashMap<>();
+    /** Per side, the medians of those samples at the current size, for the ratio row. */
+    final Map<String, double[]> startMedians = new HashMap<>();
 
     ScaleBench(Map<String, String> options) throws IOException {
         this.options = options;
@@ -73,8 +76,8 @@ public class ScaleBench {
     void run() throws Exception {
         int[] sizes = Arrays.stream(option("sizes", "0,1000,2000").split(",")).mapToInt(Integer::parseInt).toArray();
         rows.add("| tenants | side | start → ready (s) | Keycloak \"started in\" (s) | RSS idle (MiB) | RSS after GC (MiB) "
-                + "| heap after GC (MiB) | create median (ms) | create p95 (ms) | list median (ms) | list p95 (ms) | load |");
-        rows.add("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| heap after GC (MiB) | RSS outside the heap (MiB) | create median (ms) | create p95 (ms) | list median (ms) | list p95 (ms) | load |");
+        rows.add("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // the first start on the empty database creates Keycloak's schema and ours: not part of any measurement
         start(Path.of(option("ours", null)), "schema").close();
         int existing = 0;
@@ -115,12 +118,12 @@ public class ScaleBench {
     void measure(int size, String side, Path home, int round, boolean last) throws Exception {
         try (Server server = start(home, side + "-" + size + "-" + round)) {
             Thread.sleep(number("settle-seconds", 30) * 1000L);
-            String[] memory = server.memory();
-            double[] sample = {server.readySeconds, parse(server.startedIn()), parse(memory[0]), parse(memory[1]), parse(memory[2])};
+            double[] memory = server.memory();
+            double[] sample = {server.readySeconds, parse(server.startedIn()), memory[0], memory[1], memory[2], memory[3]};
             samples(side).add(sample);
             if (!last) {
-                log(String.format(Locale.ROOT, "%s-%d start %d: ready %.1f s, RSS %s MiB (%s after GC), heap %s MiB", side,
-                        size, round, sample[0], memory[0], memory[1], memory[2]));
+                log(String.format(Locale.ROOT, "%s-%d start %d: ready %.1f s, RSS %.0f MiB (%.0f after GC), heap %.1f MiB,"
+                        + " RSS outside the heap %.0f MiB", side, size, round, sample[0], memory[0], memory[1], memory[2], memory[3]));
                 return;
             }
             AdminToken admin = new AdminToken(base);
@@ -145,11 +148,23 @@ public class ScaleBench {
                 lists.add((System.nanoTime() - t0) / 1e6);
             }
             List<double[]> all = samples(side);
-            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f |", size,
-                    side, median(all, 0), median(all, 1), median(all, 2), median(all, 3), median(all, 4), quantile(creates, 0.5), quantile(creates, 0.95),
+            String row = String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.0f | %.0f | %.1f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f |",
+                    size, side, median(all, 0), median(all, 1), median(all, 2), median(all, 3), median(all, 4), median(all, 5),
+                    quantile(creates, 0.5), quantile(creates, 0.95),
                     quantile(lists, 0.5), quantile(lists, 0.95), loadAverage());
             log(row);
             rows.add(row);
+            double[] medians = IntStream.range(0, 6).mapToDouble(column -> median(all, column)).toArray();
+            startMedians.put(side, medians);
+            if (!ours && startMedians.containsKey("ours")) {
+                double[] mine = startMedians.get("ours");
+                StringBuilder ratio = new StringBuilder("| " + size + " | ours / stock |");
+                for (int column = 0; column < 6; column++) {
+                    ratio.append(String.format(Locale.ROOT, " %.3f |", mine[column] / medians[column]));
+                }
+                rows.add(ratio.append(" | | | | |").toString());
+                log(ratio.toString());
+            }
             all.clear();
             write();
         }
@@ -251,6 +266,7 @@ public class ScaleBench {
     /** One Keycloak: kc.sh and its JVM, stopped with SIGTERM to kc.sh (which passes it on). */
     static final class Server implements AutoCloseable {
         private static final Pattern STARTED_IN = Pattern.compile("started in ([0-9.]+)s");
+        private static final Pattern MAPPING = Pattern.compile("(\\p{XDigit}+)-(\\p{XDigit}+) ");
         final Process process;
         final Path log;
         double readySeconds;
@@ -266,33 +282,54 @@ public class ScaleBench {
         }
 
         /**
-         * RSS, then after a full GC ({@code jcmd GC.run}) RSS again and the heap in use, in MiB. The first RSS still
-         * holds whatever garbage the start left in a heap G1 grew for it, and varies by tens of MiB from one start to
-         * the next; the full GC collects it and gives unused heap back to the OS, so the second is what stays.
+         * In MiB: RSS; then, after a full GC ({@code jcmd GC.run}), RSS again, the heap in use and the RSS outside the
+         * Java heap's address range. Before the GC the JVM is told to keep at most 10% of its heap free
+         * ({@code MinHeapFreeRatio}/{@code MaxHeapFreeRatio} are manageable flags), the same on both sides: with G1's
+         * default of 70%, every heap page the start happened to touch stayed resident, and RSS after GC differed by up
+         * to 130 MiB from one start to the next. The RSS outside the heap (metaspace, code, threads, malloc) does not
+         * depend on that at all.
          */
-        String[] memory() throws Exception {
+        double[] memory() throws Exception {
             String pid = Long.toString(process.descendants()
                     .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
                     .findFirst().orElseThrow(() -> new IllegalStateException("no JVM under kc.sh")).pid());
-            String rss = rss(pid);
+            double rss = rssKiB(pid, 0, 0) / 1024.0;
+            jcmd(pid, "VM.set_flag", "MinHeapFreeRatio", "0");
+            jcmd(pid, "VM.set_flag", "MaxHeapFreeRatio", "10");
             jcmd(pid, "GC.run");
-            Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
-            String heap = used.find() ? Long.toString(Long.parseLong(used.group(1)) / 1024) : "?";
-            Thread.sleep(2000);
-            return new String[] {rss, rss(pid), heap};
+            String heapInfo = jcmd(pid, "GC.heap_info");
+            Matcher used = Pattern.compile("used (\\d+)K").matcher(heapInfo);
+            Matcher range = Pattern.compile("\\[0x(\\p{XDigit}+), 0x(\\p{XDigit}+)\\)").matcher(heapInfo);
+            double heap = used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+            Thread.sleep(2000); // G1 gives regions back to the OS on a thread of its own
+            double rssAfterGC = rssKiB(pid, 0, 0) / 1024.0;
+            double outsideHeap = range.find()
+                    ? rssKiB(pid, Long.parseUnsignedLong(range.group(1), 16), Long.parseUnsignedLong(range.group(2), 16)) / 1024.0
+                    : Double.NaN;
+            return new double[] {rss, rssAfterGC, heap, outsideHeap};
         }
 
-        private static String rss(String pid) throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+        /** The process's resident KiB from {@code /proc/PID/smaps}, leaving out the mappings inside [from, to). */
+        private static long rssKiB(String pid, long from, long to) throws IOException {
+            long total = 0;
+            boolean counted = true;
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "smaps"))) {
+                Matcher mapping = MAPPING.matcher(line);
+                if (mapping.lookingAt()) {
+                    long start = Long.parseUnsignedLong(mapping.group(1), 16);
+                    long end = Long.parseUnsignedLong(mapping.group(2), 16);
+                    counted = !(Long.compareUnsigned(start, from) >= 0 && Long.compareUnsigned(end, to) <= 0 && from != to);
+                } else if (counted && line.startsWith("Rss:")) {
+                    total += Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
-            return "?";
+            return total;
         }
 
-        private static String jcmd(String pid, String command) throws Exception {
-            Process jcmd = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
+        private static String jcmd(String pid, String... command) throws Exception {
+            List<String> line = new ArrayList<>(List.of("jcmd", pid));
+            line.addAll(List.of(command));
+            Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
             String out = new String(jcmd.getInputStream().readAllBytes());
             jcmd.waitFor(60, TimeUnit.SECONDS);
             return out;

@@ -1,17 +1,22 @@
 package dev.multimodal.usermanagement.lockout;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserLoginFailureProvider;
+import org.keycloak.representations.idm.ErrorRepresentation;
+import org.keycloak.services.ErrorResponseException;
 
 /**
  * Keycloak's login-failure records as its admin console and admin REST API read and clear them
  * ({@code /attack-detection/brute-force/users}). In a realm guarded by the lockout step they are the step's store:
  * a user's record shows the lock and failures the step counted, and removing it (the console's unlock, one user or
- * all) ends the lock. Keycloak's own records stay in its provider, which also serves every other realm.
+ * all) ends the lock. Keycloak's own records stay in its provider, which also serves every other realm. When the
+ * store cannot be reached, an unlock answers 503 with {@code Retry-After} and the request changes nothing.
  */
 final class LockoutLoginFailures implements UserLoginFailureProvider {
 
@@ -30,8 +35,16 @@ final class LockoutLoginFailures implements UserLoginFailureProvider {
         }
         LockoutSettings settings = LockoutFlows.settingsOf(realm);
         LockState state = store().lockState(realm.getId(), AccountKeys.forUser(userId), settings);
-        if (!state.known() || (!state.locked() && state.recentFailures() == 0 && state.consecutiveLocks() == 0)) {
+        if (state.known() && !state.locked() && state.recentFailures() == 0 && state.consecutiveLocks() == 0) {
             return keycloak.getUserLoginFailure(realm, userId);
+        }
+        if (!state.known()) {
+            // the store cannot answer: never "no record", or the console's unlock would skip the removal that
+            // tells it so (Keycloak removes only a record it found)
+            UserLoginFailureModel keycloakRecord = keycloak.getUserLoginFailure(realm, userId);
+            if (keycloakRecord != null) {
+                return keycloakRecord;
+            }
         }
         return new LockoutFailureRecord(realm.getId(), userId, state, settings, Instant.now());
     }
@@ -44,7 +57,11 @@ final class LockoutLoginFailures implements UserLoginFailureProvider {
     @Override
     public void removeUserLoginFailure(RealmModel realm, String userId) {
         if (LockoutFlows.usesLockoutStep(realm)) {
-            store().unlock(realm.getId(), AccountKeys.forUser(userId));
+            try {
+                store().unlock(realm.getId(), AccountKeys.forUser(userId));
+            } catch (LockoutStoreException e) {
+                throw storeUnavailable();
+            }
         }
         keycloak.removeUserLoginFailure(realm, userId);
     }
@@ -52,8 +69,23 @@ final class LockoutLoginFailures implements UserLoginFailureProvider {
     /** Also when the realm is removed: its locks go with it. */
     @Override
     public void removeAllUserLoginFailures(RealmModel realm) {
-        store().unlockAll(realm.getId());
+        try {
+            store().unlockAll(realm.getId());
+        } catch (LockoutStoreException e) {
+            throw storeUnavailable();
+        }
         keycloak.removeAllUserLoginFailures(realm);
+    }
+
+    /** In the admin REST API's own error shape, which the console shows; the request's transaction rolls back. */
+    private static ErrorResponseException storeUnavailable() {
+        ErrorRepresentation error = new ErrorRepresentation();
+        error.setErrorMessage("The lockout store cannot be reached; nothing was unlocked. Try again in a few seconds.");
+        return new ErrorResponseException(Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Decision.UNAVAILABLE.retryAfterSeconds())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(error)
+                .build());
     }
 
     @Override

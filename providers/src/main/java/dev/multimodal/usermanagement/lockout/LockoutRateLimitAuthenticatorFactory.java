@@ -26,6 +26,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactory {
 
     public static final String PROVIDER_ID = "lockout-rate-limit";
+    static final String METRICS_REALM_TAG = "metrics-realm-tag";
 
     private static final Logger LOG = Logger.getLogger(LockoutRateLimitAuthenticatorFactory.class);
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
@@ -39,7 +40,21 @@ public class LockoutRateLimitAuthenticatorFactory implements AuthenticatorFactor
 
     @Override
     public void init(Config.Scope config) {
-        // no server-wide options: the settings are per tenant, in the execution's config
+        // the settings are per tenant, in the execution's config; only the metrics' shape is server-wide
+        LockoutMetrics.tagRealms(config.getBoolean(METRICS_REALM_TAG, true));
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property()
+                .name(METRICS_REALM_TAG)
+                .type(ProviderConfigProperty.BOOLEAN_TYPE)
+                .defaultValue(true)
+                .helpText("Tag the lockout meters with the realm's name (seven series per realm); false counts every "
+                        + "realm together, for servers with thousands of tenants")
+                .add()
+                .build();
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,26 @@ class MeteredLockoutStoreTest {
                         .count(),
                 "7 checks and 2 failures");
         assertEquals(0.0, count("um.lockout.locks", "name-of-r2"), "another realm's meters stay apart");
+    }
+
+    @Test
+    void withoutTheRealmTagEveryRealmCountsTogether() {
+        LockoutMetrics.tagRealms(false);
+        try {
+            for (String realm : new String[] {"r1", "r2"}) {
+                for (int i = 0; i < 2; i++) { // the 2nd failure locks
+                    Attempt attempt = Attempt.of(realm, AccountKeys.forUser("u1"), "10.0.0.1");
+                    store.check(attempt, SETTINGS);
+                    store.recordFailure(attempt, SETTINGS);
+                }
+            }
+            var locks = registry.find("um.lockout.locks").counters();
+            assertEquals(1, locks.size(), "one series");
+            assertEquals(List.of(), locks.iterator().next().getId().getTags(), "no realm tag");
+            assertEquals(2.0, locks.iterator().next().count());
+        } finally {
+            LockoutMetrics.tagRealms(true);
+        }
     }
 
     private double count(String name, String realm) {

@@ -45,7 +45,8 @@ class RedisOutageIT {
     /**
      * With Redis stopped, every API call answers as documented: in failure mode {@code open} as with Redis up; in
      * {@code closed} every password check is refused with 503 problem+json and {@code Retry-After}; calls that need
-     * no password go on, and an unlock, which cannot reach the store, says so with 503. Never a 500.
+     * no password go on, and an unlock (ours or the admin console's), which cannot reach the store, says so with 503.
+     * Never a 500.
      */
     @Test
     void everyApiAnswerDuringARedisOutageIsTheDocumentedOne() {
@@ -107,6 +108,15 @@ class RedisOutageIT {
             expect(mode + "GET /users", got.get("GET /users"), 200);
             expect(mode + "GET /users/{id}", got.get("GET /users/{id}"), 200);
             expect(mode + "unlock", got.get("unlock"), 503);
+            for (String call : List.of("console unlock", "console unlock all")) {
+                // in the admin REST API's error shape, which the console shows
+                Http.Reply reply = got.get(call);
+                CHECKS.check(
+                        reply.status() == 503
+                                && reply.header("Retry-After") != null
+                                && reply.json().path("errorMessage").asText().contains("lockout store"),
+                        mode + call + ": " + reply.status() + " " + reply.raw().body());
+            }
             expect(mode + "health", got.get("health"), 200);
             CHECKS.check(
                     "degraded".equals(got.get("health").json().path("status").asText()), mode + "health degraded");
@@ -150,6 +160,10 @@ class RedisOutageIT {
         replies.put(
                 "unlock", Http.post(api + "/users/" + tokens.get("aliceId") + "/unlock", tokens.get("boss"), Map.of()));
         replies.put("health", Http.get(api + "/health"));
+        // the admin console's unlock of one user and of all (Keycloak's attack-detection endpoints)
+        String console = server.baseUrl() + "/admin/realms/" + tenant + "/attack-detection/brute-force/users";
+        replies.put("console unlock", Http.delete(console + "/" + tokens.get("aliceId"), platformToken));
+        replies.put("console unlock all", Http.delete(console, platformToken));
         return replies;
     }
 
