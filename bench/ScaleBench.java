@@ -15,15 +15,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Many tenants (issue 12): on ONE database, at each size (default 0, 1000, 2000 tenants), the same Keycloak
  * distribution started with our providers ({@code --ours KC_HOME}) and without ({@code --stock KC_HOME}), in turn,
- * {@code --starts} times each (default 3; a row gives the medians), each start measured for start-up (kc.sh start → ready, and Keycloak's own "started in"), idle
- * memory (RSS; after a full GC, RSS again, the heap in use and the RSS outside the heap) and the creation and listing of tenants: ours through
+ * {@code --starts} times each (default 3; a row gives the medians, a ratio row follows), each start measured for
+ * start-up (kc.sh start → ready, and Keycloak's own "started in"), idle memory (RSS; after a full GC, RSS again, the
+ * heap in use and the RSS outside the heap) and the creation and listing of tenants: ours through
  * {@code POST/GET /realms/master/api/v1/tenants}, stock Keycloak through {@code POST /admin/realms} (the same template)
  * and {@code GET /admin/realms?briefRepresentation=true} (the admin console's realm list). Between sizes the database
  * is filled through our API, with 4 clients. Only JDK 17; started by {@code bench/scale.sh}, which prepares both
@@ -44,7 +45,7 @@ public class ScaleBench {
     final String template;
     final AtomicInteger sequence = new AtomicInteger();
     final List<String> rows = new ArrayList<>();
-    /** Per side, the samples of the starts at the current size: ready, "started in", RSS; RSS, heap and RSS outside it after GC. */
+    /** Per side, the samples of the starts at the current size: ready, "started in", RSS; after GC RSS, heap, RSS outside it. */
     final Map<String, List<double[]>> startSamples = new HashMap<>();
     /** Per side, the medians of those samples at the current size, for the ratio row. */
     final Map<String, double[]> startMedians = new HashMap<>();

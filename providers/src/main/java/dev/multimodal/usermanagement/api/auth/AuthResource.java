@@ -135,9 +135,12 @@ public class AuthResource {
             return ApiProblem.serviceUnavailable(
                     "Logins are paused; try again later.", refusal.getHeaderString("Retry-After"));
         }
-        UserModel user = KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName);
-        if (NOT_FULLY_SET_UP.equals(errorDescription(refusal)) && user != null) {
-            // only reached with the right password: saying why is no leak
+        // only reached with the right password: saying why is no leak. Looked up only then: an unknown name misses
+        // the user cache and would cost a refused login a database query a known one does not
+        UserModel user = NOT_FULLY_SET_UP.equals(errorDescription(refusal))
+                ? KeycloakModelUtils.findUserByNameOrEmail(session, realm, loginName)
+                : null;
+        if (user != null) {
             boolean expired =
                     user.getRequiredActionsStream().anyMatch(UserModel.RequiredAction.UPDATE_PASSWORD.name()::equals);
             return expired
